@@ -1,0 +1,292 @@
+/**
+ * The contract between generators, suites and targets.
+ *
+ * A target is anything that issues tokens under the contract Kinde documents.
+ * The suite drives it through an {@link Adapter}: it provisions a tenant,
+ * deploys workflows (real `Workflow.ts` source), asks for tokens and reads the
+ * JWKS. Everything here is plain JSON so that the same model can later cross a
+ * process or network boundary unchanged.
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Token types the documented contract knows. Refresh tokens are opaque. */
+export type TokenType = 'access' | 'id' | 'm2m';
+export const TOKEN_TYPES: readonly TokenType[] = ['access', 'id', 'm2m'];
+
+/** Application kinds, as the "properties in tokens" page names them. */
+export type AppKind = 'frontend' | 'backend' | 'm2m';
+export const APP_KINDS: readonly AppKind[] = ['frontend', 'backend', 'm2m'];
+
+/** Feature-flag type codes documented for tokens (`t`). No JSON code is documented. */
+export type FlagTypeCode = 'b' | 's' | 'i';
+
+/** Token lifetimes in seconds. Defaults: access 86400, ID 3600, refresh 1,296,000. */
+export interface Lifetimes {
+  accessToken: number;
+  idToken: number;
+  refreshToken: number;
+}
+export const DEFAULT_LIFETIMES: Readonly<Lifetimes> = Object.freeze({
+  accessToken: 86_400,
+  idToken: 3_600,
+  refreshToken: 1_296_000,
+});
+
+/** Which optional content an application toggled on for one token type ("Token customization"). */
+export interface TokenCustomization {
+  /** Keys of properties toggled on for this token (only public ones may appear). */
+  properties: string[];
+  /** M2M tokens only: keys of environment-level feature flags toggled on. */
+  featureFlags?: string[];
+  /** Access token: include `roles`. */
+  roles?: boolean;
+  /** Access token: include `org_name`. */
+  orgName?: boolean;
+  /** Access token: include `email`. */
+  email?: boolean;
+  /** Access token: include `external_organization_id`. */
+  externalOrganizationId?: boolean;
+  /** ID token: include `org_codes` (the user's organizations). */
+  orgCodes?: boolean;
+}
+
+export interface Application {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  kind: AppKind;
+  lifetimes: Lifetimes;
+  /** M2M apps only: set for an org-scoped M2M app; its tokens always carry this `org_code`. */
+  orgCode?: string;
+  /** APIs (audiences) this app is authorized for. */
+  apis: string[];
+  /** Per token type customization. Keys absent = nothing extra. */
+  tokens: Partial<Record<TokenType, TokenCustomization>>;
+  /** Values of application properties (keyed by property key). */
+  properties: Record<string, JsonValue>;
+}
+
+export interface Api {
+  /** The audience string requested (e.g. `myapp:prod-api`). */
+  audience: string;
+  /** Scopes this API defines (e.g. `read:users`). */
+  scopes: string[];
+}
+
+export interface Role {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface FeatureFlag {
+  key: string;
+  type: FlagTypeCode;
+  /** Environment-level value. Must match `type`: boolean, string or integer. */
+  value: boolean | string | number;
+}
+
+export interface PropertyDefinition {
+  key: string;
+  /** Which entity carries the value, and so which claim it lands under. */
+  context: 'user' | 'organization' | 'application';
+  /** Only public properties may appear in tokens. */
+  public: boolean;
+}
+
+export interface OrgMembership {
+  orgCode: string;
+  /** Role keys. */
+  roles: string[];
+  /** Permission keys granted in this org. */
+  permissions: string[];
+  /** Per-org feature flag overrides (user tokens only). */
+  featureFlags?: Record<string, boolean | string | number>;
+}
+
+export interface User {
+  /** `kp_…` */
+  id: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  picture?: string;
+  /** The id the customer's own system uses (`provided_id`). */
+  providedId?: string;
+  /** Unix seconds of the last profile update. */
+  updatedAt: number;
+  memberships: OrgMembership[];
+  properties: Record<string, JsonValue>;
+}
+
+export interface Organization {
+  /** `org_…` */
+  code: string;
+  name: string;
+  externalId?: string;
+  properties: Record<string, JsonValue>;
+}
+
+/** One Kinde environment with everything in it. */
+export interface Tenant {
+  /** Issuer is `https://<subdomain>.kinde.com`. */
+  subdomain: string;
+  applications: Application[];
+  apis: Api[];
+  users: User[];
+  organizations: Organization[];
+  roles: Role[];
+  permissions: string[];
+  featureFlags: FeatureFlag[];
+  properties: PropertyDefinition[];
+}
+
+export function issuerOf(tenant: Pick<Tenant, 'subdomain'>): string {
+  return `https://${tenant.subdomain}.kinde.com`;
+}
+
+/** The Kinde Management API audience of an environment. Workflows may not modify tokens for it. */
+export function managementApiAudience(tenant: Pick<Tenant, 'subdomain'>): string {
+  return `${issuerOf(tenant)}/api`;
+}
+
+/** A user signing in to an application (authorization code flow, completed). */
+export interface SignInRequest {
+  clientId: string;
+  userId: string;
+  /** Requested scopes, e.g. `openid profile email offline`. */
+  scopes: string[];
+  /** Organization the user signs in to; must be one of the user's memberships. */
+  orgCode?: string;
+  /** Requested API audiences. */
+  audience: string[];
+}
+
+export interface RefreshRequest {
+  clientId: string;
+  clientSecret?: string;
+  refreshToken: string;
+}
+
+export interface ClientCredentialsRequest {
+  clientId: string;
+  clientSecret: string;
+  audience: string[];
+  scopes?: string[];
+  /** Attempted override; the documented contract says it must be ignored. */
+  orgCode?: string;
+}
+
+/** The body of a successful `/oauth2/token` response. */
+export interface TokenSet {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  token_type: string;
+  expires_in?: number;
+  scope?: string;
+  [extra: string]: JsonValue | undefined;
+}
+
+/** What a token request yields: tokens, or an OAuth error body with its HTTP status. */
+export type TokenResult =
+  | { ok: true; status: number; body: TokenSet }
+  | { ok: false; status: number; error: string; errorDescription?: string };
+
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  n?: string;
+  e?: string;
+  [extra: string]: JsonValue | undefined;
+}
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/** What a target can do. A requirement whose capability is missing is NOT_APPLICABLE. */
+export interface Capabilities {
+  /** Authorization code flow for users: access + ID tokens. */
+  userTokens: boolean;
+  /** `grant_type=refresh_token`. */
+  refresh: boolean;
+  /** `grant_type=client_credentials`. */
+  m2m: boolean;
+  /** Org-scoped M2M applications. */
+  orgScopedM2m: boolean;
+  /** Deploys and runs `Workflow.ts` sources. */
+  workflows: boolean;
+  /** Properties in tokens. */
+  properties: boolean;
+  /** Feature flags in tokens. */
+  featureFlags: boolean;
+  /** The suite can move the target's clock forward (expiry tests without waiting). */
+  clock: boolean;
+  /** The suite can rotate the signing key. */
+  keyRotation: boolean;
+}
+export type Capability = keyof Capabilities;
+
+export interface TargetInfo {
+  name: string;
+  version: string;
+  capabilities: Capabilities;
+  /**
+   * Refresh-token overlap window in seconds after rotation during which the old
+   * token is still accepted (the docs mention one without a length). Declared, not guessed.
+   */
+  refreshOverlapSeconds?: number;
+}
+
+export interface DeployedWorkflow {
+  id: string;
+  trigger: string;
+}
+
+/**
+ * A target under test. Calls never throw for an OAuth-level refusal (that is a
+ * {@link TokenResult} with `ok: false`); they throw {@link AdapterError} when the
+ * target is broken or unreachable.
+ */
+export interface Adapter {
+  readonly name: string;
+  /** Handshake: what the target is and can do. */
+  start(): Promise<TargetInfo>;
+  /** Replace the whole tenant (apps, users, orgs, …). Removes deployed workflows. */
+  provision(tenant: Tenant): Promise<void>;
+  /** Deploy a `Workflow.ts` source. Rejects with AdapterError if it does not build. */
+  deployWorkflow(source: string): Promise<DeployedWorkflow>;
+  removeWorkflow(id: string): Promise<void>;
+  /** Complete a sign-in and exchange the authorization code at the token endpoint. */
+  signIn(request: SignInRequest): Promise<TokenResult>;
+  refresh(request: RefreshRequest): Promise<TokenResult>;
+  clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult>;
+  jwks(): Promise<Jwks>;
+  /** Move the target's clock forward. Only with capability `clock`. */
+  advanceClock?(seconds: number): Promise<void>;
+  /** Rotate the signing key (the old key leaves the JWKS). Only with capability `keyRotation`. */
+  rotateKeys?(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type AdapterErrorCode =
+  | 'ERR_TARGET_UNREACHABLE'
+  | 'ERR_TARGET_TIMEOUT'
+  | 'ERR_TARGET_PROTOCOL'
+  | 'ERR_TARGET_REJECTED'
+  | 'ERR_WORKFLOW_BUILD'
+  | 'ERR_UNKNOWN_TARGET';
+
+export class AdapterError extends Error {
+  readonly code: AdapterErrorCode;
+  constructor(code: AdapterErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AdapterError';
+    this.code = code;
+  }
+}
