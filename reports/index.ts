@@ -1,0 +1,22 @@
+/** Everything the report side offers, flat. */
+export * from './results.js';
+export { validateResults, ResultsValidationError, resultsSchema } from './schema.js';
+export { redact, REDACTED } from './redact.js';
+export { renderHtml, escapeHtml, jsonForScript } from './html.js';
+export type { HtmlOptions } from './html.js';
+export { renderJUnit, escapeXml } from './junit.js';
+export { renderMarkdown, writeStepSummary, escapeMarkdown, STEP_SUMMARY_LIMIT } from './markdown.js';
+export { renderBadge, badgeColor } from './badge.js';
+export type { Badge } from './badge.js';
+export { renderTerminalSummary } from './terminal.js';
+export type { TerminalOptions } from './terminal.js';
+export { mergeResults, compareResults, MergeError } from './merge.js';
+export type { Comparison, VerdictChange, MergeErrorCode } from './merge.js';
+export { writeReports, REPORT_FILES } from './write.js';
+export type { WriteOptions, WrittenReports } from './write.js';
+export { reportCommand, loadResults, ReportInputError, REPORT_USAGE } from './cli.js';
+export type { ReportIo, ReportInputErrorCode } from './cli.js';
+export { diffLines } from './diff.js';
+export type { DiffLine } from './diff.js';
+export { describeFailure } from './text.js';
+export { AREAS, AREA_TITLES, VERDICT_LABELS, formatPercent, scoreMessage } from './format.js';

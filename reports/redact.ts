@@ -1,0 +1,108 @@
+/**
+ * Removes secrets from results before anything is written. Counterexamples
+ * carry the generated tenant and requests, which include client secrets,
+ * refresh tokens and keys; reports end up in CI artifacts and PR comments.
+ *
+ * Redaction is by shape (key names, JWK private members, PEM blocks) and then
+ * by value: every secret found by shape is also blanked wherever else it
+ * occurs as a substring (messages, replay commands, workflow sources).
+ */
+import type { RunResults } from './results.js';
+
+export const REDACTED = '[redacted]';
+
+/** Key names whose values are secret, compared lower-cased without `_`/`-`. */
+const SECRET_KEYS = new Set([
+  'secret',
+  'clientsecret',
+  'password',
+  'passwd',
+  'privatekey',
+  'refreshtoken',
+  'apikey',
+  'secretkey',
+  'signingkey',
+]);
+
+/** Private members of a JWK (RFC 7518 §6.2.2, §6.3.2 and `k` of symmetric keys). */
+const JWK_PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+
+const PEM_PRIVATE_KEY =
+  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
+
+/** `client_secret=…` style pairs inside free text (form bodies, curl commands). */
+const INLINE_SECRET = /\b(client_secret|refresh_token|password)=([^&\s"']+)/gi;
+
+/** Values shorter than this are not searched for as substrings: too likely to hit innocent text. */
+const MIN_SUBSTRING_SECRET = 6;
+
+function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/[_-]/g, '');
+}
+
+function isSecretKey(key: string): boolean {
+  const k = normalizeKey(key);
+  return SECRET_KEYS.has(k) || k.endsWith('secret') || k.endsWith('password');
+}
+
+function isJwkShaped(obj: Record<string, unknown>): boolean {
+  return typeof obj['kty'] === 'string';
+}
+
+function collectSecretStrings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.length >= MIN_SUBSTRING_SECRET) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectSecretStrings(v, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) collectSecretStrings(v, out);
+  }
+}
+
+function redactString(s: string, known: readonly string[]): string {
+  let out = s.replace(PEM_PRIVATE_KEY, REDACTED).replace(INLINE_SECRET, (_m, key: string) => `${key}=${REDACTED}`);
+  for (const secret of known) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/** First pass: find secret values by shape, so the second pass can blank them everywhere. */
+function findSecrets(value: unknown, found: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const v of value) findSecrets(v, found);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  const jwk = isJwkShaped(obj);
+  for (const [key, v] of Object.entries(obj)) {
+    if (isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key))) collectSecretStrings(v, found);
+    else findSecrets(v, found);
+  }
+}
+
+function walk(value: unknown, known: readonly string[]): unknown {
+  if (typeof value === 'string') return redactString(value, known);
+  if (Array.isArray(value)) return value.map((v) => walk(v, known));
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const jwk = isJwkShaped(obj);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(obj)) {
+    const secret = isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key));
+    // `null`/absent secrets stay as they are: "there was none" is information, not a secret.
+    out[key] = secret && v !== null && v !== undefined && v !== '' ? REDACTED : walk(v, known);
+  }
+  return out;
+}
+
+/** A deep copy of `results` with every secret replaced by `"[redacted]"`. Never mutates its input. */
+export function redact(results: RunResults): RunResults {
+  const found = new Set<string>();
+  findSecrets(results, found);
+  found.delete(REDACTED);
+  // Longest first, so a secret containing another is blanked whole.
+  const known = [...found].sort((a, b) => b.length - a.length);
+  return walk(results, known) as RunResults;
+}

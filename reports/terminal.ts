@@ -1,0 +1,87 @@
+/**
+ * The summary printed at the end of a run: per-area counts, then what failed
+ * and how to replay it, warnings apart, totals last (the line people read).
+ */
+import { AREA_TITLES, VERDICT_LABELS, groupByArea, scoreMessage } from './format.js';
+import type { RunResults, Verdict } from './results.js';
+
+export interface TerminalOptions {
+  /** ANSI colours. Pass false for files, CI logs without colour, or `NO_COLOR`. */
+  color: boolean;
+}
+
+const CODES = { red: 31, green: 32, yellow: 33, magenta: 35, gray: 90, bold: 1, dim: 2 } as const;
+type Style = keyof typeof CODES;
+
+const VERDICT_STYLE: Record<Verdict, Style> = {
+  PASSED: 'green',
+  FAILED: 'red',
+  WARNING: 'yellow',
+  NOT_APPLICABLE: 'gray',
+  ERRORED: 'magenta',
+};
+
+const MARK: Record<Verdict, string> = { PASSED: '✓', FAILED: '✗', WARNING: '⚠', NOT_APPLICABLE: '-', ERRORED: '!' };
+
+/** Control characters from untrusted text could move the cursor or recolour the terminal. */
+function clean(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+export function renderTerminalSummary(results: RunResults, opts: TerminalOptions): string {
+  const paint = (style: Style, text: string): string => (opts.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text);
+  const count = (v: Verdict, n: number, label: string): string => {
+    const text = `${n} ${label}`;
+    return n > 0 && v !== 'PASSED' && v !== 'NOT_APPLICABLE' ? paint(VERDICT_STYLE[v], text) : n > 0 ? text : paint('dim', text);
+  };
+  const lines: string[] = [];
+  lines.push(
+    paint('bold', `Kinde token conformance: ${clean(results.target.name)} ${clean(results.target.version)}`) +
+      paint('gray', ` (seed ${results.seed}, ${results.runs} runs${results.strict ? ', strict' : ''})`),
+  );
+  const groups = groupByArea(results.requirements);
+  const width = Math.max(0, ...groups.map(([area]) => (AREA_TITLES[area] ?? area).length));
+  for (const [area, list] of groups) {
+    const c = { PASSED: 0, FAILED: 0, WARNING: 0, NOT_APPLICABLE: 0, ERRORED: 0 } as Record<Verdict, number>;
+    for (const r of list) c[r.verdict]++;
+    lines.push(
+      `  ${(AREA_TITLES[area] ?? area).padEnd(width)}  ` +
+        [
+          count('PASSED', c.PASSED, 'passed'),
+          count('FAILED', c.FAILED, 'failed'),
+          count('WARNING', c.WARNING, 'warn'),
+          count('NOT_APPLICABLE', c.NOT_APPLICABLE, 'n/a'),
+          count('ERRORED', c.ERRORED, 'errored'),
+        ].join(paint('gray', ' · ')),
+    );
+  }
+  const failing = results.requirements.filter((r) => r.verdict === 'FAILED' || r.verdict === 'ERRORED');
+  if (failing.length > 0) {
+    lines.push('', paint('bold', `Failures (${failing.length})`));
+    for (const r of failing) {
+      lines.push(`  ${paint(VERDICT_STYLE[r.verdict], `${MARK[r.verdict]} ${r.id}`)}  ${clean(r.statement)}`);
+      const message = r.failure?.message ?? r.reason;
+      if (message) lines.push(`    ${clean(message)}`);
+      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${clean(r.failure.replay)}`);
+    }
+  }
+  const warnings = results.requirements.filter((r) => r.verdict === 'WARNING');
+  if (warnings.length > 0) {
+    lines.push('', paint('bold', `Warnings (${warnings.length})${results.strict ? ', failing this strict run' : ''}`));
+    for (const r of warnings) {
+      lines.push(`  ${paint('yellow', `${MARK.WARNING} ${r.id}`)}  ${clean(r.statement)}`);
+      const message = r.failure?.message ?? r.contradiction?.note ?? r.reason;
+      if (message) lines.push(`    ${clean(message)}`);
+      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${clean(r.failure.replay)}`);
+    }
+  }
+  const s = results.summary;
+  const totals =
+    `${s.total} requirements: ` +
+    (['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'] as const)
+      .map((v) => count(v, s[v], VERDICT_LABELS[v]))
+      .join(', ') +
+    ` — ${scoreMessage(results)}`;
+  lines.push('', s.FAILED + s.ERRORED > 0 ? paint('bold', totals) : totals);
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * Writes every report format for one run into a directory. Validation and
+ * redaction happen here, once, so no writer can leak what another removed.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderBadge } from './badge.js';
+import { renderHtml } from './html.js';
+import { renderJUnit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { redact } from './redact.js';
+import type { RunResults } from './results.js';
+import { validateResults } from './schema.js';
+
+export interface WriteOptions {
+  /** A base run for the "Changes since base" section of the HTML report. */
+  compareWith?: RunResults;
+}
+
+export interface WrittenReports {
+  json: string;
+  html: string;
+  junit: string;
+  markdown: string;
+  badge: string;
+}
+
+export const REPORT_FILES = Object.freeze({
+  json: 'results.json',
+  html: 'report.html',
+  junit: 'junit.xml',
+  markdown: 'summary.md',
+  badge: 'badge.json',
+});
+
+/** Validates, redacts and writes `results.json`, `report.html`, `junit.xml`, `summary.md`, `badge.json`. */
+export async function writeReports(results: RunResults, dir: string, opts: WriteOptions = {}): Promise<WrittenReports> {
+  validateResults(results);
+  const safe = redact(results);
+  let base: RunResults | undefined;
+  if (opts.compareWith) {
+    validateResults(opts.compareWith);
+    base = redact(opts.compareWith);
+  }
+  await mkdir(dir, { recursive: true });
+  const paths: WrittenReports = {
+    json: join(dir, REPORT_FILES.json),
+    html: join(dir, REPORT_FILES.html),
+    junit: join(dir, REPORT_FILES.junit),
+    markdown: join(dir, REPORT_FILES.markdown),
+    badge: join(dir, REPORT_FILES.badge),
+  };
+  await Promise.all([
+    writeFile(paths.json, `${JSON.stringify(safe, null, 2)}\n`),
+    writeFile(paths.html, renderHtml(safe, base ? { compareWith: base } : {})),
+    writeFile(paths.junit, renderJUnit(safe)),
+    writeFile(paths.markdown, renderMarkdown(safe)),
+    writeFile(paths.badge, `${JSON.stringify(renderBadge(safe), null, 2)}\n`),
+  ]);
+  return paths;
+}
