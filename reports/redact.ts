@@ -77,9 +77,19 @@ function findSecrets(value: unknown, found: Set<string>): void {
   const obj = value as Record<string, unknown>;
   const jwk = isJwkShaped(obj);
   for (const [key, v] of Object.entries(obj)) {
-    if (isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key))) collectSecretStrings(v, found);
+    if ((isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key))) && isSecretValue(v)) collectSecretStrings(v, found);
     else findSecrets(v, found);
   }
+}
+
+/**
+ * Strings and structures (a JWK under `privateKey`) are secrets; numbers,
+ * booleans, `null` and `""` are not: `lifetimes.refreshToken` is a duration,
+ * and "there was none" is information.
+ */
+function isSecretValue(v: unknown): boolean {
+  if (typeof v === 'string') return v !== '';
+  return v !== null && typeof v === 'object';
 }
 
 function walk(value: unknown, known: readonly string[]): unknown {
@@ -91,8 +101,7 @@ function walk(value: unknown, known: readonly string[]): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(obj)) {
     const secret = isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key));
-    // `null`/absent secrets stay as they are: "there was none" is information, not a secret.
-    out[key] = secret && v !== null && v !== undefined && v !== '' ? REDACTED : walk(v, known);
+    out[key] = secret && isSecretValue(v) ? REDACTED : walk(v, known);
   }
   return out;
 }
