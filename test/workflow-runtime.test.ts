@@ -294,6 +294,11 @@ describe('build errors name the problem', () => {
     await expectCompileError(`${settings}\n${code}\nexport default async function () {}`, 'ERR_WORKFLOW_BUILD', part);
   });
 
+  it('the word "import" in strings and property names is fine', async () => {
+    const wf = await compileWorkflow(`${settings}\nexport default async function () { const o = { import: "import this" }; console.log(o.import, "important"); }`);
+    expect(wf.settings.id).toBe('a');
+  });
+
   it('a syntax error names the file position', async () => {
     await expectCompileError(`${settings}\nexport default async function () {\n  const x = ;\n}`, 'ERR_WORKFLOW_BUILD', /Workflow\.ts:3:\d+/);
   });

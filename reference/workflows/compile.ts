@@ -41,11 +41,11 @@ const importGuard: Plugin = {
 /**
  * `import(expr)` survives bundling and, inside node:vm, rejects with a
  * HOST-realm error (a way out of the sandbox). The keyword cannot be written
- * with escapes, so any remaining `import` token outside a property access is
- * refused (rarely, a string containing "import" followed by a non-identifier
- * character is refused too; the message says why).
+ * with escapes and esbuild prints the call as `import(`, so any `import(` left
+ * in the bundle outside a property access is refused (rarely, also inside a
+ * string literal; the message says why).
  */
-const IMPORT_KEYWORD = /(?<![\w$.])import(?![\w$])/;
+const DYNAMIC_IMPORT = /(?<![\w$.])import\s*\(/;
 
 const cache = new Map<string, Promise<CompiledWorkflow>>();
 
@@ -99,10 +99,10 @@ async function build(source: string, hash: string): Promise<CompiledWorkflow> {
       cause: error,
     });
   }
-  if (IMPORT_KEYWORD.test(code)) {
+  if (DYNAMIC_IMPORT.test(code)) {
     throw new WorkflowError(
       'ERR_WORKFLOW_BUILD',
-      'the workflow does not build: dynamic import() is not allowed in a workflow (the bundle still contains the keyword "import")',
+      'the workflow does not build: dynamic import() is not allowed in a workflow (the bundle still contains "import(")',
     );
   }
 
