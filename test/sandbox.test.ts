@@ -215,7 +215,7 @@ describe('time limits', () => {
     const result = runWorkflow(wf, { event: EVENT, tokens: TOKENS, timeoutMs: 200 });
     const elapsed = performance.now() - started;
     expectError(result, 'ERR_WORKFLOW_TIMEOUT');
-    expect(elapsed).toBeLessThan(200 + 800);
+    expect(elapsed).toBeLessThan(200 + 1_300); // generous: other test files share the CPU
     expect(elapsed).toBeGreaterThanOrEqual(190);
   });
 
