@@ -1,0 +1,151 @@
+/**
+ * In-process adapter for the reference issuer (and its seeded-defect mutants).
+ * Refusals by the issuer become `{ ok: false }` token results, exactly as an
+ * HTTP target's 4xx answers would.
+ */
+import { version } from '../package.json' with { type: 'json' };
+import { IssuerError } from '../reference/errors.js';
+import { ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
+import {
+  AdapterError,
+  type Adapter,
+  type ClientCredentialsRequest,
+  type DeployedWorkflow,
+  type Jwks,
+  type RefreshRequest,
+  type SignInRequest,
+  type TargetInfo,
+  type Tenant,
+  type TokenResult,
+} from './types.js';
+
+export class ReferenceAdapter implements Adapter {
+  readonly name: string;
+  readonly #options: IssuerOptions;
+  #issuer?: ReferenceIssuer;
+
+  constructor(name = 'reference', options: IssuerOptions = {}) {
+    this.name = name;
+    this.#options = options;
+  }
+
+  get issuer(): ReferenceIssuer {
+    if (!this.#issuer) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.name}: start() was not called`);
+    return this.#issuer;
+  }
+
+  async start(): Promise<TargetInfo> {
+    this.#issuer ??= await ReferenceIssuer.create(this.#options);
+    return {
+      name: this.name,
+      version,
+      refreshOverlapSeconds: this.#issuer.refreshOverlapSeconds,
+      capabilities: {
+        userTokens: true,
+        refresh: true,
+        m2m: true,
+        orgScopedM2m: true,
+        workflows: true,
+        properties: true,
+        featureFlags: true,
+        clock: true,
+        keyRotation: true,
+      },
+    };
+  }
+
+  async provision(tenant: Tenant): Promise<void> {
+    try {
+      this.issuer.provision(tenant);
+    } catch (e) {
+      throw wrap(e, 'provision');
+    }
+  }
+
+  async deployWorkflow(source: string): Promise<DeployedWorkflow> {
+    try {
+      return await this.issuer.deployWorkflow(source);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_WORKFLOW_BUILD' || code === 'ERR_WORKFLOW_SETTINGS') {
+        throw new AdapterError('ERR_WORKFLOW_BUILD', (e as Error).message, { cause: e });
+      }
+      throw wrap(e, 'deployWorkflow');
+    }
+  }
+
+  async removeWorkflow(id: string): Promise<void> {
+    try {
+      this.issuer.removeWorkflow(id);
+    } catch (e) {
+      throw wrap(e, 'removeWorkflow');
+    }
+  }
+
+  async signIn(request: SignInRequest): Promise<TokenResult> {
+    let code: string;
+    try {
+      code = this.issuer.authorize(request);
+    } catch (e) {
+      return refusal(e);
+    }
+    const app = this.issuer.tenant.applications.find((a) => a.clientId === request.clientId);
+    const grant: GrantRequest = { grant_type: 'authorization_code', code, client_id: request.clientId };
+    if (app && app.kind !== 'frontend') grant.client_secret = app.clientSecret;
+    return this.#token(grant);
+  }
+
+  refresh(request: RefreshRequest): Promise<TokenResult> {
+    const grant: GrantRequest = { grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId };
+    if (request.clientSecret !== undefined) grant.client_secret = request.clientSecret;
+    return this.#token(grant);
+  }
+
+  clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
+    const grant: GrantRequest = {
+      grant_type: 'client_credentials',
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+      audience: request.audience,
+    };
+    if (request.scopes) grant.scope = request.scopes;
+    if (request.orgCode !== undefined) grant.org_code = request.orgCode;
+    return this.#token(grant);
+  }
+
+  async jwks(): Promise<Jwks> {
+    return this.issuer.jwks();
+  }
+
+  async advanceClock(seconds: number): Promise<void> {
+    this.issuer.clock.advance(seconds);
+  }
+
+  async rotateKeys(): Promise<void> {
+    await this.issuer.rotateKeys();
+  }
+
+  async stop(): Promise<void> {
+    this.#issuer = undefined;
+  }
+
+  async #token(grant: GrantRequest): Promise<TokenResult> {
+    try {
+      const body = await this.issuer.token(grant);
+      return { ok: true, status: 200, body };
+    } catch (e) {
+      return refusal(e);
+    }
+  }
+}
+
+function refusal(e: unknown): TokenResult {
+  if (e instanceof IssuerError) return { ok: false, status: e.status, error: e.code, errorDescription: e.message };
+  throw wrap(e, 'token request');
+}
+
+function wrap(e: unknown, what: string): AdapterError {
+  if (e instanceof AdapterError) return e;
+  if (e instanceof IssuerError) return new AdapterError('ERR_TARGET_REJECTED', `${what}: ${e.message}`, { cause: e });
+  return new AdapterError('ERR_TARGET_PROTOCOL', `${what} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}

@@ -1,0 +1,174 @@
+/**
+ * The command-line entry of kinde-token-conformance.
+ *
+ *   test     self-tests + conformance run against a target (default: reference)
+ *   run      conformance run only
+ *   report   render saved results.json files again (merge shards, compare runs)
+ *   targets  list the known targets
+ *
+ * vitest rejects flags it does not know (`--target`), so this launcher parses
+ * them and hands them to the test workers through `provide`.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { listTargets, createAdapter } from '../adapters/registry.js';
+import { AdapterError } from '../adapters/types.js';
+import { reportCommand } from '../reports/cli.js';
+import { EXIT, exitCodeFor } from '../reports/results.js';
+import { renderTerminalSummary } from '../reports/terminal.js';
+import { writeReports } from '../reports/write.js';
+import { writeStepSummary, renderMarkdown } from '../reports/markdown.js';
+import { requirements } from '../schemas/catalog.js';
+import { DEFAULT_RUNS, type ConformanceOptions } from '../suites/lib/options.js';
+import { ConformanceReporter } from './conformance-reporter.js';
+
+const USAGE = `Usage: kinde-token-conformance <command> [options]
+
+Commands:
+  test      self-tests, then the conformance suites against --target (npm test)
+  run       only the conformance suites against --target (npm run conformance)
+  report    render saved results again: report <results.json…> [--out DIR] [--merge] [--compare base.json]
+  targets   list known targets
+
+Options (test, run):
+  --target=NAME       target to check (default: reference; see 'targets')
+  --seed=N            fast-check seed (default: random, printed)
+  --runs=N            generated cases per check (default: ${DEFAULT_RUNS})
+  --only=ID[,ID…]     only the checks of these requirement IDs
+  --path=PATH         replay a recorded failure (with --seed and one --only)
+  --strict            warnings fail the run too
+  --report-dir=DIR    where reports are written (default: reports/out)
+  --shard=i/n         run slice i of n (merge with 'report --merge')
+  -h, --help          this help
+
+Exit codes: 0 conforming, 1 a requirement FAILED (or a WARNING with --strict)
+or a self-test failed, 2 usage or configuration error, 3 target unreachable.`;
+
+class UsageError extends Error {}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  return Number(v);
+}
+
+function parseShard(v: string | undefined): { index: number; count: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must look like i/n with 1 ≤ i ≤ n, got "${v}"`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      target: { type: 'string' },
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      path: { type: 'string' },
+      strict: { type: 'boolean' },
+      'report-dir': { type: 'string' },
+      shard: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return EXIT.OK;
+  }
+  const target = values.target ?? 'reference';
+  try {
+    createAdapter(target);
+  } catch (e) {
+    if (e instanceof AdapterError) throw new UsageError(e.message);
+    throw e;
+  }
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const known = new Set(requirements.map((r) => r.id));
+  const unknown = only.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`unknown requirement ID(s): ${unknown.join(', ')}`);
+  if (values.path !== undefined && (only.length !== 1 || values.seed === undefined)) {
+    throw new UsageError('--path replays one failure: give it with --seed and exactly one --only requirement');
+  }
+  const options: ConformanceOptions = {
+    target,
+    seed: int('seed', values.seed, -(2 ** 31)) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff,
+    runs: int('runs', values.runs, 1) ?? DEFAULT_RUNS,
+    strict: values.strict ?? false,
+    only,
+    ...(values.path !== undefined ? { path: values.path } : {}),
+  };
+  const shard = parseShard(values.shard);
+  const reportDir = resolve(values['report-dir'] ?? 'reports/out');
+  // Self-tests run only in `test` mode without an explicit target.
+  const withSelfTests = mode === 'test' && values.target === undefined && only.length === 0;
+
+  console.log(`kinde-token-conformance: target ${target}, seed ${options.seed}, ${options.runs} runs per check${withSelfTests ? ', with self-tests' : ''}`);
+  const reporter = new ConformanceReporter(options, shard);
+  const { startVitest } = await import('vitest/node');
+  const filters = withSelfTests ? [] : ['suites/'];
+  const vitest = await startVitest('test', filters, {
+    run: true,
+    watch: false,
+    provide: { conformance: options },
+    reporters: ['default', reporter],
+    ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+    ...(only.length > 0 ? { testNamePattern: `\\[[^\\]]*\\b(${only.join('|')})\\b` } : {}),
+  });
+  await vitest.close();
+
+  let code: number = reporter.counts.failed > 0 ? EXIT.FAILED : EXIT.OK;
+  const results = reporter.results;
+  if (results) {
+    const shardDir = shard ? resolve(reportDir, `shard-${shard.index}-of-${shard.count}`) : reportDir;
+    const paths = await writeReports(results, shardDir);
+    console.log(`\n${renderTerminalSummary(results, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}`);
+    console.log(`\nReports: ${paths.html}\n         ${paths.json}\n         ${paths.junit}\n         ${paths.markdown}\n         ${paths.badge}`);
+    if (process.env.GITHUB_STEP_SUMMARY) await writeStepSummary(renderMarkdown(results));
+    const unreachable = results.requirements.length > 0 && results.requirements.every((r) => r.verdict === 'ERRORED' && /could not be started|ERR_TARGET_UNREACHABLE|ERR_TARGET_TIMEOUT/.test(r.reason ?? ''));
+    code = unreachable ? EXIT.UNREACHABLE : Math.max(code, exitCodeFor(results));
+  } else if (mode === 'run' || values.target !== undefined) {
+    console.error('no conformance test ran (check --only / --shard)');
+    code = EXIT.USAGE;
+  }
+  const { passed, failed, skipped } = reporter.counts;
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'test':
+      case 'run':
+        return await conformance(command, rest);
+      case 'report':
+        return await reportCommand(rest);
+      case 'targets':
+        for (const t of listTargets()) console.log(`${t.name.padEnd(44)} ${t.description}`);
+        return EXIT.OK;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        console.log(USAGE);
+        return command === undefined ? EXIT.USAGE : EXIT.OK;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`kinde-token-conformance: ${(e as Error).message}\n\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exit(code);

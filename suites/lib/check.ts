@@ -1,0 +1,31 @@
+/**
+ * A conformance check: a fast-check property over generated inputs, judged
+ * against one or more requirements, plus the capabilities it needs.
+ */
+import type fc from 'fast-check';
+import type { Adapter, Capability, TargetInfo } from '../../adapters/types.js';
+import type { Judge } from './violation.js';
+
+export interface CheckEnv {
+  adapter: Adapter;
+  info: TargetInfo;
+}
+
+export interface Check<T = unknown> {
+  /** Short title, unique across the suite. */
+  name: string;
+  /** Requirement IDs this check decides (all of the same severity). */
+  requirements: string[];
+  /** Capabilities the target must declare; otherwise NOT_APPLICABLE. */
+  needs: Capability[];
+  /** Scale the default number of runs (stateful sequences are costlier). */
+  runsFactor?: number;
+  arbitrary(env: CheckEnv): fc.Arbitrary<T>;
+  /** Drive the target with `input` and judge what comes back. Throw only via `judge`. */
+  predicate(input: T, judge: Judge, env: CheckEnv): Promise<void>;
+}
+
+/** Type-preserving helper so check modules read naturally. */
+export function defineCheck<T>(check: Check<T>): Check<T> {
+  return check;
+}

@@ -1,0 +1,127 @@
+/**
+ * Judging a token issued with workflows against the same request issued
+ * without them (the baseline): prohibited claims stay as the issuer sets
+ * them, each claim a workflow set lands with its JSON value, and nothing
+ * else moves.
+ */
+import type { JsonObject, JsonValue, TokenType } from '../../adapters/types.js';
+import { HOSTILE_CLAIM_NAMES } from '../../generators/claims.js';
+import { prohibitedClaims } from '../../schemas/catalog.js';
+import { hasOwn, jsonEqual, own } from './json.js';
+import type { Decoded } from './tokens.js';
+import type { Judge } from './violation.js';
+
+/** Seconds two issuances of the same request may lie apart. */
+export const TIME_TOLERANCE = 30;
+const TIME_CLAIMS = new Set(['iat', 'exp', 'auth_time', 'nbf']);
+/** Claims that are different on every issuance by design. */
+const PER_ISSUANCE = new Set(['jti', 'sid']);
+/** Derived from other tokens of the response; judged by their own requirements. */
+const DERIVED = new Set(['at_hash']);
+const HOSTILE = new Set(HOSTILE_CLAIM_NAMES);
+
+export interface BaselineRequirements {
+  prohibited: string;
+  custom: string;
+  isolation: string;
+}
+
+function show(v: JsonValue | undefined): string {
+  return v === undefined ? '(absent)' : JSON.stringify(v)?.slice(0, 200) ?? String(v);
+}
+
+export function judgeAgainstBaseline(
+  judge: Judge,
+  type: TokenType,
+  baseline: Decoded,
+  actual: Decoded,
+  /** Last value written per claim for this token (workflows that completed and were applied). */
+  written: Map<string, JsonValue>,
+  /** Claim names written for other tokens of the same issuance. */
+  writtenElsewhere: ReadonlySet<string>,
+  req: BaselineRequirements,
+): void {
+  const b = baseline.payload;
+  const a = actual.payload;
+  const token = { header: actual.header, payload: actual.payload };
+  const prohibited = prohibitedClaims(type);
+  const names = new Set<string>([...Object.keys(b), ...Object.keys(a), ...written.keys()]);
+  for (const name of names) {
+    if (DERIVED.has(name)) continue;
+    const bv = own(b, name);
+    const av = own(a, name);
+    const details = { tokenType: type, claim: name, token };
+    if (prohibited.has(name)) {
+      judgeProhibited(judge, type, name, b, a, written, req.prohibited, details);
+      continue;
+    }
+    if (written.has(name)) {
+      const want = written.get(name)!;
+      const ok = jsonEqual(av, want) || (HOSTILE.has(name) && (av === undefined || jsonEqual(av, bv)));
+      judge.check(ok, req.custom, 'ERR_CLAIM_MISMATCH', () => `${type} token claim "${name}" set by a workflow to ${show(want)} is ${show(av)}`, {
+        ...details,
+        expected: want,
+        actual: av,
+      });
+      continue;
+    }
+    judge.check(
+      jsonEqual(av, bv),
+      req.isolation,
+      hasOwn(b, name) ? 'ERR_CLAIM_MISMATCH' : 'ERR_CLAIM_UNEXPECTED',
+      () =>
+        `${type} token claim "${name}" changed although no workflow aimed it at this token${writtenElsewhere.has(name) ? ' (a workflow set it on another token)' : ''}: without workflows ${show(bv)}, with workflows ${show(av)}`,
+      { ...details, expected: bv, actual: av },
+    );
+  }
+}
+
+function judgeProhibited(
+  judge: Judge,
+  type: TokenType,
+  name: string,
+  b: JsonObject,
+  a: JsonObject,
+  written: Map<string, JsonValue>,
+  requirement: string,
+  details: { tokenType: TokenType; claim: string; token: { header: JsonObject; payload: JsonObject } },
+): void {
+  const bv = own(b, name);
+  const av = own(a, name);
+  const present = (x: JsonObject) => hasOwn(x, name);
+  judge.check(present(a) === present(b), requirement, present(b) ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_UNEXPECTED', () =>
+    `prohibited ${type} token claim "${name}" is ${present(b) ? 'missing' : 'present'} with workflows (without: ${show(bv)}, with: ${show(av)})`,
+    { ...details, expected: bv, actual: av },
+  );
+  if (!present(b)) return;
+  if (PER_ISSUANCE.has(name)) {
+    const w = written.get(name);
+    judge.check(w === undefined || !jsonEqual(av, w), requirement, 'ERR_CLAIM_MISMATCH', `prohibited ${type} token claim "${name}" took the value a workflow set: ${show(av)}`, {
+      ...details,
+      actual: av,
+    });
+    return;
+  }
+  if (TIME_CLAIMS.has(name)) {
+    const ok = typeof av === 'number' && typeof bv === 'number' && Math.abs(av - bv) <= TIME_TOLERANCE;
+    judge.check(ok, requirement, 'ERR_CLAIM_MISMATCH', () => `prohibited ${type} token claim "${name}" is ${show(av)} with workflows, ${show(bv)} without`, {
+      ...details,
+      expected: bv,
+      actual: av,
+    });
+    if (name === 'exp') {
+      const life = (x: JsonObject) => (typeof own(x, 'exp') === 'number' && typeof own(x, 'iat') === 'number' ? (own(x, 'exp') as number) - (own(x, 'iat') as number) : null);
+      judge.check(life(a) === life(b), requirement, 'ERR_CLAIM_MISMATCH', () => `${type} token lifetime (exp − iat) is ${life(a)} s with workflows, ${life(b)} s without`, {
+        ...details,
+        expected: life(b),
+        actual: life(a),
+      });
+    }
+    return;
+  }
+  judge.check(jsonEqual(av, bv), requirement, 'ERR_CLAIM_MISMATCH', () => `prohibited ${type} token claim "${name}" changed: without workflows ${show(bv)}, with workflows ${show(av)}`, {
+    ...details,
+    expected: bv,
+    actual: av,
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Driving a target through the documented flows and decoding what it returns,
+ * with refusals and malformed tokens turned into violations of the
+ * requirement being judged.
+ */
+import type {
+  ClientCredentialsRequest,
+  JsonValue,
+  SignInRequest,
+  Tenant,
+  TokenResult,
+  TokenType,
+} from '../../adapters/types.js';
+import type { CheckEnv } from './check.js';
+import { decodeToken, isDecoded, type Decoded } from './tokens.js';
+import type { Judge } from './violation.js';
+
+/** A copy of the tenant fit for a report: client secrets are not evidence. */
+export function redactTenant(t: Tenant): JsonValue {
+  const copy = structuredClone(t) as Tenant;
+  for (const a of copy.applications) a.clientSecret = '[redacted]';
+  return copy as unknown as JsonValue;
+}
+
+export function redactRequest<T extends object>(r: T): JsonValue {
+  const copy = structuredClone(r) as Record<string, unknown>;
+  if ('clientSecret' in copy) copy.clientSecret = '[redacted]';
+  if ('refreshToken' in copy) copy.refreshToken = '[redacted]';
+  return copy as JsonValue;
+}
+
+export async function provision(env: CheckEnv, judge: Judge, tenant: Tenant): Promise<void> {
+  judge.trace.tenant = redactTenant(tenant);
+  await env.adapter.provision(tenant);
+}
+
+export async function deployWorkflows(env: CheckEnv, judge: Judge, sources: string[]): Promise<void> {
+  judge.trace.workflows = [...sources];
+  for (const s of sources) await env.adapter.deployWorkflow(s);
+}
+
+export interface UserTokens {
+  result: Extract<TokenResult, { ok: true }>;
+  access: Decoded;
+  id?: Decoded;
+}
+
+/**
+ * Sign in and decode. A refusal or an undecodable token is a violation of
+ * `requirements` (the first of them in focus); returns null when none of them
+ * is in focus, since nothing can be judged then.
+ */
+export async function signInExpectingTokens(
+  env: CheckEnv,
+  judge: Judge,
+  request: SignInRequest,
+  requirements: string[],
+): Promise<UserTokens | null> {
+  judge.trace.request = redactRequest(request);
+  const result = await env.adapter.signIn(request);
+  return tokensOf(judge, result, requirements, 'sign-in');
+}
+
+export async function clientCredentialsExpectingToken(
+  env: CheckEnv,
+  judge: Judge,
+  request: ClientCredentialsRequest,
+  requirements: string[],
+): Promise<{ result: Extract<TokenResult, { ok: true }>; token: Decoded } | null> {
+  judge.trace.request = redactRequest(request);
+  const result = await env.adapter.clientCredentials(request);
+  const req = requirements.find((r) => judge.focused(r));
+  if (!result.ok) {
+    if (req) refused(judge, req, result, 'client credentials');
+    return null;
+  }
+  const token = decodeToken(result.body.access_token);
+  if (!isDecoded(token)) {
+    if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `M2M access_token: ${token.error}`, { tokenType: 'm2m' });
+    return null;
+  }
+  judge.trace.token = { header: token.header, payload: token.payload };
+  return { result, token };
+}
+
+export function tokensOf(judge: Judge, result: TokenResult, requirements: string[], what: string): UserTokens | null {
+  const req = requirements.find((r) => judge.focused(r));
+  if (!result.ok) {
+    if (req) refused(judge, req, result, what);
+    return null;
+  }
+  const access = decodeToken(result.body.access_token);
+  if (!isDecoded(access)) {
+    if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `access_token: ${access.error}`, { tokenType: 'access' });
+    return null;
+  }
+  judge.trace.token = { header: access.header, payload: access.payload };
+  const out: UserTokens = { result, access };
+  if (result.body.id_token !== undefined) {
+    const id = decodeToken(result.body.id_token);
+    if (!isDecoded(id)) {
+      if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `id_token: ${id.error}`, { tokenType: 'id' });
+      return null;
+    }
+    out.id = id;
+  }
+  return out;
+}
+
+export function refused(judge: Judge, requirement: string, result: Extract<TokenResult, { ok: false }>, what: string): void {
+  judge.check(
+    false,
+    requirement,
+    'ERR_REQUEST_REFUSED',
+    `the target refused a valid ${what} request: HTTP ${result.status} ${result.error}${result.errorDescription ? ` (${result.errorDescription})` : ''}`,
+  );
+}
+
+export function tokenOfType(t: UserTokens, type: TokenType): Decoded | undefined {
+  return type === 'access' ? t.access : type === 'id' ? t.id : undefined;
+}

@@ -1,0 +1,34 @@
+/**
+ * Options of a conformance run, passed from the launcher (bin/cli.ts) into
+ * the vitest workers with `provide` and read back with `inject`.
+ */
+export interface ConformanceOptions {
+  target: string;
+  seed: number;
+  runs: number;
+  strict: boolean;
+  /** Requirement IDs to run (replay / focus); empty = all. */
+  only: string[];
+  /** fast-check replay path for a single requirement. */
+  path?: string;
+}
+
+export const DEFAULT_RUNS = 100;
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    conformance: ConformanceOptions;
+  }
+}
+
+export function defaultOptions(): ConformanceOptions {
+  return { target: 'reference', seed: Date.now() & 0x7fffffff, runs: DEFAULT_RUNS, strict: false, only: [] };
+}
+
+/** The shell command that reruns exactly one requirement's failure. */
+export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
+  const parts = ['npm test --', `--target=${o.target}`, `--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`];
+  // fast-check replays deterministically from the seed; a path only skips the search, so long ones are left out.
+  if (path && path.length <= 120) parts.push(`--path=${path}`);
+  return parts.join(' ');
+}

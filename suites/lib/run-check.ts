@@ -1,0 +1,128 @@
+/**
+ * Runs one check against a target and decides each of its requirements.
+ *
+ * The property is run with all undecided requirements in focus. When it fails,
+ * the requirement named by the shrunk counterexample is decided (FAILED, or
+ * WARNING for warning-severity ones) after a confirming run focused on it
+ * alone, which also yields the exact seed and path that replay it; the
+ * remaining requirements are then checked again without it. A target error
+ * (unreachable, protocol violation) stops the check at once: ERRORED, no
+ * shrinking against a broken target.
+ */
+import fc from 'fast-check';
+import { AdapterError } from '../../adapters/types.js';
+import type { Verdict } from '../../reports/results.js';
+import type { Check, CheckEnv } from './check.js';
+import { Judge, Violation } from './violation.js';
+import type { Counterexample } from '../../reports/results.js';
+
+export interface RequirementOutcome {
+  verdict: Verdict;
+  reason?: string;
+  failure?: { message: string; counterexample: Counterexample; seed: number; path?: string };
+}
+
+export interface CheckResult {
+  check: string;
+  seed: number;
+  runs: number;
+  durationMs: number;
+  outcomes: Record<string, RequirementOutcome>;
+}
+
+export interface RunCheckOptions {
+  seed: number;
+  runs: number;
+  severity(requirement: string): 'fail' | 'warning';
+  /** Only these requirements (replay / --only). */
+  only?: ReadonlySet<string>;
+  /** Replay a recorded failure: run exactly this path. */
+  path?: string;
+}
+
+/** Stable per-check seed so each check replays on its own. */
+export function seedFor(globalSeed: number, name: string): number {
+  let h = 0x811c9dc5 ^ globalSeed;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCheckOptions): Promise<CheckResult> {
+  const started = performance.now();
+  const seed = seedFor(options.seed, check.name);
+  const numRuns = Math.max(1, Math.round(options.runs * (check.runsFactor ?? 1)));
+  const outcomes: Record<string, RequirementOutcome> = {};
+  let totalRuns = 0;
+
+  const missing = check.needs.filter((c) => !env.info.capabilities[c]);
+  let remaining = check.requirements.filter((r) => !options.only || options.only.has(r));
+  if (missing.length > 0) {
+    for (const r of remaining) {
+      outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: `target "${env.info.name}" does not declare: ${missing.join(', ')}` };
+    }
+    return { check: check.name, seed, runs: 0, durationMs: performance.now() - started, outcomes };
+  }
+
+  const arbitrary = check.arbitrary(env);
+  const attempt = async (focus: ReadonlySet<string>, path?: string) => {
+    let aborted: Error | undefined;
+    const property = fc.asyncProperty(arbitrary, async (input) => {
+      if (aborted) return;
+      const judge = new Judge(focus);
+      try {
+        await check.predicate(input, judge, env);
+      } catch (e) {
+        if (e instanceof Violation) throw e;
+        aborted = e instanceof Error ? e : new Error(String(e));
+      }
+    });
+    const params: fc.Parameters<[T]> = { seed, numRuns };
+    if (path !== undefined) Object.assign(params, { path, endOnFailure: true });
+    const details = await fc.check(property, params);
+    totalRuns += details.numRuns;
+    return { details, aborted };
+  };
+
+  while (remaining.length > 0) {
+    const { details, aborted } = await attempt(new Set(remaining), options.path);
+    if (aborted) {
+      const why = aborted instanceof AdapterError ? `${aborted.code}: ${aborted.message}` : `unexpected error: ${aborted.stack ?? aborted.message}`;
+      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: why };
+      break;
+    }
+    if (!details.failed) {
+      for (const r of remaining) outcomes[r] = { verdict: 'PASSED' };
+      break;
+    }
+    const first = details.errorInstance;
+    if (!(first instanceof Violation)) {
+      const why = `property failed without a requirement violation: ${String((first as Error)?.message ?? first)}`;
+      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: why };
+      break;
+    }
+    const req = first.requirement;
+    // Confirm with only this requirement in focus: exact counterexample and replay path.
+    const confirm = options.path === undefined ? await attempt(new Set([req])) : { details, aborted: undefined };
+    const final = confirm.details.failed && confirm.details.errorInstance instanceof Violation ? confirm.details : details;
+    const violation = final.errorInstance as Violation;
+    outcomes[req] = {
+      verdict: options.severity(req) === 'warning' ? 'WARNING' : 'FAILED',
+      failure: {
+        message: violation.message,
+        counterexample: violation.toCounterexample(),
+        seed,
+        ...(final.counterexamplePath ? { path: final.counterexamplePath } : {}),
+      },
+    };
+    remaining = remaining.filter((r) => r !== req);
+    if (options.path !== undefined) {
+      // A replay decides only what it reproduces.
+      for (const r of remaining) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: 'not part of the replayed failure' };
+      break;
+    }
+  }
+  return { check: check.name, seed, runs: totalRuns, durationMs: performance.now() - started, outcomes };
+}

@@ -1,0 +1,52 @@
+/**
+ * Decoding and verifying tokens as a careful relying party would: RS256
+ * pinned, key chosen by `kid` from the target's JWKS.
+ */
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import type { JsonObject, Jwks } from '../../adapters/types.js';
+
+export interface Decoded {
+  raw: string;
+  header: JsonObject;
+  payload: JsonObject;
+}
+
+/** Decode without verifying; returns an explanation instead of throwing. */
+export function decodeToken(raw: unknown): Decoded | { error: string } {
+  if (typeof raw !== 'string' || raw.length === 0) return { error: `token is ${raw === undefined ? 'absent' : 'not a non-empty string'}` };
+  if (raw.split('.').length !== 3) return { error: `a JWS compact token has 3 segments, this one has ${raw.split('.').length}` };
+  try {
+    return {
+      raw,
+      header: decodeProtectedHeader(raw) as JsonObject,
+      payload: decodeJwt(raw) as JsonObject,
+    };
+  } catch (e) {
+    return { error: `token does not decode: ${(e as Error).message}` };
+  }
+}
+
+export function isDecoded(x: Decoded | { error: string }): x is Decoded {
+  return !('error' in x);
+}
+
+const keySets = new WeakMap<Jwks, ReturnType<typeof createLocalJWKSet>>();
+
+/** Verify the signature with RS256 pinned against `jwks`. Returns null when valid, else the reason. */
+export async function verifySignature(raw: string, jwks: Jwks): Promise<string | null> {
+  let keySet = keySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+    keySets.set(jwks, keySet);
+  }
+  try {
+    // Claims (exp, iss, aud) are judged by their own requirements; here only the signature counts.
+    await jwtVerify(raw, keySet, { algorithms: ['RS256'], currentDate: new Date(0) });
+    return null;
+  } catch (e) {
+    if (e instanceof errors.JWTClaimValidationFailed) return null;
+    if (e instanceof errors.JWTExpired) return null;
+    const code = (e as { code?: string }).code ?? 'error';
+    return `${code}: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A broken requirement, thrown from inside a property so that fast-check
+ * shrinks to the smallest input that still breaks it.
+ */
+import type { JsonObject, JsonValue, TokenType } from '../../adapters/types.js';
+import type { Counterexample } from '../../reports/results.js';
+
+export type ViolationCode =
+  | 'ERR_CLAIM_MISSING'
+  | 'ERR_CLAIM_MISMATCH'
+  | 'ERR_CLAIM_INVALID'
+  | 'ERR_CLAIM_UNEXPECTED'
+  | 'ERR_SIG_INVALID'
+  | 'ERR_TOKEN_MALFORMED'
+  | 'ERR_REQUEST_REFUSED'
+  | 'ERR_REQUEST_ACCEPTED'
+  | 'ERR_RESPONSE_INVALID';
+
+/** What a run was doing when a condition broke; copied into the counterexample. */
+export interface Trace {
+  tenant?: JsonValue;
+  request?: JsonValue;
+  workflows?: string[];
+  commands?: string[];
+  token?: { header: JsonObject; payload: JsonObject };
+}
+
+export interface ViolationDetails {
+  tokenType?: TokenType;
+  claim?: string;
+  expected?: JsonValue | undefined;
+  actual?: JsonValue | undefined;
+  token?: { header: JsonObject; payload: JsonObject };
+}
+
+export class Violation extends Error {
+  readonly code: ViolationCode;
+  readonly requirement: string;
+  readonly details: ViolationDetails;
+  readonly trace: Trace;
+
+  constructor(code: ViolationCode, requirement: string, message: string, details: ViolationDetails, trace: Trace) {
+    super(`${requirement}: ${message}`);
+    this.name = 'Violation';
+    this.code = code;
+    this.requirement = requirement;
+    this.details = details;
+    this.trace = structuredClone(trace);
+  }
+
+  toCounterexample(): Counterexample {
+    const c: Counterexample = { requirement: this.requirement, message: this.message };
+    const d = this.details;
+    if (d.tokenType) c.tokenType = d.tokenType;
+    if (d.claim !== undefined) c.claim = d.claim;
+    if ('expected' in d) c.expected = d.expected === undefined ? '(absent)' : d.expected;
+    if ('actual' in d) c.actual = d.actual === undefined ? '(absent)' : d.actual;
+    const token = d.token ?? this.trace.token;
+    if (token) c.token = token;
+    if (this.trace.tenant !== undefined) c.tenant = this.trace.tenant;
+    if (this.trace.request !== undefined) c.request = this.trace.request;
+    if (this.trace.workflows?.length) c.workflows = this.trace.workflows;
+    if (this.trace.commands?.length) c.commands = this.trace.commands;
+    return c;
+  }
+}
+
+/**
+ * Judges one generated run. Conditions of requirements outside the current
+ * focus are not enforced, so one property can be re-run to decide each of its
+ * requirements separately (see run-check.ts).
+ */
+export class Judge {
+  readonly trace: Trace = {};
+  readonly #focus: ReadonlySet<string>;
+
+  constructor(focus: ReadonlySet<string>) {
+    this.#focus = focus;
+  }
+
+  focused(requirement: string): boolean {
+    return this.#focus.has(requirement);
+  }
+
+  /** Throw a Violation for `requirement` unless `ok` (and only when it is in focus). */
+  check(ok: boolean, requirement: string, code: ViolationCode, message: string | (() => string), details: ViolationDetails = {}): void {
+    if (ok || !this.#focus.has(requirement)) return;
+    throw new Violation(code, requirement, typeof message === 'function' ? message() : message, details, this.trace);
+  }
+}
