@@ -5,6 +5,7 @@
  */
 import { version } from '../package.json' with { type: 'json' };
 import { IssuerError } from '../reference/errors.js';
+import { WorkflowError } from '../reference/workflows/index.js';
 import { ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
 import {
   AdapterError,
@@ -66,8 +67,7 @@ export class ReferenceAdapter implements Adapter {
     try {
       return await this.issuer.deployWorkflow(source);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'ERR_WORKFLOW_BUILD' || code === 'ERR_WORKFLOW_SETTINGS') {
+      if (e instanceof WorkflowError) {
         throw new AdapterError('ERR_WORKFLOW_BUILD', (e as Error).message, { cause: e });
       }
       throw wrap(e, 'deployWorkflow');

@@ -18,7 +18,14 @@ export function listTargets(): TargetDescription[] {
   ];
 }
 
-export function createAdapter(target: string): Adapter {
+/** Settings an out-of-process target needs. */
+export interface TargetOptions {
+  targetUrl?: string;
+  timeoutMs?: number;
+  validateProtocol?: boolean;
+}
+
+export function createAdapter(target: string, _options: TargetOptions = {}): Adapter {
   if (target === 'reference') return new ReferenceAdapter();
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { listTargets, createAdapter } from '../adapters/registry.js';
+import { createVerifier, listVerifiers } from '../adapters/verifiers/registry.js';
 import { AdapterError } from '../adapters/types.js';
 import { reportCommand } from '../reports/cli.js';
 import { EXIT, exitCodeFor } from '../reports/results.js';
@@ -39,6 +40,11 @@ Options (test, run):
   --strict            warnings fail the run too
   --report-dir=DIR    where reports are written (default: reports/out)
   --shard=i/n         run slice i of n (merge with 'report --merge')
+  --target-url=URL    base URL of an out-of-process target (--target=http)
+  --timeout=MS        per-call timeout for out-of-process targets and verifiers
+  --validate-protocol validate every exchange with the target against schemas/protocol
+  --verifier=NAME     check a token verifier instead of an issuer (tokens come from --target)
+  --verifier-url=URL  base URL of the API under test (--verifier=http-api)
   -h, --help          this help
 
 Exit codes: 0 conforming, 1 a requirement FAILED (or a WARNING with --strict)
@@ -73,6 +79,11 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
       strict: { type: 'boolean' },
       'report-dir': { type: 'string' },
       shard: { type: 'string' },
+      'target-url': { type: 'string' },
+      timeout: { type: 'string' },
+      'validate-protocol': { type: 'boolean' },
+      verifier: { type: 'string' },
+      'verifier-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -81,8 +92,19 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     return EXIT.OK;
   }
   const target = values.target ?? 'reference';
+  const timeoutMs = int('timeout', values.timeout, 1);
+  const targetOptions = {
+    ...(values['target-url'] !== undefined ? { targetUrl: values['target-url'] } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(values['validate-protocol'] ? { validateProtocol: true } : {}),
+  };
   try {
-    createAdapter(target);
+    createAdapter(target, targetOptions);
+    if (values.verifier !== undefined) {
+      createVerifier(values.verifier, {
+        ...(values['verifier-url'] !== undefined ? { verifierUrl: values['verifier-url'] } : {}),
+      });
+    }
   } catch (e) {
     if (e instanceof AdapterError) throw new UsageError(e.message);
     throw e;
@@ -101,13 +123,17 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     strict: values.strict ?? false,
     only,
     ...(values.path !== undefined ? { path: values.path } : {}),
+    ...targetOptions,
+    ...(values.verifier !== undefined ? { verifier: values.verifier } : {}),
+    ...(values['verifier-url'] !== undefined ? { verifierUrl: values['verifier-url'] } : {}),
   };
   const shard = parseShard(values.shard);
   const reportDir = resolve(values['report-dir'] ?? 'reports/out');
   // Self-tests run only in `test` mode without an explicit target.
-  const withSelfTests = mode === 'test' && values.target === undefined && only.length === 0;
+  const withSelfTests = mode === 'test' && values.target === undefined && values.verifier === undefined && only.length === 0;
+  if (values.verifier !== undefined) process.env.KTC_SUITE = 'verifier';
 
-  console.log(`kinde-token-conformance: target ${target}, seed ${options.seed}, ${options.runs} runs per check${withSelfTests ? ', with self-tests' : ''}`);
+  console.log(`kinde-token-conformance: ${values.verifier !== undefined ? `verifier ${values.verifier} (tokens from ${target})` : `target ${target}`}, seed ${options.seed}, ${options.runs} runs per check${withSelfTests ? ', with self-tests' : ''}`);
   const reporter = new ConformanceReporter(options, shard);
   const { startVitest } = await import('vitest/node');
   const filters = withSelfTests ? [] : ['suites/'];
@@ -131,7 +157,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     if (process.env.GITHUB_STEP_SUMMARY) await writeStepSummary(renderMarkdown(results));
     const unreachable = results.requirements.length > 0 && results.requirements.every((r) => r.verdict === 'ERRORED' && /could not be started|ERR_TARGET_UNREACHABLE|ERR_TARGET_TIMEOUT/.test(r.reason ?? ''));
     code = unreachable ? EXIT.UNREACHABLE : Math.max(code, exitCodeFor(results));
-  } else if (mode === 'run' || values.target !== undefined) {
+  } else if (mode === 'run' || values.target !== undefined || values.verifier !== undefined) {
     console.error('no conformance test ran (check --only / --shard)');
     code = EXIT.USAGE;
   }
@@ -151,6 +177,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(rest);
       case 'targets':
         for (const t of listTargets()) console.log(`${t.name.padEnd(44)} ${t.description}`);
+        console.log('\nVerifiers (--verifier):');
+        for (const v of listVerifiers()) console.log(`${v.name.padEnd(44)} ${v.description}`);
         return EXIT.OK;
       case undefined:
       case '-h':

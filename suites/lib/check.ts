@@ -4,11 +4,15 @@
  */
 import type fc from 'fast-check';
 import type { Adapter, Capability, TargetInfo } from '../../adapters/types.js';
+import type { VerifierAdapter, VerifierCapability, VerifierInfo } from '../../adapters/verifier-types.js';
 import type { Judge } from './violation.js';
 
 export interface CheckEnv {
+  /** The issuer target (the reference issuer when a verifier is under test). */
   adapter: Adapter;
   info: TargetInfo;
+  /** Set when a verifier is under test (`--verifier`). */
+  verifier?: { adapter: VerifierAdapter; info: VerifierInfo };
 }
 
 export interface Check<T = unknown> {
@@ -18,6 +22,8 @@ export interface Check<T = unknown> {
   requirements: string[];
   /** Capabilities the target must declare; otherwise NOT_APPLICABLE. */
   needs: Capability[];
+  /** Verifier checks: capabilities the verifier must declare. A check with this field needs a verifier under test. */
+  verifierNeeds?: VerifierCapability[];
   /** Scale the default number of runs (stateful sequences are costlier). */
   runsFactor?: number;
   arbitrary(env: CheckEnv): fc.Arbitrary<T>;

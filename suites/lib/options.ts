@@ -11,6 +11,16 @@ export interface ConformanceOptions {
   only: string[];
   /** fast-check replay path for a single requirement. */
   path?: string;
+  /** Base URL of an out-of-process target (`--target=http --target-url=…`). */
+  targetUrl?: string;
+  /** Per-call timeout for out-of-process targets, ms. */
+  timeoutMs?: number;
+  /** Validate every exchange with an out-of-process target against schemas/protocol. */
+  validateProtocol?: boolean;
+  /** Verifier under test (`--verifier=…`); the issuer target then supplies the tokens. */
+  verifier?: string;
+  /** Base URL of an API under test for the http-api verifier. */
+  verifierUrl?: string;
 }
 
 export const DEFAULT_RUNS = 100;
@@ -27,7 +37,11 @@ export function defaultOptions(): ConformanceOptions {
 
 /** The shell command that reruns exactly one requirement's failure. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
-  const parts = ['npm test --', `--target=${o.target}`, `--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`];
+  const parts = ['npm test --', `--target=${o.target}`];
+  if (o.targetUrl) parts.push(`--target-url=${o.targetUrl}`);
+  if (o.verifier) parts.push(`--verifier=${o.verifier}`);
+  if (o.verifierUrl) parts.push(`--verifier-url=${o.verifierUrl}`);
+  parts.push(`--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`);
   // fast-check replays deterministically from the seed; a path only skips the search, so long ones are left out.
   if (path && path.length <= 120) parts.push(`--path=${path}`);
   return parts.join(' ');

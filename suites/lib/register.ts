@@ -9,6 +9,7 @@ import type { Area } from '../../reports/results.js';
 import { requirementById } from '../../schemas/catalog.js';
 import { createAdapter } from '../../adapters/registry.js';
 import type { Adapter, TargetInfo } from '../../adapters/types.js';
+import { createVerifier } from '../../adapters/verifiers/registry.js';
 import type { Check, CheckEnv } from './check.js';
 import { defaultOptions, replayCommand, type ConformanceOptions } from './options.js';
 import { runCheck, type RequirementOutcome } from './run-check.js';
@@ -49,20 +50,34 @@ export function registerChecks(area: Area, checks: Check<any>[]): void {
   const only = new Set(options.only);
   const selected = only.size === 0 ? checks : checks.filter((c) => c.requirements.some((r) => only.has(r)));
 
-  describe(`${area} · target ${options.target}`, () => {
+  const label = options.verifier !== undefined ? `verifier ${options.verifier}` : `target ${options.target}`;
+  describe(`${area} · ${label}`, () => {
     let adapter: Adapter | undefined;
     let info: TargetInfo | undefined;
+    let verifier: CheckEnv['verifier'];
     let startError: string | undefined;
 
     beforeAll(async () => {
       try {
-        adapter = createAdapter(options.target);
+        adapter = createAdapter(options.target, {
+          ...(options.targetUrl !== undefined ? { targetUrl: options.targetUrl } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.validateProtocol ? { validateProtocol: true } : {}),
+        });
         info = await adapter.start();
+        if (options.verifier !== undefined) {
+          const v = createVerifier(options.verifier, {
+            ...(options.verifierUrl !== undefined ? { verifierUrl: options.verifierUrl } : {}),
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          });
+          verifier = { adapter: v, info: await v.start() };
+        }
       } catch (e) {
         startError = `${(e as { code?: string }).code ?? 'ERR_TARGET_UNREACHABLE'}: ${(e as Error).message}`;
       }
     });
     afterAll(async () => {
+      await verifier?.adapter.stop();
       await adapter?.stop();
     });
 
@@ -81,7 +96,7 @@ export function registerChecks(area: Area, checks: Check<any>[]): void {
           };
           throw new Error(`target "${options.target}" could not be started: ${startError}`);
         }
-        const env: CheckEnv = { adapter, info };
+        const env: CheckEnv = verifier ? { adapter, info, verifier } : { adapter, info };
         const runOptions = {
           seed: options.seed,
           runs: options.runs,
@@ -97,7 +112,7 @@ export function registerChecks(area: Area, checks: Check<any>[]): void {
         task.meta.conformance = {
           area,
           check: check.name,
-          target: info,
+          target: verifier ? { ...info, name: `verifier:${verifier.info.name}`, version: verifier.info.version } : info,
           seed: options.seed,
           runs: result.runs,
           durationMs: result.durationMs,

@@ -57,11 +57,16 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   const outcomes: Record<string, RequirementOutcome> = {};
   let totalRuns = 0;
 
-  const missing = check.needs.filter((c) => !env.info.capabilities[c]);
+  const missing: string[] = check.needs.filter((c) => !env.info.capabilities[c]);
+  if (check.verifierNeeds) {
+    if (!env.verifier) missing.push('a verifier under test (--verifier)');
+    else missing.push(...check.verifierNeeds.filter((c) => !env.verifier!.info.capabilities[c]).map((c) => `verifier ${c}`));
+  }
   let remaining = check.requirements.filter((r) => !options.only || options.only.has(r));
   if (missing.length > 0) {
     for (const r of remaining) {
-      outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: `target "${env.info.name}" does not declare: ${missing.join(', ')}` };
+      const who = env.verifier && check.verifierNeeds ? env.verifier.info.name : env.info.name;
+      outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: `target "${who}" does not declare: ${missing.join(', ')}` };
     }
     return { check: check.name, seed, runs: 0, durationMs: performance.now() - started, outcomes };
   }
