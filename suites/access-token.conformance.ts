@@ -1,0 +1,4 @@
+import { registerChecks } from './lib/register.js';
+import { checks } from './access-token.js';
+
+registerChecks('access-token', checks);

@@ -1,0 +1,76 @@
+/**
+ * Access tokens ("Access tokens" page): who, for whom, which scopes,
+ * audiences, organization, permissions, roles, and how long.
+ */
+import { userScenarioArb } from '../generators/tenant.js';
+import { defineCheck, type Check } from './lib/check.js';
+import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
+import { provision, signInExpectingTokens } from './lib/flows.js';
+import { own } from './lib/json.js';
+
+/** Scopes a Kinde environment grants to a user sign-in, per the docs. `offline_access` is not one (refresh-tokens page). */
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline']);
+
+const REQS = ['ACCESS-SUB-AZP', 'ACCESS-SCP', 'ACCESS-AUD', 'ACCESS-ORG-CODE', 'ACCESS-PERMISSIONS', 'ACCESS-LIFETIME'];
+
+export const checks: Check<any>[] = [
+  defineCheck({
+    name: 'access token claims follow the sign-in',
+    requirements: REQS,
+    needs: ['userTokens'],
+    arbitrary: () => userScenarioArb(),
+    async predicate({ tenant, request, application, user }, judge, env) {
+      await provision(env, judge, tenant);
+      const t = await signInExpectingTokens(env, judge, request, REQS);
+      if (!t) return;
+      const a = t.access;
+      claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'sub', user.id);
+      claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'azp', application.clientId);
+      const apiScopes = new Set(tenant.apis.filter((x) => request.audience.includes(x.audience)).flatMap((x) => x.scopes));
+      const granted = [...new Set(request.scopes.filter((s) => OIDC_SCOPES.has(s) || apiScopes.has(s)))];
+      claimSetEquals(judge, 'ACCESS-SCP', 'access', a, 'scp', granted);
+      claimSetEquals(judge, 'ACCESS-AUD', 'access', a, 'aud', request.audience);
+      if (request.orgCode !== undefined) {
+        claimEquals(judge, 'ACCESS-ORG-CODE', 'access', a, 'org_code', request.orgCode);
+        const membership = user.memberships.find((m) => m.orgCode === request.orgCode)!;
+        claimSetEquals(judge, 'ACCESS-PERMISSIONS', 'access', a, 'permissions', [...new Set(membership.permissions)]);
+      }
+      lifetimeIs(judge, 'ACCESS-LIFETIME', 'access', a, application.lifetimes.accessToken);
+    },
+  }),
+  defineCheck({
+    name: 'roles, when the application includes them, list the user’s roles in the organization',
+    requirements: ['ACCESS-ROLES'],
+    needs: ['userTokens'],
+    arbitrary: () => userScenarioArb().filter((s) => s.request.orgCode !== undefined),
+    async predicate({ tenant, request, application, user }, judge, env) {
+      // Include roles for the app under test (the tenant generator toggles it only sometimes).
+      const app = { ...application, tokens: { ...application.tokens, access: { properties: [], ...application.tokens.access, roles: true } } };
+      const t2 = { ...tenant, applications: tenant.applications.map((x) => (x.clientId === app.clientId ? app : x)) };
+      await provision(env, judge, t2);
+      const t = await signInExpectingTokens(env, judge, request, ['ACCESS-ROLES']);
+      if (!t) return;
+      const keys = [...new Set(user.memberships.find((m) => m.orgCode === request.orgCode)!.roles)];
+      const known = keys.flatMap((k) => tenant.roles.filter((r) => r.key === k));
+      const roles = own(t.access.payload, 'roles');
+      // The docs disagree on the shape (contradiction 12): keys/IDs or {id, key, name} objects are both accepted.
+      const asKeys = Array.isArray(roles)
+        ? roles.map((r) => (typeof r === 'string' ? r : r && typeof r === 'object' && !Array.isArray(r) ? (own(r, 'key') as string) : undefined))
+        : undefined;
+      const ok =
+        asKeys !== undefined &&
+        asKeys.length === known.length &&
+        known.every((r) =>
+          (roles as unknown[]).some((x) =>
+            typeof x === 'string' ? x === r.key || x === r.id : x !== null && typeof x === 'object' && own(x, 'key') === r.key,
+          ),
+        );
+      judge.check(ok, 'ACCESS-ROLES', roles === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_MISMATCH', () => `access token roles ${JSON.stringify(roles) ?? '(absent)'} do not list the user's roles ${JSON.stringify(known.map((r) => r.key))}`, {
+        tokenType: 'access',
+        claim: 'roles',
+        expected: known.map((r) => ({ id: r.id, key: r.key, name: r.name })),
+        actual: roles,
+      });
+    },
+  }),
+];

@@ -1,0 +1,83 @@
+/**
+ * ID tokens ("ID tokens" page): subject, audience, times, at_hash, and the
+ * claims that depend on the requested scopes and the app's settings.
+ */
+import { createHash } from 'node:crypto';
+import { userScenarioArb } from '../generators/tenant.js';
+import { defineCheck, type Check } from './lib/check.js';
+import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
+import { provision, signInExpectingTokens } from './lib/flows.js';
+import { withOpenId } from './lib/issuance.js';
+import { own } from './lib/json.js';
+
+const REQS = [
+  'ID-SUB-AZP',
+  'ID-AUD-ARRAY',
+  'ID-LIFETIME',
+  'ID-AUTH-TIME',
+  'ID-AT-HASH',
+  'ID-PROFILE-SCOPE',
+  'ID-EMAIL-SCOPE',
+  'ID-ORG-CODES',
+];
+
+/** OIDC Core 3.1.3.6: base64url of the left-most half of SHA-256 over the access token's ASCII. */
+export function expectedAtHash(accessToken: string): string {
+  const d = createHash('sha256').update(accessToken, 'ascii').digest();
+  return d.subarray(0, d.length / 2).toString('base64url');
+}
+
+export const checks: Check<any>[] = [
+  defineCheck({
+    name: 'ID token claims follow the sign-in, its scopes and the app settings',
+    requirements: REQS,
+    needs: ['userTokens'],
+    arbitrary: () => userScenarioArb().map(withOpenId),
+    async predicate({ tenant, request, application, user }, judge, env) {
+      await provision(env, judge, tenant);
+      const t = await signInExpectingTokens(env, judge, request, REQS);
+      if (!t) return;
+      const id = t.id;
+      judge.check(id !== undefined, 'ID-SUB-AZP', 'ERR_RESPONSE_INVALID', 'the sign-in requested openid but the token response has no id_token', {
+        tokenType: 'id',
+      });
+      if (!id) return;
+      const token = { header: id.header, payload: id.payload };
+      claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'sub', user.id);
+      claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'azp', application.clientId);
+      const aud = own(id.payload, 'aud');
+      judge.check(Array.isArray(aud) && aud.every((x) => typeof x === 'string'), 'ID-AUD-ARRAY', 'ERR_CLAIM_INVALID', `ID token aud is ${JSON.stringify(aud) ?? '(absent)'}, not an array of strings`, {
+        tokenType: 'id',
+        claim: 'aud',
+        actual: aud,
+        token,
+      });
+      lifetimeIs(judge, 'ID-LIFETIME', 'id', id, application.lifetimes.idToken);
+      const authTime = own(id.payload, 'auth_time');
+      const iat = own(id.payload, 'iat');
+      judge.check(
+        Number.isInteger(authTime) && Number.isInteger(iat) && (authTime as number) <= (iat as number),
+        'ID-AUTH-TIME',
+        'ERR_CLAIM_INVALID',
+        `ID token auth_time ${JSON.stringify(authTime) ?? '(absent)'} is not an integer ≤ iat ${JSON.stringify(iat)}`,
+        { tokenType: 'id', claim: 'auth_time', actual: authTime, token },
+      );
+      claimEquals(judge, 'ID-AT-HASH', 'id', id, 'at_hash', expectedAtHash(t.access.raw));
+      const profile = request.scopes.includes('profile');
+      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'given_name', profile ? user.givenName : undefined);
+      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'family_name', profile ? user.familyName : undefined);
+      const name = own(id.payload, 'name');
+      judge.check(profile ? typeof name === 'string' : name === undefined, 'ID-PROFILE-SCOPE', profile ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_UNEXPECTED', `ID token name is ${JSON.stringify(name) ?? '(absent)'} with profile scope ${profile ? '' : 'not '}requested`, {
+        tokenType: 'id',
+        claim: 'name',
+        actual: name,
+        token,
+      });
+      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'picture', profile ? user.picture : undefined);
+      claimEquals(judge, 'ID-EMAIL-SCOPE', 'id', id, 'email', request.scopes.includes('email') ? user.email : undefined);
+      if (application.tokens.id?.orgCodes) {
+        claimSetEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', [...new Set(user.memberships.map((m) => m.orgCode))]);
+      }
+    },
+  }),
+];

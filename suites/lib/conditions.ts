@@ -1,0 +1,56 @@
+/**
+ * Small reusable conditions (in the spirit of the OpenID conformance suite's
+ * "conditions"): each judges one fact about one claim for one requirement.
+ */
+import type { JsonValue, TokenType } from '../../adapters/types.js';
+import { jsonEqual, own } from './json.js';
+import type { Decoded } from './tokens.js';
+import type { Judge } from './violation.js';
+
+function show(v: JsonValue | undefined): string {
+  return v === undefined ? '(absent)' : (JSON.stringify(v)?.slice(0, 200) ?? String(v));
+}
+
+/** `claim` equals `expected` (JSON equality). */
+export function claimEquals(judge: Judge, req: string, type: TokenType, t: Decoded, claim: string, expected: JsonValue | undefined): void {
+  const actual = own(t.payload, claim);
+  judge.check(
+    expected === undefined ? actual === undefined : jsonEqual(actual, expected),
+    req,
+    actual === undefined ? 'ERR_CLAIM_MISSING' : expected === undefined ? 'ERR_CLAIM_UNEXPECTED' : 'ERR_CLAIM_MISMATCH',
+    () => `${type} token "${claim}" is ${show(actual)}, expected ${show(expected)}`,
+    { tokenType: type, claim, expected, actual, token: { header: t.header, payload: t.payload } },
+  );
+}
+
+/** `claim` is an array of strings holding exactly `expected` in any order. */
+export function claimSetEquals(judge: Judge, req: string, type: TokenType, t: Decoded, claim: string, expected: readonly string[]): void {
+  const actual = own(t.payload, claim);
+  const ok =
+    Array.isArray(actual) &&
+    actual.every((x) => typeof x === 'string') &&
+    actual.length === new Set(actual).size &&
+    new Set(actual).size === new Set(expected).size &&
+    expected.every((x) => (actual as string[]).includes(x));
+  judge.check(ok, req, actual === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_MISMATCH', () => `${type} token "${claim}" is ${show(actual)}, expected exactly ${show([...expected])} (any order)`, {
+    tokenType: type,
+    claim,
+    expected: [...expected],
+    actual,
+    token: { header: t.header, payload: t.payload },
+  });
+}
+
+/** `exp - iat` equals `seconds`. */
+export function lifetimeIs(judge: Judge, req: string, type: TokenType, t: Decoded, seconds: number): void {
+  const exp = own(t.payload, 'exp');
+  const iat = own(t.payload, 'iat');
+  const life = typeof exp === 'number' && typeof iat === 'number' ? exp - iat : null;
+  judge.check(life === seconds, req, 'ERR_CLAIM_MISMATCH', () => `${type} token lifetime exp − iat is ${life === null ? `not computable (exp ${show(exp)}, iat ${show(iat)})` : `${life} s`}, the application configures ${seconds} s`, {
+    tokenType: type,
+    claim: 'exp',
+    expected: seconds,
+    actual: life,
+    token: { header: t.header, payload: t.payload },
+  });
+}
