@@ -310,9 +310,11 @@ export class ReferenceIssuer {
       this.#refresh.delete(token);
       throw new IssuerError('invalid_grant', 'refresh token expired');
     }
+    // The window is [rotatedAt, rotatedAt + overlap): with no overlap the old
+    // token is "immediately invalid", even within the same second.
     if (
       record.rotatedAt !== undefined &&
-      now > record.rotatedAt + this.refreshOverlapSeconds &&
+      now >= record.rotatedAt + this.refreshOverlapSeconds &&
       !this.#has('old-refresh-accepted-forever')
     ) {
       throw new IssuerError('invalid_grant', 'refresh token was rotated out');
