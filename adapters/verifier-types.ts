@@ -15,10 +15,29 @@ export type VerifierCapability =
   /** Distinguishes access tokens from ID tokens. */
   | 'tokenType';
 
+export const VERIFIER_CAPABILITIES: readonly VerifierCapability[] = ['remoteJwks', 'orgEnforcement', 'audience', 'tokenType'];
+
 export interface VerifierInfo {
   name: string;
   version: string;
   capabilities: Record<VerifierCapability, boolean>;
+  /**
+   * Leeway the verifier applies to `exp`/`nbf`, in seconds (declared, default 0).
+   * Expiry checks test just outside it, so a verifier is never blamed for its own documented leeway.
+   */
+  clockToleranceSeconds?: number;
+  /**
+   * How long after an unknown `kid` the verifier may take to refetch the JWKS, in ms
+   * (a cooldown such as jose's `cooldownDuration`). Key-rotation checks wait at most this long (+1 s).
+   */
+  jwksRefreshMs?: number;
+  /**
+   * A deployed API is configured for one issuer and one audience; tokens are
+   * then generated for exactly these instead of random tenants.
+   */
+  fixedContext?: { issuer: string; audience: string };
+  /** Port the suite must serve the issuer's JWKS on (a deployed API was told where to fetch keys). 0/absent = any. */
+  jwksPort?: number;
 }
 
 /** What the verifier is told about the route the token is presented to. */

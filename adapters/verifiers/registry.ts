@@ -3,6 +3,12 @@
  */
 import { AdapterError } from '../types.js';
 import type { VerifierAdapter } from '../verifier-types.js';
+import { ContractVerifier, VERIFIER_DEFECTS, isVerifierDefect } from './contract.js';
+import { FastJwtVerifier } from './fast-jwt.js';
+import { HttpApiVerifier } from './http-api.js';
+import { JoseVerifier } from './jose.js';
+import { JsonwebtokenExpressVerifier } from './jsonwebtoken-express.js';
+import { KindeJwtValidatorVerifier } from './kinde.js';
 
 export interface VerifierOptions {
   /** Base URL of the API under test (http-api verifier). */
@@ -16,14 +22,41 @@ export interface VerifierDescription {
 }
 
 export function listVerifiers(): VerifierDescription[] {
-  return [];
+  return [
+    { name: 'reference', description: 'the documented contract in-process (control: must pass everything)' },
+    { name: 'jose', description: 'jose jwtVerify + createRemoteJWKSet, RS256, issuer, audience' },
+    { name: 'kinde-jwt-validator', description: "@kinde/jwt-validator validateToken (Kinde's own validator)" },
+    { name: 'jsonwebtoken-express', description: "the docs' org middleware: jsonwebtoken + jwks-rsa on /orgs/:org_code/users" },
+    { name: 'fast-jwt', description: 'fast-jwt createVerifier, RS256, allowedIss, allowedAud' },
+    { name: 'http-api', description: 'your API at --verifier-url (GET /orgs/:org_code/users); see adapters/verifiers/http-api.ts' },
+    ...Object.entries(VERIFIER_DEFECTS).map(([d, description]) => ({ name: `mutant:${d}`, description: `seeded verifier defect: ${description}` })),
+  ];
 }
 
-export function createVerifier(name: string, _options: VerifierOptions = {}): VerifierAdapter {
+export function createVerifier(name: string, options: VerifierOptions = {}): VerifierAdapter {
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  switch (name) {
+    case 'reference':
+      return new ContractVerifier();
+    case 'jose':
+      return new JoseVerifier(timeout);
+    case 'kinde-jwt-validator':
+      return new KindeJwtValidatorVerifier();
+    case 'jsonwebtoken-express':
+      return new JsonwebtokenExpressVerifier(timeout);
+    case 'fast-jwt':
+      return new FastJwtVerifier(timeout);
+    case 'http-api':
+      return new HttpApiVerifier({ ...timeout, ...(options.verifierUrl !== undefined ? { url: options.verifierUrl } : {}) });
+  }
+  if (name.startsWith('mutant:')) {
+    const defect = name.slice('mutant:'.length);
+    if (isVerifierDefect(defect)) return new ContractVerifier(name, new Set([defect]));
+  }
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',
     `unknown verifier "${name}". Known verifiers:\n${listVerifiers()
       .map((v) => `  ${v.name.padEnd(36)} ${v.description}`)
-      .join('\n') || '  (none yet)'}`,
+      .join('\n')}`,
   );
 }
