@@ -3,6 +3,7 @@
  * is the reference with one seeded defect (see reference/defects.ts).
  */
 import { DEFECTS, isDefectName } from '../reference/defects.js';
+import { HttpAdapter } from './http.js';
 import { ReferenceAdapter } from './reference.js';
 import { AdapterError, type Adapter } from './types.js';
 
@@ -14,7 +15,8 @@ export interface TargetDescription {
 export function listTargets(): TargetDescription[] {
   return [
     { name: 'reference', description: 'the embedded reference issuer (default)' },
-    ...Object.entries(DEFECTS).map(([d, description]) => ({ name: `mutant:${d}`, description: `seeded defect: ${description}` })),
+    { name: 'http', description: 'an issuer speaking target protocol v1 at --target-url (docs/target-protocol.md)' },
+    ...Object.entries(DEFECTS).map(([d, defect]) => ({ name: `mutant:${d}`, description: `seeded defect: ${defect.description}` })),
   ];
 }
 
@@ -25,8 +27,18 @@ export interface TargetOptions {
   validateProtocol?: boolean;
 }
 
-export function createAdapter(target: string, _options: TargetOptions = {}): Adapter {
+export function createAdapter(target: string, options: TargetOptions = {}): Adapter {
   if (target === 'reference') return new ReferenceAdapter();
+  if (target === 'http') {
+    if (options.targetUrl === undefined) {
+      throw new AdapterError('ERR_UNKNOWN_TARGET', '--target=http needs --target-url=<base URL of a protocol v1 target> (docs/target-protocol.md)');
+    }
+    return new HttpAdapter({
+      targetUrl: options.targetUrl,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.validateProtocol !== undefined ? { validateProtocol: options.validateProtocol } : {}),
+    });
+  }
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);
     if (isDefectName(defect)) return new ReferenceAdapter(target, { defects: new Set([defect]) });

@@ -4,38 +4,44 @@
  * Keeping them as named switches in one place (instead of copies of the issuer)
  * means a mutant differs from the reference by exactly the documented defect.
  */
+export interface Defect {
+  description: string;
+  /** The requirement whose check must catch this defect (test/mutants.test.ts). */
+  caughtBy: string;
+}
+
 export const DEFECTS = {
-  'workflow-overwrites-sub': 'a workflow can overwrite `sub`',
-  'exp-dropped-on-empty-permissions': '`exp` is dropped when a workflow empties `permissions`',
-  'unpublished-signing-key': 'tokens are signed with a key that is not in the JWKS',
-  'access-claims-leak-into-id': 'custom claims aimed at the access token also land in the ID token',
-  'bindings-not-enforced': 'workflows can modify tokens without declaring the binding',
-  'jti-reused': 'every token carries the same `jti`',
-  'iss-trailing-slash': '`iss` has a trailing slash',
-  'access-lifetime-ignores-config': 'access tokens always live 86400 s, whatever the app configures',
-  'id-aud-string': 'the ID token `aud` is a string, not an array',
-  'profile-claims-without-scope': 'profile claims are present without the `profile` scope',
-  'at-hash-wrong': '`at_hash` hashes the whole access token instead of taking the left half',
-  'scope-scp-disagree': 'M2M `scope` string drops the last granted scope',
-  'm2m-user-claims': 'M2M tokens carry a user claim (`email`)',
-  'm2m-untoggled-flags': 'M2M tokens carry every environment flag, not only those toggled on',
-  'org-scoped-m2m-without-org-code': 'org-scoped M2M tokens lack `org_code`',
-  'org-override-honored': 'a client-credentials request can set the `org_code`',
-  'flag-type-code-wrong': 'integer flags carry type code `n` instead of `i`',
-  'private-property-leaked': 'private (non-public) properties appear in tokens',
-  'empty-permissions-removed': 'a workflow setting `permissions = []` removes the claim',
-  'last-write-first-wins': 'when a workflow sets a claim twice, the first value wins',
-  'workflow-on-management-api': 'M2M workflows modify tokens for the Management API audience',
-  'm2m-trigger-on-user-tokens': 'm2m:token_generation workflows also run for user tokens',
-  'failure-policy-ignored': 'a failing workflow with failurePolicy stop still yields tokens',
-  'refresh-origin-wrong': 'workflows on refresh see origin authorization_request',
-  'refresh-not-rotated': 'the refresh grant returns the same refresh token',
-  'old-refresh-accepted-forever': 'rotated-out refresh tokens stay valid',
-  'refresh-new-access-always': 'the refresh grant mints a new access token even when the old one is unexpired',
-  'refresh-never-expires': 'refresh tokens never expire',
-  'offline-access-gives-refresh': '`offline_access` is treated like `offline` and yields a refresh token',
-  'hostile-name-corrupts': 'claim names are assigned with plain property assignment (`__proto__` corrupts the claims)',
-} as const;
+  'workflow-overwrites-sub': { description: 'a workflow can overwrite `sub`', caughtBy: 'WF-PROHIBITED-ACCESS' },
+  'exp-dropped-on-empty-permissions': { description: '`exp` is dropped when a workflow empties `permissions`', caughtBy: 'WF-PROHIBITED-ACCESS' },
+  'unpublished-signing-key': { description: 'tokens are signed with a key that is not in the JWKS', caughtBy: 'SIG-KID-IN-JWKS' },
+  'access-claims-leak-into-id': { description: 'custom claims aimed at the access token also land in the ID token', caughtBy: 'WF-CUSTOM-ISOLATION' },
+  'bindings-not-enforced': { description: 'workflows can modify tokens without declaring the binding', caughtBy: 'WF-BINDING-REQUIRED' },
+  'jti-reused': { description: 'every token carries the same `jti`', caughtBy: 'TOKEN-JTI-UNIQUE' },
+  'iss-trailing-slash': { description: '`iss` has a trailing slash', caughtBy: 'TOKEN-ISS' },
+  'access-lifetime-ignores-config': { description: 'access tokens always live 86400 s, whatever the app configures', caughtBy: 'ACCESS-LIFETIME' },
+  'id-aud-string': { description: 'the ID token `aud` is a string, not an array', caughtBy: 'ID-AUD-ARRAY' },
+  'profile-claims-without-scope': { description: 'profile claims are present without the `profile` scope', caughtBy: 'ID-PROFILE-SCOPE' },
+  'at-hash-wrong': { description: '`at_hash` hashes the whole access token instead of taking the left half', caughtBy: 'ID-AT-HASH' },
+  'scope-scp-disagree': { description: 'M2M `scope` string drops the last granted scope', caughtBy: 'M2M-SCOPE-SCP' },
+  'm2m-user-claims': { description: 'M2M tokens carry a user claim (`email`)', caughtBy: 'M2M-NO-USER-CLAIMS' },
+  'm2m-untoggled-flags': { description: 'M2M tokens carry every environment flag, not only those toggled on', caughtBy: 'FLAGS-M2M-TOGGLED' },
+  'org-scoped-m2m-without-org-code': { description: 'org-scoped M2M tokens lack `org_code`', caughtBy: 'ORG-M2M-ORG-CODE' },
+  'org-override-honored': { description: 'a client-credentials request can set the `org_code`', caughtBy: 'ORG-M2M-NO-OVERRIDE' },
+  'flag-type-code-wrong': { description: 'integer flags carry type code `n` instead of `i`', caughtBy: 'FLAGS-SHAPE' },
+  'private-property-leaked': { description: 'private (non-public) properties appear in tokens', caughtBy: 'PROP-PUBLIC-ONLY' },
+  'empty-permissions-removed': { description: 'a workflow setting `permissions = []` removes the claim', caughtBy: 'WF-EMPTY-PERMS-FLAGS' },
+  'last-write-first-wins': { description: 'when a workflow sets a claim twice, the first value wins', caughtBy: 'WF-LAST-WRITE' },
+  'workflow-on-management-api': { description: 'M2M workflows modify tokens for the Management API audience', caughtBy: 'WF-M2M-MGMT-API' },
+  'm2m-trigger-on-user-tokens': { description: 'm2m:token_generation workflows also run for user tokens', caughtBy: 'WF-TRIGGER' },
+  'failure-policy-ignored': { description: 'a failing workflow with failurePolicy stop still yields tokens', caughtBy: 'WF-FAILURE-STOP' },
+  'refresh-origin-wrong': { description: 'workflows on refresh see origin authorization_request', caughtBy: 'WF-REFRESH-ORIGIN' },
+  'refresh-not-rotated': { description: 'the refresh grant returns the same refresh token', caughtBy: 'RT-ROTATE' },
+  'old-refresh-accepted-forever': { description: 'rotated-out refresh tokens stay valid', caughtBy: 'RT-OLD-REFUSED' },
+  'refresh-new-access-always': { description: 'the refresh grant mints a new access token even when the old one is unexpired', caughtBy: 'RT-ACCESS-UNCHANGED' },
+  'refresh-never-expires': { description: 'refresh tokens never expire', caughtBy: 'RT-LIFETIME' },
+  'offline-access-gives-refresh': { description: '`offline_access` is treated like `offline` and yields a refresh token', caughtBy: 'RT-OFFLINE-ACCESS' },
+  'hostile-name-corrupts': { description: 'claims are merged with plain assignment and for…in (a `__proto__` claim pollutes other claims)', caughtBy: 'WF-HOSTILE-NAMES' },
+} as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;
 

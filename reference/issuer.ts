@@ -276,9 +276,8 @@ export class ReferenceIssuer {
         : writes['kinde.idToken'];
       applyWrites(id, 'id', forId, this.#has);
     }
-    if (this.#has('exp-dropped-on-empty-permissions') && Array.isArray(access.permissions) && access.permissions.length === 0) {
-      delete access.exp;
-    }
+    const emptiedPermissions = writes['kinde.accessToken'].some((w) => w.name === 'permissions' && Array.isArray(w.value) && w.value.length === 0);
+    if (this.#has('exp-dropped-on-empty-permissions') && emptiedPermissions) delete access.exp;
 
     const accessToken = reuseAccess ? session.access!.token : await this.#sign(access);
     if (!reuseAccess) session.access = { token: accessToken, exp: access.exp as number };
@@ -424,7 +423,10 @@ function applyWrites(claims: JsonObject, type: TokenType, writes: ClaimWrite[], 
       continue;
     }
     if (has('hostile-name-corrupts')) {
-      (claims as Record<string, JsonValue>)[w.name] = w.value;
+      // The classic prototype pollution: build a plain object by assignment, copy it with for…in.
+      const custom: Record<string, JsonValue> = {};
+      custom[w.name] = w.value;
+      for (const k in custom) (claims as Record<string, JsonValue>)[k] = custom[k]!;
     } else {
       Object.defineProperty(claims, w.name, { value: w.value, enumerable: true, writable: true, configurable: true });
     }

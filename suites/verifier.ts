@@ -12,7 +12,7 @@ import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { trustedKey } from './lib/attack-keys.js';
 import { mirrorFor, type IssuerMirror } from './lib/attack-server.js';
 import { ATTACKS, buildAttack, type Attack } from './lib/attacks.js';
-import { decodeToken, isDecoded, type Decoded } from './lib/tokens.js';
+import type { Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 import { issueScenario, scenarioArb, type IssuedSet, type VerifierScenario } from './verifier-scenario.js';
 
@@ -327,4 +327,3 @@ checks.push(
   }),
 );
 
-export { decodeToken, isDecoded };

@@ -2,4 +2,3 @@ import { registerChecks } from './lib/register.js';
 import { checks } from './verifier.js';
 
 registerChecks('signature', checks.filter((c) => !c.requirements.some((r: string) => r.startsWith('VERIFY-ORG-'))));
-registerChecks('org-m2m', checks.filter((c) => c.requirements.some((r: string) => r.startsWith('VERIFY-ORG-'))));

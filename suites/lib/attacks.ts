@@ -23,9 +23,9 @@ export type Attack =
   | { kind: 'nbf-future'; secondsAhead: number }
   | { kind: 'iss'; variant: 'trailing-slash' | 'uppercase' | 'http' | 'other-tenant' | 'suffix-path' | 'host-suffix' | 'missing' | 'array' }
   | { kind: 'aud'; variant: 'missing' | 'other-api' | 'empty-array' | 'other-string' | 'prefix' | 'case' }
-  | { kind: 'crit'; variant: 'unknown' | 'b64-false' | 'b64-false-no-crit' }
+  | { kind: 'crit'; variant: 'unknown' | 'b64-false' }
   | { kind: 'tamper'; claim: 'sub' | 'org_code' | 'permissions' | 'feature_flags' | 'exp' | 'scp' }
-  | { kind: 'encoding'; variant: 'duplicate-key' | 'extra-segment' | 'five-segments' | 'pad-signature' | 'whitespace-payload' | 'dot-suffix' }
+  | { kind: 'encoding'; variant: 'duplicate-key' | 'extra-segment' | 'five-segments' | 'pad-payload' | 'whitespace-payload' | 'dot-suffix' }
   | { kind: 'weak-key' }
   | { kind: 'oversized'; kilobytes: number };
 
@@ -111,11 +111,11 @@ export const ATTACKS: Record<string, fc.Arbitrary<Attack>> = {
     kind: fc.constant('aud' as const),
     variant: pick('missing' as const, 'other-api' as const, 'empty-array' as const, 'other-string' as const, 'prefix' as const, 'case' as const),
   }),
-  'VERIFY-CRIT': fc.record({ kind: fc.constant('crit' as const), variant: pick('unknown' as const, 'b64-false' as const, 'b64-false-no-crit' as const) }),
+  'VERIFY-CRIT': fc.record({ kind: fc.constant('crit' as const), variant: pick('unknown' as const, 'b64-false' as const) }),
   'VERIFY-TAMPER': fc.record({ kind: fc.constant('tamper' as const), claim: pick('sub' as const, 'org_code' as const, 'permissions' as const, 'feature_flags' as const, 'exp' as const, 'scp' as const) }),
   'VERIFY-ENCODING': fc.record({
     kind: fc.constant('encoding' as const),
-    variant: pick('duplicate-key' as const, 'extra-segment' as const, 'five-segments' as const, 'pad-signature' as const, 'whitespace-payload' as const, 'dot-suffix' as const),
+    variant: pick('duplicate-key' as const, 'extra-segment' as const, 'five-segments' as const, 'pad-payload' as const, 'whitespace-payload' as const, 'dot-suffix' as const),
   }),
   'VERIFY-RSA-2048': fc.constant({ kind: 'weak-key' as const }),
   'VERIFY-BOUNDED': fc.record({ kind: fc.constant('oversized' as const), kilobytes: fc.integer({ min: 64, max: 2048 }) }),
@@ -230,8 +230,7 @@ export function buildAttack(attack: Attack, kit: AttackKit): string {
       if (attack.variant === 'unknown') return resign({ ...header, crit: ['x-ktc-unknown'], 'x-ktc-unknown': true }, payload);
       // RFC 7797: with b64=false the signing input is the payload as is; here it is the
       // same base64url text, so a verifier that ignores b64 reads valid-looking claims.
-      const hdr = attack.variant === 'b64-false' ? { ...header, b64: false, crit: ['b64'] } : { ...header, b64: false };
-      return compact(hdr, p, 'RS256', kit.trusted.privateKey);
+      return compact({ ...header, b64: false, crit: ['b64'] }, p, 'RS256', kit.trusted.privateKey);
     }
     case 'tamper': {
       const pl = { ...payload };
@@ -268,8 +267,9 @@ export function buildAttack(attack: Attack, kit: AttackKit): string {
           return `${h}.${p}.${s}.${p}`;
         case 'five-segments':
           return `${h}.${p}.${s}.${h}.${p}`;
-        case 'pad-signature':
-          return `${h}.${p}.${s}==`;
+        case 'pad-payload':
+          // base64 padding changes the signed bytes; a verifier must check the segments exactly as sent.
+          return `${h}.${p}=.${s}`;
         case 'whitespace-payload':
           return `${h}.${b64url(` ${JSON.stringify(payload)} `)}.${s}`;
         case 'dot-suffix':

@@ -3,9 +3,11 @@
  *
  * The property is run with all undecided requirements in focus. When it fails,
  * the requirement named by the shrunk counterexample is decided (FAILED, or
- * WARNING for warning-severity ones) after a confirming run focused on it
- * alone, which also yields the exact seed and path that replay it; the
- * remaining requirements are then checked again without it. A target error
+ * WARNING for warning-severity ones) with the seed and path that replay it;
+ * the remaining requirements are then checked again without it. Shrinking
+ * gets a time budget: past it, further shrink candidates are not executed, so
+ * a slow target cannot turn one failure into minutes of shrinking (the path
+ * still replays the reported counterexample exactly). A target error
  * (unreachable, protocol violation) stops the check at once: ERRORED, no
  * shrinking against a broken target.
  */
@@ -38,6 +40,8 @@ export interface RunCheckOptions {
   only?: ReadonlySet<string>;
   /** Replay a recorded failure: run exactly this path. */
   path?: string;
+  /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
+  shrinkBudgetMs?: number;
 }
 
 /** Stable per-check seed so each check replays on its own. */
@@ -72,15 +76,20 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   }
 
   const arbitrary = check.arbitrary(env);
+  const budget = options.shrinkBudgetMs ?? 3000;
   const attempt = async (focus: ReadonlySet<string>, path?: string) => {
     let aborted: Error | undefined;
+    let shrinkDeadline = Infinity;
     const property = fc.asyncProperty(arbitrary, async (input) => {
-      if (aborted) return;
+      if (aborted || performance.now() > shrinkDeadline) return;
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
       } catch (e) {
-        if (e instanceof Violation) throw e;
+        if (e instanceof Violation) {
+          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + budget;
+          throw e;
+        }
         aborted = e instanceof Error ? e : new Error(String(e));
       }
     });
@@ -109,10 +118,8 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
       break;
     }
     const req = first.requirement;
-    // Confirm with only this requirement in focus: exact counterexample and replay path.
-    const confirm = options.path === undefined ? await attempt(new Set([req])) : { details, aborted: undefined };
-    const final = confirm.details.failed && confirm.details.errorInstance instanceof Violation ? confirm.details : details;
-    const violation = final.errorInstance as Violation;
+    const final = details;
+    const violation = first;
     outcomes[req] = {
       verdict: options.severity(req) === 'warning' ? 'WARNING' : 'FAILED',
       failure: {

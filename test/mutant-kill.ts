@@ -1,0 +1,53 @@
+/**
+ * Shared body of the mutant kill-matrix tests (split over two files so the
+ * two cores share the work). Each seeded defect must be caught by the checks
+ * of the requirement it names, at the default number of runs; the reference
+ * must pass those same checks with the same seed (the control).
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ReferenceAdapter } from '../adapters/reference.js';
+import { DEFECTS, type DefectName } from '../reference/defects.js';
+import type { Verdict } from '../reports/results.js';
+import { requirementById } from '../schemas/catalog.js';
+import { ALL_CHECKS } from '../suites/index.js';
+import { DEFAULT_RUNS } from '../suites/lib/options.js';
+import { runCheck } from '../suites/lib/run-check.js';
+
+export const MUTANT_SEED = Number(process.env.KTC_MUTANT_SEED ?? 20261123);
+
+async function outcomesFor(adapter: ReferenceAdapter, requirement: string): Promise<Record<string, Verdict>> {
+  const info = await adapter.start();
+  const out: Record<string, Verdict> = {};
+  for (const check of ALL_CHECKS.filter((c) => c.requirements.includes(requirement))) {
+    const r = await runCheck(check, { adapter, info }, { seed: MUTANT_SEED, runs: DEFAULT_RUNS, severity: (id) => requirementById(id).severity });
+    for (const [id, o] of Object.entries(r.outcomes)) if (out[id] !== 'FAILED' && out[id] !== 'WARNING') out[id] = o.verdict;
+  }
+  return out;
+}
+
+export function killMatrix(part: number, parts: number): void {
+  const rows: string[] = [];
+  const names = (Object.keys(DEFECTS) as DefectName[]).filter((_, i) => i % parts === part);
+  describe(`mutant kill matrix (seed ${MUTANT_SEED}, ${DEFAULT_RUNS} runs)`, () => {
+    for (const name of names) {
+      const { caughtBy, description } = DEFECTS[name];
+      it(`mutant:${name} (${description}) is caught by ${caughtBy}`, async () => {
+        const expected: Verdict = requirementById(caughtBy).severity === 'warning' ? 'WARNING' : 'FAILED';
+        const mutant = await outcomesFor(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }), caughtBy);
+        const control = await outcomesFor(new ReferenceAdapter(), caughtBy);
+        const caught = Object.entries(mutant).filter(([, v]) => v === 'FAILED' || v === 'WARNING').map(([id, v]) => `${id} ${v}`);
+        rows.push(`| mutant:${name} | ${caughtBy} | ${caught.join(', ') || '—'} |`);
+        expect(control[caughtBy], `the reference must pass ${caughtBy} with the same seed`).toBe('PASSED');
+        expect(mutant[caughtBy], `mutant:${name} must be caught by ${caughtBy}; outcomes: ${JSON.stringify(mutant)}`).toBe(expected);
+      });
+    }
+    afterAll(() => {
+      mkdirSync('test-output', { recursive: true });
+      writeFileSync(
+        `test-output/kill-matrix-${part + 1}-of-${parts}.md`,
+        `| mutant | expected | requirements that caught it |\n|---|---|---|\n${rows.sort().join('\n')}\n`,
+      );
+    });
+  });
+}
