@@ -1,0 +1,93 @@
+/**
+ * The verifier checks can fail: each seeded verifier defect is caught by the
+ * requirement it breaks, the in-process contract verifier passes everything,
+ * and jose matches its expected-results file. Small runs, in-process.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReferenceAdapter } from '../adapters/reference.js';
+import type { TargetInfo } from '../adapters/types.js';
+import { compareWithExpected } from '../adapters/verifiers/expected.js';
+import { createVerifier } from '../adapters/verifiers/registry.js';
+import type { VerifierDefect } from '../adapters/verifiers/contract.js';
+import type { RunResults } from '../reports/results.js';
+import { requirementById } from '../schemas/catalog.js';
+import type { CheckEnv } from '../suites/lib/check.js';
+import { runCheck, type RequirementOutcome } from '../suites/lib/run-check.js';
+import { checks } from '../suites/verifier.js';
+
+const adapter = new ReferenceAdapter();
+let info: TargetInfo;
+beforeAll(async () => {
+  info = await adapter.start();
+});
+afterAll(() => adapter.stop());
+
+async function runAll(verifierName: string, only: string[] | undefined, runs = 8): Promise<Record<string, RequirementOutcome>> {
+  const v = createVerifier(verifierName);
+  const env: CheckEnv = { adapter, info, verifier: { adapter: v, info: await v.start() } };
+  const outcomes: Record<string, RequirementOutcome> = {};
+  try {
+    for (const check of checks) {
+      if (only && !check.requirements.some((r) => only.includes(r))) continue;
+      const r = await runCheck(check, env, { seed: 11, runs, severity: (id) => requirementById(id).severity });
+      Object.assign(outcomes, r.outcomes);
+    }
+  } finally {
+    await v.stop();
+  }
+  return outcomes;
+}
+
+const CAUGHT_BY: Record<VerifierDefect, string[]> = {
+  'decode-only': ['VERIFY-ALG-NONE', 'VERIFY-ALG-HMAC', 'VERIFY-HEADER-KEY', 'VERIFY-TAMPER'],
+  'any-alg': ['VERIFY-ALG-NONE', 'VERIFY-ALG-HMAC'],
+  'aud-ignored': ['VERIFY-AUD'],
+  'exp-ignored': ['VERIFY-EXP', 'VERIFY-EXP-REQUIRED'],
+  'iss-prefix': ['VERIFY-ISS'],
+  'org-check-missing': ['VERIFY-ORG-MISSING-403', 'VERIFY-ORG-MISMATCH'],
+  'org-case-insensitive': ['VERIFY-ORG-MISMATCH'],
+};
+
+describe('mutant verifiers are caught', () => {
+  for (const [defect, requirements] of Object.entries(CAUGHT_BY)) {
+    it(`mutant:${defect} fails ${requirements.join(', ')}`, async () => {
+      const outcomes = await runAll(`mutant:${defect}`, requirements);
+      for (const id of requirements) expect(outcomes[id]?.verdict, `${id}: ${JSON.stringify(outcomes[id])}`).toBe('FAILED');
+      // The counterexample is the malicious token (or the request), shrunk.
+      for (const id of requirements) expect(outcomes[id]?.failure?.counterexample.token ?? outcomes[id]?.failure?.counterexample.request).toBeDefined();
+    });
+  }
+});
+
+describe('conforming verifiers', () => {
+  it('the in-process contract verifier passes every verifier requirement', async () => {
+    const outcomes = await runAll('reference', undefined, 6);
+    const broken = Object.entries(outcomes).filter(([, o]) => o.verdict !== 'PASSED');
+    expect(broken, JSON.stringify(broken, null, 1)).toEqual([]);
+    expect(Object.keys(outcomes).length).toBe(22);
+  });
+
+  it('jose matches expected/verifiers/jose.json', async () => {
+    const outcomes = await runAll('jose', undefined, 6);
+    const results = {
+      target: { name: 'verifier:jose' },
+      requirements: Object.entries(outcomes).map(([id, o]) => ({ id, verdict: o.verdict, ...(o.failure ? { failure: o.failure } : {}), ...(o.reason ? { reason: o.reason } : {}) })),
+    } as unknown as RunResults;
+    const r = compareWithExpected(results, new URL('../expected/verifiers/jose.json', import.meta.url).pathname);
+    expect(r, JSON.stringify(r, null, 1)).toMatchObject({ ok: true });
+  });
+});
+
+describe('compareWithExpected', () => {
+  const file = new URL('../expected/verifiers/jose.json', import.meta.url).pathname;
+  const res = (verdicts: Record<string, string>) =>
+    ({ target: { name: 'x' }, requirements: Object.entries(verdicts).map(([id, verdict]) => ({ id, verdict })) }) as unknown as RunResults;
+  it('flags a new failure and an expected failure that stopped failing', () => {
+    expect(compareWithExpected(res({ 'VERIFY-EXP-REQUIRED': 'FAILED', 'VERIFY-ISS': 'PASSED' }), file).ok).toBe(true);
+    const fresh = compareWithExpected(res({ 'VERIFY-EXP-REQUIRED': 'FAILED', 'VERIFY-ISS': 'FAILED' }), file);
+    expect(fresh.unexpectedFailures).toHaveLength(1);
+    const fixed = compareWithExpected(res({ 'VERIFY-EXP-REQUIRED': 'PASSED' }), file);
+    expect(fixed.fixedExpectedFailures).toHaveLength(1);
+    expect(fixed.ok).toBe(false);
+  });
+});
