@@ -274,6 +274,18 @@ describe('refresh checks', () => {
     expectNoSecrets(adapter, results);
   });
 
+  it('a failure replays from its seed and path to the same command list', async () => {
+    const adapter = mutant('refresh-never-expires');
+    const info = await adapter.start();
+    const check = checks.find((c) => c.requirements.includes('RT-LIFETIME'))!;
+    const options = { seed: SEED, runs: RUNS, severity: (id: string) => requirementById(id).severity, only: new Set(['RT-LIFETIME']) };
+    const first = (await runCheck(check, { adapter, info }, options)).outcomes['RT-LIFETIME']!.failure!;
+    expect(first.path).toBeDefined();
+    const replay = await runCheck(check, { adapter, info }, { ...options, path: first.path! });
+    expect(replay.outcomes['RT-LIFETIME']?.verdict).toBe('FAILED');
+    expect(replay.outcomes['RT-LIFETIME']?.failure?.counterexample.commands).toEqual(first.counterexample.commands);
+  });
+
   it('offline-access-gives-refresh: RT-OFFLINE-ACCESS fails on a sign-in', async () => {
     const { verdicts, results } = await runAll(mutant('offline-access-gives-refresh'));
     expect(verdicts['RT-OFFLINE-ACCESS']).toBe('FAILED');
