@@ -9,8 +9,10 @@ import { checks as idToken } from './id-token.js';
 import type { Check } from './lib/check.js';
 import { checks as m2mToken } from './m2m-token.js';
 import { checks as properties } from './properties.js';
+import { checks as refresh } from './refresh.js';
 import { checks as signature } from './signature.js';
 import { checks as tokenResponse } from './token-response.js';
+import { checks as verifier } from './verifier.js';
 import { checks as workflows } from './workflows.js';
 
 export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any>[] }> = [
@@ -21,7 +23,11 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'm2m-token', file: 'm2m-token', checks: m2mToken },
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
+  { area: 'refresh', file: 'refresh', checks: refresh },
   { area: 'workflows', file: 'workflows', checks: workflows },
 ];
 
 export const ALL_CHECKS: ReadonlyArray<Check<any>> = SUITES.flatMap((s) => s.checks);
+
+/** Verifier checks (run with --verifier). */
+export const VERIFIER_CHECKS: ReadonlyArray<Check<any>> = verifier;
