@@ -1,0 +1,357 @@
+/**
+ * The `http` target: any issuer speaking target protocol v1
+ * (docs/target-protocol.md) at `--target-url`. Tokens come from the target's
+ * real OAuth token endpoint (found through discovery); the `/_conformance/v1`
+ * control surface does what OAuth does not standardize (tenant, workflows,
+ * completed sign-ins, clock, key rotation).
+ *
+ * OAuth refusals are results (`{ ok: false }`), as with the in-process
+ * reference. A broken or unreachable target is an {@link AdapterError}:
+ * ERR_TARGET_UNREACHABLE, ERR_TARGET_TIMEOUT or ERR_TARGET_PROTOCOL, each
+ * naming the endpoint.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { protocolErrors, SUPPORTED_PROTOCOLS, type ProtocolMessage } from '../schemas/protocol/validate.js';
+import { exchange, mediaType, parseJson, type Answer, type Outgoing } from './http/transport.js';
+import {
+  AdapterError,
+  type Adapter,
+  type Capabilities,
+  type ClientCredentialsRequest,
+  type DeployedWorkflow,
+  type Jwks,
+  type RefreshRequest,
+  type SignInRequest,
+  type TargetInfo,
+  type Tenant,
+  type TokenResult,
+  type TokenSet,
+} from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+/** Where completed sign-ins "return to"; bound to the code like a browser flow would. */
+export const SIGN_IN_REDIRECT_URI = 'http://127.0.0.1/kinde-token-conformance/callback';
+
+export interface HttpAdapterOptions {
+  /** Base URL of the target, e.g. `http://127.0.0.1:8787`. */
+  targetUrl: string;
+  /** Per-call budget (connect + headers + body), ms. Default 10 s. */
+  timeoutMs?: number;
+  /** Validate every request and response against schemas/protocol, and exact status codes. */
+  validateProtocol?: boolean;
+  /** Response bodies beyond this are a protocol error. Default 2 MiB. */
+  maxResponseBytes?: number;
+}
+
+const CAPABILITIES: readonly (keyof Capabilities)[] = [
+  'userTokens',
+  'refresh',
+  'm2m',
+  'orgScopedM2m',
+  'workflows',
+  'properties',
+  'featureFlags',
+  'clock',
+  'keyRotation',
+];
+
+interface Handshake {
+  protocol: number;
+  implementation: { name: string; version: string };
+  capabilities: Capabilities;
+  refreshOverlapSeconds?: number;
+  sessions?: boolean;
+}
+
+interface Endpoints {
+  /** Base of the environment in use (the root or a session), no trailing slash. */
+  base: string;
+  token: string;
+  jwks: string;
+  /** Set when a session was created, for deletion at stop(). */
+  sessionId?: string;
+}
+
+export class HttpAdapter implements Adapter {
+  readonly name = 'http';
+  readonly #root: string;
+  readonly #timeoutMs: number;
+  readonly #validate: boolean;
+  readonly #maxBytes: number;
+  #endpoints?: Endpoints;
+  #capabilities?: Capabilities;
+  /** The last provisioned tenant: confidential clients authenticate with its secrets. */
+  #tenant?: Tenant;
+
+  constructor(options: HttpAdapterOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.targetUrl);
+    } catch {
+      throw new AdapterError('ERR_UNKNOWN_TARGET', `--target-url ${JSON.stringify(options.targetUrl)} is not an absolute URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new AdapterError('ERR_UNKNOWN_TARGET', `--target-url must be an http(s) URL, got ${JSON.stringify(options.targetUrl)}`);
+    }
+    if (url.search !== '' || url.hash !== '') {
+      throw new AdapterError('ERR_UNKNOWN_TARGET', `--target-url must not carry a query or fragment: ${JSON.stringify(options.targetUrl)}`);
+    }
+    this.#root = url.toString().replace(/\/+$/, '');
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#validate = options.validateProtocol ?? false;
+    this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  get #env(): Endpoints {
+    if (!this.#endpoints) throw new AdapterError('ERR_TARGET_PROTOCOL', 'http target: start() was not called');
+    return this.#endpoints;
+  }
+
+  /**
+   * Handshake (version negotiation, capabilities), an isolated session when
+   * the target offers them, then discovery for the token endpoint and JWKS.
+   */
+  async start(): Promise<TargetInfo> {
+    const hs = await this.#send({ method: 'GET', url: `${this.#root}/_conformance/v1/handshake` });
+    if (hs.status === 404) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${hs.what}: 404; ${this.#root} is not a conformance target (protocol v1 has its handshake here)`);
+    }
+    const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
+    this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
+
+    let base = this.#root;
+    let sessionId: string | undefined;
+    if (handshake.sessions === true) {
+      const s = await this.#send({ method: 'POST', url: `${this.#root}/_conformance/v1/sessions`, json: {}, repeatable: true });
+      const session = this.#json(s, [201], 'session', { always: true }) as { id: string; baseUrl: string };
+      base = session.baseUrl.replace(/\/+$/, '');
+      sessionId = session.id;
+    }
+    const d = await this.#send({ method: 'GET', url: `${base}/.well-known/openid-configuration` });
+    const discovery = this.#json(d, [200], 'discovery', { always: true }) as { token_endpoint: string; jwks_uri: string };
+    this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, ...(sessionId !== undefined ? { sessionId } : {}) };
+
+    const info: TargetInfo = {
+      name: handshake.implementation.name,
+      version: handshake.implementation.version,
+      capabilities: this.#capabilities,
+    };
+    if (handshake.refreshOverlapSeconds !== undefined) info.refreshOverlapSeconds = handshake.refreshOverlapSeconds;
+    return info;
+  }
+
+  async provision(tenant: Tenant): Promise<void> {
+    const a = await this.#control('PUT', 'tenant', tenant, 'tenant');
+    this.#expectEmpty(a, 204);
+    this.#tenant = structuredClone(tenant);
+  }
+
+  async deployWorkflow(source: string): Promise<DeployedWorkflow> {
+    const a = await this.#control('POST', 'workflows', { source }, 'workflow-request');
+    if (a.status === 422) {
+      throw new AdapterError('ERR_WORKFLOW_BUILD', `${a.what}: the workflow does not build: ${this.#reason(a)}`);
+    }
+    const body = this.#json(a, [201], 'workflow-response') as DeployedWorkflow;
+    return { id: body.id, trigger: body.trigger };
+  }
+
+  async removeWorkflow(id: string): Promise<void> {
+    const a = await this.#control('DELETE', `workflows/${encodeURIComponent(id)}`);
+    this.#expectEmpty(a, 204);
+  }
+
+  async signIn(request: SignInRequest): Promise<TokenResult> {
+    const verifier = randomBytes(32).toString('base64url');
+    const body: Record<string, unknown> = {
+      clientId: request.clientId,
+      userId: request.userId,
+      scopes: request.scopes,
+      audience: request.audience,
+      redirectUri: SIGN_IN_REDIRECT_URI,
+      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+      codeChallengeMethod: 'S256',
+    };
+    if (request.orgCode !== undefined) body.orgCode = request.orgCode;
+    const a = await this.#control('POST', 'sign-in', body, 'sign-in-request');
+    if (a.status >= 400 && a.status < 500) return this.#refusal(a);
+    const { code } = this.#json(a, [200], 'sign-in-response') as { code: string };
+
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: request.clientId, redirect_uri: SIGN_IN_REDIRECT_URI, code_verifier: verifier });
+    const app = this.#tenant?.applications.find((x) => x.clientId === request.clientId);
+    // Frontend apps are public clients (PKCE only); backend apps authenticate.
+    if (app && app.kind !== 'frontend') form.set('client_secret', app.clientSecret);
+    return this.#token(form);
+  }
+
+  refresh(request: RefreshRequest): Promise<TokenResult> {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId });
+    if (request.clientSecret !== undefined) form.set('client_secret', request.clientSecret);
+    return this.#token(form);
+  }
+
+  clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: request.clientId, client_secret: request.clientSecret });
+    for (const aud of request.audience) form.append('audience', aud);
+    if (request.scopes && request.scopes.length > 0) form.set('scope', request.scopes.join(' '));
+    if (request.orgCode !== undefined) form.set('org_code', request.orgCode);
+    return this.#token(form);
+  }
+
+  async jwks(): Promise<Jwks> {
+    const a = await this.#send({ method: 'GET', url: this.#env.jwks });
+    const body = this.#json(a, [200], 'jwks');
+    if (!this.#validate) this.#structural('jwks', body, a);
+    return body as Jwks;
+  }
+
+  async advanceClock(seconds: number): Promise<void> {
+    this.#need('clock');
+    const a = await this.#control('POST', 'clock/advance', { seconds: Math.floor(seconds) }, 'clock-request');
+    this.#json(a, [200], 'clock-response');
+  }
+
+  async rotateKeys(): Promise<void> {
+    this.#need('keyRotation');
+    const a = await this.#control('POST', 'keys/rotate', {});
+    this.#expectEmpty(a, 204);
+  }
+
+  /** Best effort: a session left behind expires on the target anyway. */
+  async stop(): Promise<void> {
+    const id = this.#endpoints?.sessionId;
+    this.#endpoints = undefined;
+    this.#tenant = undefined;
+    if (id === undefined) return;
+    await exchange(
+      { method: 'DELETE', url: `${this.#root}/_conformance/v1/sessions/${encodeURIComponent(id)}` },
+      { timeoutMs: Math.min(this.#timeoutMs, 2_000), maxResponseBytes: this.#maxBytes },
+    ).catch(() => {});
+  }
+
+  // ---------------------------------------------------------------------------
+
+  #send(out: Outgoing): Promise<Answer> {
+    return exchange(out, { timeoutMs: this.#timeoutMs, maxResponseBytes: this.#maxBytes });
+  }
+
+  /** A control-surface call; the request body is checked against its schema with --validate-protocol. */
+  async #control(method: Outgoing['method'], path: string, json?: unknown, schema?: ProtocolMessage): Promise<Answer> {
+    const url = `${this.#env.base}/_conformance/v1/${path}`;
+    if (this.#validate && schema && json !== undefined) this.#checkRequest(schema, json, `${method} ${url}`);
+    // A repeated sign-in only mints an unused code; a repeated deploy replaces the workflow by id.
+    const repeatable = method !== 'POST' || path === 'sign-in' || path === 'workflows';
+    const a = await this.#send({ method, url, repeatable, ...(json !== undefined ? { json } : {}) });
+    if (a.status === 404 && !(method === 'DELETE' && path.startsWith('workflows/'))) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: 404, the target does not implement this endpoint (${this.#reason(a)})`);
+    }
+    return a;
+  }
+
+  async #token(form: URLSearchParams): Promise<TokenResult> {
+    const url = this.#env.token;
+    if (this.#validate) {
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of form) if (k !== 'audience') fields[k] = v;
+      if (form.has('audience')) fields.audience = form.getAll('audience');
+      this.#checkRequest('token-request', fields, `POST ${url}`);
+    }
+    const a = await this.#send({ method: 'POST', url, form });
+    if (a.status >= 400 && a.status < 500) return this.#refusal(a);
+    const body = this.#json(a, [200], 'token-response');
+    if (!this.#validate) this.#structural('token-response', body, a);
+    return { ok: true, status: a.status, body: body as TokenSet };
+  }
+
+  /** An OAuth error answer (RFC 6749 5.2) as a refused TokenResult. */
+  #refusal(a: Answer): TokenResult {
+    const body = parseJson(a);
+    const errors = protocolErrors('error', body);
+    if (errors.length > 0) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: HTTP ${a.status} without an OAuth error body: ${errors.join('; ')}`);
+    }
+    if (this.#validate) this.#checkJsonType(a);
+    const { error, error_description } = body as { error: string; error_description?: string };
+    return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}) };
+  }
+
+  /**
+   * The JSON body of an expected answer. 5xx, unexpected statuses and
+   * (always for start-up exchanges, otherwise with --validate-protocol)
+   * schema violations are protocol errors naming the field.
+   */
+  #json(a: Answer, statuses: number[], schema: ProtocolMessage, opts: { always?: boolean; versionFirst?: boolean } = {}): unknown {
+    this.#status(a, statuses);
+    const body = parseJson(a);
+    if (opts.versionFirst) this.#checkVersion(body, a);
+    if (this.#validate || opts.always) {
+      if (this.#validate) this.#checkJsonType(a);
+      const errors = protocolErrors(schema, body);
+      if (errors.length > 0) throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: response violates the ${schema} schema: ${errors.slice(0, 5).join('; ')}`);
+    }
+    return body;
+  }
+
+  /** Version negotiation: refuse a target speaking a protocol this suite does not know, before anything else. */
+  #checkVersion(body: unknown, a: Answer): void {
+    const protocol = (body as { protocol?: unknown } | null)?.protocol;
+    if (typeof protocol === 'number' && !SUPPORTED_PROTOCOLS.includes(protocol)) {
+      throw new AdapterError(
+        'ERR_TARGET_PROTOCOL',
+        `${a.what}: the target speaks target protocol ${protocol}; this suite supports ${SUPPORTED_PROTOCOLS.join(', ')}. ` +
+          'Run a suite version that supports it, or start the target in protocol 1 mode.',
+      );
+    }
+  }
+
+  /** Without --validate-protocol: only what the suite needs in order to go on. */
+  #structural(schema: 'jwks' | 'token-response', body: unknown, a: Answer): void {
+    const errors = protocolErrors(schema, body);
+    if (errors.length > 0) throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: ${errors.join('; ')}`);
+  }
+
+  #status(a: Answer, statuses: number[]): void {
+    const ok = this.#validate ? statuses.includes(a.status) : a.status >= 200 && a.status < 300;
+    if (ok) return;
+    if (a.status >= 300 && a.status < 400) throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: unexpected redirect (HTTP ${a.status})`);
+    if (a.status >= 400 && a.status < 500) {
+      throw new AdapterError('ERR_TARGET_REJECTED', `${a.what}: refused with HTTP ${a.status}: ${this.#reason(a)}`);
+    }
+    throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: HTTP ${a.status}${a.status >= 500 ? ' (target error)' : ''}, expected ${statuses.join(' or ')}: ${this.#reason(a)}`);
+  }
+
+  #expectEmpty(a: Answer, status: number): void {
+    this.#status(a, [status]);
+  }
+
+  #checkJsonType(a: Answer): void {
+    const t = mediaType(a);
+    if (t !== 'application/json' && !t.endsWith('+json')) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: Content-Type ${JSON.stringify(a.contentType || '(none)')}, expected application/json`);
+    }
+  }
+
+  #checkRequest(schema: ProtocolMessage, body: unknown, what: string): void {
+    const errors = protocolErrors(schema, body);
+    if (errors.length > 0) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${what}: the suite's own request violates the ${schema} schema (a suite bug): ${errors.join('; ')}`);
+    }
+  }
+
+  /** `error: error_description` of an error answer, or the start of its body. */
+  #reason(a: Answer): string {
+    try {
+      const b = JSON.parse(a.text) as { error?: unknown; error_description?: unknown };
+      if (typeof b?.error === 'string') return typeof b.error_description === 'string' ? `${b.error}: ${b.error_description}` : b.error;
+    } catch {
+      // not JSON: quote it
+    }
+    return JSON.stringify(a.text.slice(0, 200));
+  }
+
+  #need(capability: keyof Capabilities): void {
+    if (!this.#capabilities?.[capability]) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `http target: ${capability} was called but the target does not declare the capability`);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The reference issuer as an HTTP server speaking target protocol v1
+ * (docs/target-protocol.md): standard OAuth/OIDC endpoints plus the
+ * `/_conformance/v1` control surface. The suite's `http` adapter drives it, and
+ * it doubles as a local Kinde-compatible token service for app tests.
+ *
+ * The root serves one environment; `POST /_conformance/v1/sessions` creates
+ * more, each under `/sessions/<id>`, so parallel suite workers never share a
+ * tenant. Bad requests get a 4xx `{error, error_description}`, never a crash.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import { version } from '../package.json' with { type: 'json' };
+import type { DefectName } from './defects.js';
+import { IssuerError } from './errors.js';
+import type { ReferenceIssuer } from './issuer.js';
+import { CORS, Environment, type Implementation } from './server/environment.js';
+import { HttpError, MAX_REQUEST_BYTES, readBody, sendEmpty, sendError, sendJson } from './server/http-io.js';
+
+export { MAX_REQUEST_BYTES } from './server/http-io.js';
+
+export interface ServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. Anything else exposes an unauthenticated token service: callers must warn. */
+  host?: string;
+  /** Seeded defects (a mutant server). */
+  defects?: Iterable<DefectName>;
+  refreshOverlapSeconds?: number;
+  /** Provisioned into the root environment at start (sessions start empty). */
+  tenant?: unknown;
+  /** Concurrent sessions at most (default 64); idle ones are evicted first. */
+  maxSessions?: number;
+  /** A session unused for this long may be evicted (default 10 min). */
+  sessionIdleMs?: number;
+  /** Where unexpected (5xx) errors are reported. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface StartedServer {
+  /** Base URL, e.g. `http://127.0.0.1:39123` (no trailing slash). */
+  url: string;
+  /** The issuer of the root environment. */
+  issuer: ReferenceIssuer;
+  close(): Promise<void>;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  env: Environment;
+  param: string;
+  query: string;
+}
+type Handler = (ctx: Ctx) => void | Promise<void>;
+interface Route {
+  pattern: RegExp;
+  methods: Partial<Record<Method, Handler>>;
+  /** Browsers may call it cross-origin (discovery, JWKS, token, authorize). */
+  cors?: boolean;
+}
+
+const ENV_ROUTES: Route[] = [
+  { pattern: /^\/\.well-known\/openid-configuration$/, methods: { GET: ({ env, res }) => env.discovery(res) }, cors: true },
+  { pattern: /^\/\.well-known\/jwks(?:\.json)?$/, methods: { GET: ({ env, res }) => env.jwks(res) }, cors: true },
+  { pattern: /^\/oauth2\/token$/, methods: { POST: ({ env, req, res }) => env.token(req, res) }, cors: true },
+  { pattern: /^\/oauth2\/auth$/, methods: { GET: ({ env, query, res }) => env.authorize(query, res) }, cors: true },
+  { pattern: /^\/_conformance\/v1\/handshake$/, methods: { GET: ({ env, res }) => env.handshake(res) } },
+  { pattern: /^\/_conformance\/v1\/tenant$/, methods: { PUT: ({ env, req, res }) => env.putTenant(req, res) } },
+  { pattern: /^\/_conformance\/v1\/workflows$/, methods: { POST: ({ env, req, res }) => env.postWorkflow(req, res) } },
+  { pattern: /^\/_conformance\/v1\/workflows\/([^/]+)$/, methods: { DELETE: ({ env, param, res }) => env.deleteWorkflow(param, res) } },
+  { pattern: /^\/_conformance\/v1\/sign-in$/, methods: { POST: ({ env, req, res }) => env.signIn(req, res) } },
+  { pattern: /^\/_conformance\/v1\/clock\/advance$/, methods: { POST: ({ env, req, res }) => env.advanceClock(req, res) } },
+  { pattern: /^\/_conformance\/v1\/keys\/rotate$/, methods: { POST: ({ env, req, res }) => env.rotateKeys(req, res) } },
+];
+
+const SESSION_PREFIX = /^\/sessions\/([A-Za-z0-9_-]{1,64})(\/.*)$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<StartedServer> {
+  const host = options.host ?? '127.0.0.1';
+  const defects = new Set(options.defects ?? []);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const maxSessions = options.maxSessions ?? 64;
+  const idleMs = options.sessionIdleMs ?? 10 * 60_000;
+  const implementation: Implementation = {
+    name: defects.size > 0 ? `kinde-token-conformance reference (mutant: ${[...defects].join(', ')})` : 'kinde-token-conformance reference',
+    version,
+    homepage: 'https://github.com/kinde-token-conformance/kinde-token-conformance',
+  };
+  const issuerOptions = {
+    defects,
+    ...(options.refreshOverlapSeconds !== undefined ? { refreshOverlapSeconds: options.refreshOverlapSeconds } : {}),
+  };
+  const sessions = new Map<string, Environment>();
+  // The root environment learns its URL once the port is known.
+  let base = '';
+  let root: Environment | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    const method = (req.method === 'HEAD' ? 'GET' : req.method ?? 'GET') as Method | 'OPTIONS';
+
+    // DNS rebinding guard: a loopback server answers only to loopback host names.
+    if (isLoopback(host)) {
+      const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '');
+      if (!isLoopback(hostHeader)) throw new HttpError(421, 'misdirected_request', `this server only answers to loopback host names, not ${JSON.stringify(hostHeader)}`);
+    }
+
+    let env = root!;
+    let rest = path;
+    const scoped = SESSION_PREFIX.exec(path);
+    if (scoped) {
+      const found = sessions.get(scoped[1]!);
+      if (!found) throw new HttpError(404, 'unknown_session', `no session ${JSON.stringify(scoped[1])} (expired or deleted)`);
+      env = found;
+      rest = scoped[2]!;
+    } else if (path === '/_conformance/v1/sessions') {
+      if (method !== 'POST') throw methodNotAllowed(['POST']);
+      await readBody(req);
+      const now = Date.now();
+      for (const [id, s] of sessions) if (now - s.lastUsed > idleMs) sessions.delete(id);
+      if (sessions.size >= maxSessions) throw new HttpError(429, 'too_many_sessions', `at most ${maxSessions} sessions at once; DELETE finished ones`);
+      const id = randomBytes(9).toString('base64url');
+      const session = await Environment.create(`${base}/sessions/${id}`, implementation, true, issuerOptions);
+      sessions.set(id, session);
+      sendJson(res, 201, { id, baseUrl: session.baseUrl });
+      return;
+    } else if (path.startsWith('/_conformance/v1/sessions/')) {
+      const id = path.slice('/_conformance/v1/sessions/'.length);
+      if (method !== 'DELETE') throw methodNotAllowed(['DELETE']);
+      if (!sessions.delete(id)) throw new HttpError(404, 'unknown_session', `no session ${JSON.stringify(id)}`);
+      sendEmpty(res, 204);
+      return;
+    } else if (path === '/') {
+      if (method !== 'GET') throw methodNotAllowed(['GET']);
+      sendJson(res, 200, {
+        name: implementation.name,
+        version,
+        protocol: 1,
+        discovery: `${base}/.well-known/openid-configuration`,
+        jwks: `${base}/.well-known/jwks`,
+        handshake: `${base}/_conformance/v1/handshake`,
+        docs: 'docs/target-protocol.md',
+      });
+      return;
+    }
+    env.lastUsed = Date.now();
+
+    for (const route of ENV_ROUTES) {
+      const m = route.pattern.exec(rest);
+      if (!m) continue;
+      if (method === 'OPTIONS' && route.cors) {
+        sendEmpty(res, 204, {
+          ...CORS,
+          'Access-Control-Allow-Methods': Object.keys(route.methods).join(', '),
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+          'Access-Control-Max-Age': '600',
+        });
+        return;
+      }
+      const handler = method === 'OPTIONS' ? undefined : route.methods[method];
+      if (!handler) throw methodNotAllowed(Object.keys(route.methods));
+      let param = '';
+      if (m[1] !== undefined) {
+        try {
+          param = decodeURIComponent(m[1]);
+        } catch {
+          throw new HttpError(400, 'invalid_request', 'malformed percent-encoding in the path');
+        }
+      }
+      await handler({ req, res, env, param, query });
+      return;
+    }
+    throw new HttpError(404, 'not_found', `no endpoint ${JSON.stringify(path.slice(0, 200))}; see ${base}/ for the entry points`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const err = toHttpError(e);
+      if (err.status >= 500) log(`kinde-token-conformance serve: ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err.status === 413) err.headers['Connection'] = 'close';
+      sendError(res, err);
+    });
+  });
+  // Unparseable HTTP still gets a JSON answer.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify({ error: 'invalid_request', error_description: `malformed HTTP request: ${err.code ?? err.message}` });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  // Clients close idle sockets a second before the advertised timeout; a long one keeps
+  // the server from closing a socket just as a client (whose event loop was busy) reuses it.
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  base = `http://${isIP(address.address) === 6 ? `[${address.address}]` : address.address}:${address.port}`;
+  try {
+    root = await Environment.create(base, implementation, true, issuerOptions);
+    if (options.tenant !== undefined) root.provision(options.tenant);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  const issuer = root.issuer;
+  let closing: Promise<void> | undefined;
+  return {
+    url: base,
+    issuer,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        sessions.clear();
+      });
+      return closing;
+    },
+  };
+}
+
+function methodNotAllowed(allowed: string[]): HttpError {
+  const list = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
+  return new HttpError(405, 'method_not_allowed', `allowed: ${list.join(', ')}`, { Allow: list.join(', ') });
+}
+
+function toHttpError(e: unknown): HttpError {
+  if (e instanceof HttpError) return e;
+  if (e instanceof IssuerError) return new HttpError(e.status, e.code, e.message);
+  if (e instanceof RangeError) return new HttpError(400, 'invalid_request', e.message);
+  return new HttpError(500, 'server_error', `internal error: ${(e as Error)?.message ?? String(e)}`);
+}

@@ -1,0 +1,398 @@
+/**
+ * One Kinde environment served over HTTP: a {@link ReferenceIssuer} plus the
+ * request handling of every protocol endpoint that acts on it (discovery,
+ * JWKS, token, authorize and the `/_conformance/v1` control surface). The
+ * server owns routing; this module owns what each endpoint means.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Capabilities, SignInRequest } from '../../adapters/types.js';
+import { protocolErrors, PROTOCOL_VERSION, type ProtocolMessage } from '../../schemas/protocol/validate.js';
+import { IssuerError } from '../errors.js';
+import { ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
+import { WorkflowError } from '../workflows/index.js';
+import { HttpError, parseForm, readBody, readForm, readJson, sendEmpty, sendJson, type FormFields } from './http-io.js';
+
+/** Everything the reference can do. */
+export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  userTokens: true,
+  refresh: true,
+  m2m: true,
+  orgScopedM2m: true,
+  workflows: true,
+  properties: true,
+  featureFlags: true,
+  clock: true,
+  keyRotation: true,
+});
+
+export interface Implementation {
+  name: string;
+  version: string;
+  homepage?: string;
+}
+
+/** Pending codes are bound to their PKCE challenge and redirect URI until exchanged. */
+interface CodeBinding {
+  challenge?: string;
+  redirectUri?: string;
+  burned?: boolean;
+}
+const MAX_PENDING_CODES = 10_000;
+/** JSON bodies nest no deeper than this; deeper is hostile (stack-hungry) input. */
+const MAX_JSON_DEPTH = 64;
+
+export class Environment {
+  readonly issuer: ReferenceIssuer;
+  /** Absolute URL under which this environment answers (no trailing slash). */
+  readonly baseUrl: string;
+  lastUsed = Date.now();
+  readonly #implementation: Implementation;
+  readonly #sessions: boolean;
+  readonly #pending = new Map<string, CodeBinding>();
+
+  private constructor(issuer: ReferenceIssuer, baseUrl: string, implementation: Implementation, sessions: boolean) {
+    this.issuer = issuer;
+    this.baseUrl = baseUrl;
+    this.#implementation = implementation;
+    this.#sessions = sessions;
+  }
+
+  static async create(baseUrl: string, implementation: Implementation, sessions: boolean, options: IssuerOptions): Promise<Environment> {
+    return new Environment(await ReferenceIssuer.create(options), baseUrl, implementation, sessions);
+  }
+
+  // -------------------------------------------------------------------------
+  // Standard OAuth / OIDC surfaces
+  // -------------------------------------------------------------------------
+
+  /**
+   * OpenID Provider metadata. `issuer` is the documented Kinde issuer of the
+   * provisioned tenant (what tokens carry), not this server's URL; the
+   * endpoint URLs are where this server really answers.
+   */
+  discovery(res: ServerResponse): void {
+    sendJson(
+      res,
+      200,
+      {
+        issuer: this.issuer.issuer,
+        authorization_endpoint: `${this.baseUrl}/oauth2/auth`,
+        token_endpoint: `${this.baseUrl}/oauth2/token`,
+        jwks_uri: `${this.baseUrl}/.well-known/jwks`,
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
+        code_challenge_methods_supported: ['S256'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline'],
+        claims_supported: ['aud', 'exp', 'iat', 'iss', 'sub', 'email', 'given_name', 'family_name', 'name', 'picture', 'org_code'],
+      },
+      CORS,
+    );
+  }
+
+  jwks(res: ServerResponse): void {
+    sendJson(res, 200, this.issuer.jwks(), CORS);
+  }
+
+  /** `POST /oauth2/token`, form-encoded, client auth by form fields or HTTP Basic. */
+  async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fields = await readForm(req);
+    const basic = parseBasic(req.headers.authorization);
+    const form = tokenForm(fields);
+    const wire = protocolErrors('token-request', form);
+    if (wire.length > 0) throw new HttpError(400, 'invalid_request', `token request: ${wire.join('; ')}`);
+    const challengeHeaders: Record<string, string> = basic ? { 'WWW-Authenticate': 'Basic realm="token"' } : {};
+    if (basic && form.client_secret !== undefined) {
+      throw new HttpError(400, 'invalid_request', 'client authenticated with both HTTP Basic and client_secret; use one method (RFC 6749 2.3)');
+    }
+    if (basic && form.client_id !== undefined && form.client_id !== basic.id) {
+      throw new HttpError(400, 'invalid_request', 'client_id does not match the HTTP Basic client');
+    }
+    const clientId = basic?.id ?? form.client_id;
+    const secret = basic?.secret ?? form.client_secret;
+    if (clientId === undefined) throw new HttpError(401, 'invalid_client', 'client authentication is required (client_id or HTTP Basic)', challengeHeaders);
+
+    let grant: GrantRequest;
+    switch (form.grant_type) {
+      case 'authorization_code': {
+        const code = form.code!;
+        this.#checkBinding(code, form.redirect_uri, form.code_verifier);
+        grant = { grant_type: 'authorization_code', code, client_id: clientId };
+        if (secret !== undefined) grant.client_secret = secret;
+        break;
+      }
+      case 'refresh_token':
+        grant = { grant_type: 'refresh_token', refresh_token: form.refresh_token!, client_id: clientId };
+        if (secret !== undefined) grant.client_secret = secret;
+        break;
+      case 'client_credentials':
+        grant = { grant_type: 'client_credentials', client_id: clientId, client_secret: secret ?? '', audience: form.audience ?? [] };
+        if (form.scope !== undefined) grant.scope = form.scope.split(' ').filter(Boolean);
+        // Passed on as an attempt: a conforming issuer ignores it (the `org-override-honored` mutant does not).
+        if (form.org_code !== undefined) grant.org_code = form.org_code;
+        break;
+      default:
+        throw new HttpError(400, 'unsupported_grant_type', `unsupported grant_type ${JSON.stringify(form.grant_type)}`);
+    }
+    try {
+      sendJson(res, 200, await this.issuer.token(grant), CORS);
+    } catch (e) {
+      if (e instanceof IssuerError && e.code === 'invalid_client') throw new HttpError(e.status, e.code, e.message, challengeHeaders);
+      throw e;
+    }
+  }
+
+  /**
+   * `GET /oauth2/auth`: a non-interactive authorization endpoint for local app
+   * tests. The user is `login_hint` (user id or email), or the only user of the
+   * tenant; the browser is redirected back at once with a code.
+   */
+  authorize(query: string, res: ServerResponse): void {
+    const q = parseForm(query);
+    const one = (name: string): string | undefined => {
+      const v = q.get(name);
+      if (v && v.length > 1) throw new HttpError(400, 'invalid_request', `parameter "${name}" must not repeat`);
+      return v?.[0] === '' ? undefined : v?.[0];
+    };
+    const redirectUri = one('redirect_uri');
+    if (redirectUri === undefined) throw new HttpError(400, 'invalid_request', 'redirect_uri is required');
+    let target: URL;
+    try {
+      target = new URL(redirectUri);
+    } catch {
+      throw new HttpError(400, 'invalid_request', 'redirect_uri is not an absolute URL');
+    }
+    if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.hash !== '') {
+      throw new HttpError(400, 'invalid_request', 'redirect_uri must be an http(s) URL without a fragment');
+    }
+    const clientId = one('client_id');
+    if (clientId === undefined) throw new HttpError(400, 'invalid_request', 'client_id is required');
+    const state = one('state');
+    const back = (params: Record<string, string>): void => {
+      for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+      if (state !== undefined) target.searchParams.set('state', state);
+      sendEmpty(res, 302, { Location: target.toString() });
+    };
+    if (one('response_type') !== 'code') {
+      back({ error: 'unsupported_response_type', error_description: 'only response_type=code is supported' });
+      return;
+    }
+    const challenge = one('code_challenge');
+    const method = one('code_challenge_method');
+    if (challenge !== undefined && method !== 'S256') {
+      back({ error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
+      return;
+    }
+    const hint = one('login_hint');
+    const users = this.issuer.tenant.users;
+    const user = hint === undefined ? (users.length === 1 ? users[0] : undefined) : users.find((u) => u.id === hint || u.email === hint);
+    if (!user) {
+      back({ error: 'login_required', error_description: hint === undefined ? 'give login_hint (a user id or email)' : `no user ${JSON.stringify(hint)}` });
+      return;
+    }
+    const request: SignInRequest = {
+      clientId,
+      userId: user.id,
+      scopes: (one('scope') ?? '').split(' ').filter(Boolean),
+      audience: (q.get('audience') ?? []).filter(Boolean),
+    };
+    const org = one('org_code');
+    if (org !== undefined) request.orgCode = org;
+    try {
+      const code = this.issuer.authorize(request);
+      this.#bind(code, { ...(challenge !== undefined ? { challenge } : {}), redirectUri });
+      back({ code });
+    } catch (e) {
+      if (!(e instanceof IssuerError)) throw e;
+      back({ error: e.code, error_description: e.message });
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Control surface /_conformance/v1
+  // -------------------------------------------------------------------------
+
+  handshake(res: ServerResponse): void {
+    sendJson(res, 200, {
+      protocol: PROTOCOL_VERSION,
+      implementation: this.#implementation,
+      capabilities: REFERENCE_CAPABILITIES,
+      refreshOverlapSeconds: this.issuer.refreshOverlapSeconds,
+      sessions: this.#sessions,
+    });
+  }
+
+  async putTenant(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readMessage(req, 'tenant', 'invalid_tenant');
+    this.provision(body);
+    sendEmpty(res, 204);
+  }
+
+  /** Replace the tenant (also used for `serve --tenant`). Throws IssuerError invalid_tenant naming the field. */
+  provision(tenant: unknown): void {
+    this.issuer.provision(tenant);
+    this.#pending.clear();
+  }
+
+  async postWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { source } = (await readMessage(req, 'workflow-request')) as { source: string };
+    try {
+      sendJson(res, 201, await this.issuer.deployWorkflow(source));
+    } catch (e) {
+      if (e instanceof WorkflowError) throw new HttpError(422, 'workflow_build_failed', `${e.code}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  deleteWorkflow(id: string, res: ServerResponse): void {
+    try {
+      this.issuer.removeWorkflow(id);
+    } catch (e) {
+      if (e instanceof IssuerError && e.status === 404) throw new HttpError(404, 'not_found', e.message);
+      throw e;
+    }
+    sendEmpty(res, 204);
+  }
+
+  async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = (await readMessage(req, 'sign-in-request')) as SignInRequest & {
+      redirectUri?: string;
+      codeChallenge?: string;
+    };
+    const request: SignInRequest = { clientId: body.clientId, userId: body.userId, scopes: body.scopes, audience: body.audience };
+    if (body.orgCode !== undefined) request.orgCode = body.orgCode;
+    const code = this.issuer.authorize(request);
+    this.#bind(code, {
+      ...(body.codeChallenge !== undefined ? { challenge: body.codeChallenge } : {}),
+      ...(body.redirectUri !== undefined ? { redirectUri: body.redirectUri } : {}),
+    });
+    sendJson(res, 200, { code });
+  }
+
+  async advanceClock(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { seconds } = (await readMessage(req, 'clock-request')) as { seconds: number };
+    this.issuer.clock.advance(seconds);
+    sendJson(res, 200, { now: this.issuer.clock.now() });
+  }
+
+  async rotateKeys(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await drain(req);
+    await this.issuer.rotateKeys();
+    sendEmpty(res, 204);
+  }
+
+  // -------------------------------------------------------------------------
+
+  #bind(code: string, binding: CodeBinding): void {
+    if (binding.challenge === undefined && binding.redirectUri === undefined) return;
+    if (this.#pending.size >= MAX_PENDING_CODES) this.#pending.delete(this.#pending.keys().next().value!);
+    this.#pending.set(code, binding);
+  }
+
+  /** PKCE (RFC 7636 4.6) and redirect_uri (RFC 6749 4.1.3) checks. A failed check burns the code. */
+  #checkBinding(code: string, redirectUri: string | undefined, verifier: string | undefined): void {
+    const b = this.#pending.get(code);
+    if (!b) return;
+    if (b.burned) throw new HttpError(400, 'invalid_grant', 'authorization code was already presented with a wrong code_verifier or redirect_uri');
+    let why: string | undefined;
+    if (b.challenge !== undefined) {
+      if (verifier === undefined) why = 'code_verifier is required: the code was issued with a code_challenge';
+      else if (createHash('sha256').update(verifier).digest('base64url') !== b.challenge) why = 'code_verifier does not match the code_challenge';
+    }
+    if (why === undefined && b.redirectUri !== undefined && redirectUri !== b.redirectUri) {
+      why = 'redirect_uri does not match the one of the authorization request';
+    }
+    if (why !== undefined) {
+      b.burned = true;
+      throw new HttpError(400, 'invalid_grant', why);
+    }
+    this.#pending.delete(code);
+  }
+}
+
+/** Open to browsers: people point their SPA tests at discovery, JWKS and the token endpoint. */
+export const CORS: Record<string, string> = { 'Access-Control-Allow-Origin': '*' };
+
+interface TokenForm {
+  grant_type?: string;
+  code?: string;
+  redirect_uri?: string;
+  code_verifier?: string;
+  refresh_token?: string;
+  client_id?: string;
+  client_secret?: string;
+  audience?: string[];
+  scope?: string;
+  org_code?: string;
+}
+const SINGLE_FIELDS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'client_id', 'client_secret', 'scope', 'org_code'] as const;
+
+/**
+ * The known token-request fields. Unknown ones are ignored and empty ones
+ * count as omitted (RFC 6749 3.2); only `audience` may repeat (Kinde's way
+ * of asking for several audiences).
+ */
+function tokenForm(fields: FormFields): TokenForm {
+  const form: TokenForm = {};
+  for (const name of SINGLE_FIELDS) {
+    const values = (fields.get(name) ?? []).filter((v) => v !== '');
+    if (values.length > 1) throw new HttpError(400, 'invalid_request', `parameter "${name}" must not repeat (RFC 6749 3.2)`);
+    if (values[0] !== undefined) form[name] = values[0];
+  }
+  const audience = (fields.get('audience') ?? []).filter((v) => v !== '');
+  if (audience.length > 0) form.audience = audience;
+  if (form.grant_type === undefined) throw new HttpError(400, 'invalid_request', 'grant_type is required');
+  return form;
+}
+
+/** HTTP Basic client authentication (RFC 6749 2.3.1: both parts form-urlencoded). */
+function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  if (header === undefined) return undefined;
+  const m = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
+  const fail = (why: string): never => {
+    throw new HttpError(401, 'invalid_client', `malformed HTTP Basic client authentication: ${why}`, { 'WWW-Authenticate': 'Basic realm="token"' });
+  };
+  if (!m) return fail('expected "Basic <base64(client_id:client_secret)>"');
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return fail('no ":" between client_id and client_secret');
+  try {
+    const id = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+    const secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+    if (id === '') return fail('empty client_id');
+    return { id, secret };
+  } catch {
+    return fail('bad percent-encoding');
+  }
+}
+
+/** A JSON body, checked against its protocol schema; a violation is a 400 naming the field. */
+async function readMessage(req: IncomingMessage, message: ProtocolMessage, error = 'invalid_request'): Promise<unknown> {
+  const body = await readJson(req);
+  const deep = tooDeep(body);
+  if (deep !== undefined) throw new HttpError(400, error, `${message}: ${deep} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  const errors = protocolErrors(message, body);
+  if (errors.length > 0) throw new HttpError(400, error, `${message}: ${errors.slice(0, 8).join('; ')}`);
+  return body;
+}
+
+/** The JSON pointer of the first value nested deeper than the limit, iteratively (no recursion on hostile input). */
+function tooDeep(value: unknown): string | undefined {
+  const stack: Array<{ v: unknown; path: string; depth: number }> = [{ v: value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_JSON_DEPTH) return path || '/';
+    for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/** Endpoints without a body ignore whatever is sent, within the size limit. */
+async function drain(req: IncomingMessage): Promise<void> {
+  await readBody(req);
+}
