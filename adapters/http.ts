@@ -113,12 +113,7 @@ export class HttpAdapter implements Adapter {
    * the target offers them, then discovery for the token endpoint and JWKS.
    */
   async start(): Promise<TargetInfo> {
-    const hs = await this.#send({ method: 'GET', url: `${this.#root}/_conformance/v1/handshake` });
-    if (hs.status === 404) {
-      throw new AdapterError('ERR_TARGET_PROTOCOL', `${hs.what}: 404; ${this.#root} is not a conformance target (protocol v1 has its handshake here)`);
-    }
-    const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
-    this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
+    const { handshake, info } = await this.#handshake();
 
     let base = this.#root;
     let sessionId: string | undefined;
@@ -131,14 +126,33 @@ export class HttpAdapter implements Adapter {
     const d = await this.#send({ method: 'GET', url: `${base}/.well-known/openid-configuration` });
     const discovery = this.#json(d, [200], 'discovery', { always: true }) as { token_endpoint: string; jwks_uri: string };
     this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, ...(sessionId !== undefined ? { sessionId } : {}) };
+    return info;
+  }
 
+  /**
+   * The handshake alone, without creating a session: lets a launcher fail fast
+   * on a dead or incompatible target, and learn whether the target isolates
+   * parallel workers (`sessions`) or must be run with one worker.
+   */
+  async probe(): Promise<{ info: TargetInfo; sessions: boolean }> {
+    const { handshake, info } = await this.#handshake();
+    return { info, sessions: handshake.sessions === true };
+  }
+
+  async #handshake(): Promise<{ handshake: Handshake; info: TargetInfo }> {
+    const hs = await this.#send({ method: 'GET', url: `${this.#root}/_conformance/v1/handshake` });
+    if (hs.status === 404) {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${hs.what}: 404; ${this.#root} is not a conformance target (protocol v1 has its handshake here)`);
+    }
+    const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
+    this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
     const info: TargetInfo = {
       name: handshake.implementation.name,
       version: handshake.implementation.version,
       capabilities: this.#capabilities,
     };
     if (handshake.refreshOverlapSeconds !== undefined) info.refreshOverlapSeconds = handshake.refreshOverlapSeconds;
-    return info;
+    return { handshake, info };
   }
 
   async provision(tenant: Tenant): Promise<void> {

@@ -335,9 +335,11 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
       await rejectsWith(adapter.refresh({ clientId: 'a', refreshToken: 'r' }), 'ERR_TARGET_UNREACHABLE', /POST .*\/oauth2\/token: cannot reach the target/);
     });
 
-    it('optional endpoints are only called when declared', async () => {
+    it('optional endpoints are only called when declared; probe() tells a launcher about sessions', async () => {
       routes = working();
       const adapter = new HttpAdapter({ targetUrl: url });
+      expect(await adapter.probe()).toMatchObject({ sessions: false, info: { name: 'fake', capabilities: { clock: false } } });
+      expect((await new HttpAdapter({ targetUrl: server.url }).probe()).sessions).toBe(true);
       const info = await adapter.start();
       expect(info.capabilities.clock).toBe(false);
       await rejectsWith(adapter.advanceClock(10), 'ERR_TARGET_PROTOCOL', /does not declare the capability/);
