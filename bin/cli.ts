@@ -50,7 +50,11 @@ Options (test, run):
 Exit codes: 0 conforming, 1 a requirement FAILED (or a WARNING with --strict)
 or a self-test failed, 2 usage or configuration error, 3 target unreachable.`;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -106,7 +110,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
       });
     }
   } catch (e) {
-    if (e instanceof AdapterError) throw new UsageError(e.message);
+    if (e instanceof AdapterError) throw new UsageError(e.message, false);
     throw e;
   }
   const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
@@ -191,7 +195,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`kinde-token-conformance: ${(e as Error).message}\n\n${USAGE}`);
+      const usage = e instanceof UsageError && !e.showUsage ? '' : `\n\n${USAGE}`;
+      console.error(`kinde-token-conformance: ${(e as Error).message}${usage}`);
       return EXIT.USAGE;
     }
     throw e;

@@ -389,6 +389,14 @@ function sequenceCheck(spec: SequenceCheck): Check<SequenceInput> {
     requirements: spec.requirements,
     needs: spec.clock ? ['userTokens', 'refresh', 'clock'] : ['userTokens', 'refresh'],
     runsFactor: spec.runsFactor,
+    ...(spec.rotatedOut && !spec.clock
+      ? {
+          notApplicable: (env: CheckEnv) =>
+            (env.info.refreshOverlapSeconds ?? 0) > 0
+              ? `the target declares a ${env.info.refreshOverlapSeconds} s overlap window; only the clock check can judge it`
+              : undefined,
+        }
+      : {}),
     arbitrary: (env) => {
       const overlap = env.info.refreshOverlapSeconds ?? 0;
       const cmds: fc.Arbitrary<RefreshCommand>[] = [signInArb(spec.signIns), refreshArb('live'), refreshArb('live')];

@@ -24,6 +24,11 @@ export interface Check<T = unknown> {
   needs: Capability[];
   /** Verifier checks: capabilities the verifier must declare. A check with this field needs a verifier under test. */
   verifierNeeds?: VerifierCapability[];
+  /**
+   * Applicability that depends on what the target declared beyond capabilities
+   * (e.g. an overlap window): returns why the check does not apply, or undefined.
+   */
+  notApplicable?(env: CheckEnv): string | undefined;
   /** Scale the default number of runs (stateful sequences are costlier). */
   runsFactor?: number;
   arbitrary(env: CheckEnv): fc.Arbitrary<T>;

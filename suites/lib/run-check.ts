@@ -67,6 +67,11 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     else missing.push(...check.verifierNeeds.filter((c) => !env.verifier!.info.capabilities[c]).map((c) => `verifier ${c}`));
   }
   let remaining = check.requirements.filter((r) => !options.only || options.only.has(r));
+  const declined = missing.length === 0 ? check.notApplicable?.(env) : undefined;
+  if (declined !== undefined) {
+    for (const r of remaining) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: declined };
+    return { check: check.name, seed, runs: 0, durationMs: performance.now() - started, outcomes };
+  }
   if (missing.length > 0) {
     for (const r of remaining) {
       const who = env.verifier && check.verifierNeeds ? env.verifier.info.name : env.info.name;

@@ -1,0 +1,42 @@
+# Gates sourced by .ci/run, each counted as one test. A gate runs a whole
+# conformance run in a process of its own and compares it with what is expected.
+
+# Verifier conformance: real libraries have real findings, recorded in
+# expected/verifiers/<name>.json; a new failure or a fixed expected failure fails CI.
+verifier_gate() { # name [extra args…]
+  local v=$1; shift
+  local dir=reports/verifiers/$v
+  npx tsx bin/cli.ts run --verifier="$v" --runs=50 --report-dir="$dir" "$@" > "$dir.log" 2>&1
+  local rc=$?
+  tail -3 "$dir.log"
+  [ "$rc" -le 1 ] || { echo "verifier run $v exited $rc"; tail -40 "$dir.log"; return 1; }
+  npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/verifiers/$v.json"
+}
+mkdir -p reports/verifiers
+for v in reference jose kinde-jwt-validator jsonwebtoken-express fast-jwt; do
+  gate "verifier $v matches expected/verifiers/$v.json" verifier_gate "$v"
+done
+
+# Every mutant verifier must be caught (exit 1 = some requirement FAILED).
+mutant_verifier_gate() {
+  local v=$1 rc
+  npx tsx bin/cli.ts run --verifier="$v" --runs=30 --report-dir="reports/verifiers/$v" > "reports/verifiers/$v.log" 2>&1
+  rc=$?
+  tail -2 "reports/verifiers/$v.log"
+  [ "$rc" -eq 1 ]
+}
+for v in decode-only any-alg aud-ignored exp-ignored iss-prefix org-check-missing org-case-insensitive; do
+  gate "mutant verifier $v is caught" mutant_verifier_gate "mutant:$v"
+done
+
+# The example API (any language would do) through the http-api verifier.
+api_gate() {
+  KINDE_JWKS_COOLDOWN_MS=1000 PORT=47662 npx tsx examples/org-api/server.ts > reports/verifiers/org-api.log 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do node -e "fetch('http://127.0.0.1:47662/',{signal:AbortSignal.timeout(500)}).then(()=>process.exit(0),()=>process.exit(1))" && break; sleep 0.2; done
+  KTC_JWKS_REFRESH_MS=1000 verifier_gate http-api --verifier-url=http://127.0.0.1:47662
+  local rc=$?
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  return $rc
+}
+gate "example org API through http-api matches expected/verifiers/http-api.json" api_gate
