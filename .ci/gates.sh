@@ -40,3 +40,26 @@ api_gate() {
   return $rc
 }
 gate "example org API through http-api matches expected/verifiers/http-api.json" api_gate
+
+# The reference served over HTTP (target protocol v1) must reach the same
+# verdicts as in-process, with every exchange validated against schemas/protocol.
+http_gate() {
+  mkdir -p reports/targets
+  node bin/kinde-token-conformance.mjs serve --port 47700 > reports/targets/serve.log 2>&1 &
+  local pid=$! rc
+  for _ in $(seq 100); do node -e "fetch('http://127.0.0.1:47700/_conformance/v1/handshake',{signal:AbortSignal.timeout(500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && break; sleep 0.2; done
+  npx tsx bin/cli.ts run --target=reference --runs=30 --seed=1 --report-dir=reports/targets/reference > reports/targets/reference.log 2>&1
+  npx tsx bin/cli.ts run --target=http --target-url=http://127.0.0.1:47700 --validate-protocol --runs=30 --seed=1 --report-dir=reports/targets/http > reports/targets/http.log 2>&1
+  rc=$?
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  tail -3 reports/targets/http.log
+  [ "$rc" -eq 0 ] || { tail -40 reports/targets/http.log; return 1; }
+  # Same verdict for every requirement as the in-process reference with the same seed.
+  node -e '
+    const a = require("./reports/targets/reference/results.json"), b = require("./reports/targets/http/results.json");
+    const v = (r) => Object.fromEntries(r.requirements.map((x) => [x.id, x.verdict]));
+    const va = v(a), vb = v(b), diff = Object.keys({ ...va, ...vb }).filter((k) => va[k] !== vb[k]);
+    if (diff.length) { console.error("verdicts differ:", diff.map((k) => `${k}: reference ${va[k]}, http ${vb[k]}`).join("; ")); process.exit(1); }
+    console.log(`http and in-process reference agree on ${Object.keys(va).length} requirements`);'
+}
+gate "reference over HTTP (serve + http adapter, --validate-protocol) equals in-process" http_gate

@@ -21,6 +21,8 @@ import { writeReports } from '../reports/write.js';
 import { writeStepSummary, renderMarkdown } from '../reports/markdown.js';
 import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, type ConformanceOptions } from '../suites/lib/options.js';
+import { HttpAdapter } from '../adapters/http.js';
+import { serveCommand } from '../reference/serve-cli.js';
 import { ConformanceReporter } from './conformance-reporter.js';
 
 const USAGE = `Usage: kinde-token-conformance <command> [options]
@@ -30,6 +32,8 @@ Commands:
   run       only the conformance suites against --target (npm run conformance)
   report    render saved results again: report <results.json…> [--out DIR] [--merge] [--compare base.json]
   targets   list known targets
+  serve     the reference issuer over HTTP (target protocol v1) on 127.0.0.1:
+            serve [--port N] [--host H] [--tenant file.json] [--mutant DEFECT] [--refresh-overlap S]
 
 Options (test, run):
   --target=NAME       target to check (default: reference; see 'targets')
@@ -102,8 +106,20 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values['validate-protocol'] ? { validateProtocol: true } : {}),
   };
+  let fileParallelism = true;
   try {
-    createAdapter(target, targetOptions);
+    const adapter = createAdapter(target, targetOptions);
+    if (adapter instanceof HttpAdapter) {
+      // Fail in milliseconds on a dead or wrong-version target, and learn whether
+      // parallel workers can have isolated sessions on it.
+      try {
+        fileParallelism = (await adapter.probe()).sessions;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        console.error(`kinde-token-conformance: ${(e as Error).message}`);
+        return code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT' ? EXIT.UNREACHABLE : EXIT.USAGE;
+      }
+    }
     if (values.verifier !== undefined) {
       createVerifier(values.verifier, {
         ...(values['verifier-url'] !== undefined ? { verifierUrl: values['verifier-url'] } : {}),
@@ -145,6 +161,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     run: true,
     watch: false,
     provide: { conformance: options },
+    fileParallelism,
     reporters: ['default', reporter],
     ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     ...(only.length > 0 ? { testNamePattern: `\\[[^\\]]*\\b(${only.join('|')})\\b` } : {}),
@@ -179,6 +196,8 @@ export async function main(argv: string[]): Promise<number> {
         return await conformance(command, rest);
       case 'report':
         return await reportCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case 'targets':
         for (const t of listTargets()) console.log(`${t.name.padEnd(44)} ${t.description}`);
         console.log('\nVerifiers (--verifier):');
