@@ -23,6 +23,7 @@ import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, type ConformanceOptions } from '../suites/lib/options.js';
 import { HttpAdapter } from '../adapters/http.js';
 import { serveCommand } from '../reference/serve-cli.js';
+import { ALL_CHECKS, VERIFIER_CHECKS } from '../suites/index.js';
 import { ConformanceReporter } from './conformance-reporter.js';
 
 const USAGE = `Usage: kinde-token-conformance <command> [options]
@@ -154,7 +155,9 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
   if (values.verifier !== undefined) process.env.KTC_SUITE = 'verifier';
 
   console.log(`kinde-token-conformance: ${values.verifier !== undefined ? `verifier ${values.verifier} (tokens from ${target})` : `target ${target}`}, seed ${options.seed}, ${options.runs} runs per check${withSelfTests ? ', with self-tests' : ''}`);
-  const reporter = new ConformanceReporter(options, shard);
+  const pool = values.verifier !== undefined ? VERIFIER_CHECKS : ALL_CHECKS;
+  const selectedChecks = pool.filter((c) => only.length === 0 || c.requirements.some((r) => only.includes(r))).length;
+  const reporter = new ConformanceReporter(options, shard, selectedChecks);
   const { startVitest } = await import('vitest/node');
   const filters = withSelfTests ? [] : ['suites/'];
   const vitest = await startVitest('test', filters, {

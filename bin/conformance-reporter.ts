@@ -3,7 +3,7 @@
  * RunResults and writes every report format. Self-tests (no conformance meta)
  * are ignored here; vitest's own reporter shows them.
  */
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { RunResults } from '../reports/results.js';
 import { collectResults, type CollectedTest } from '../suites/lib/collect.js';
 import type { ConformanceOptions } from '../suites/lib/options.js';
@@ -15,9 +15,31 @@ export class ConformanceReporter implements Reporter {
   results?: RunResults;
   counts = { passed: 0, failed: 0, skipped: 0 };
 
-  constructor(options: ConformanceOptions, shard?: { index: number; count: number }) {
+  readonly #expected: number | undefined;
+
+  /** `expectedChecks`: how many checks the run selects, when known up front (progress denominator). */
+  constructor(options: ConformanceOptions, shard?: { index: number; count: number }, expectedChecks?: number) {
     this.#options = options;
     this.#shard = shard;
+    this.#expected = shard ? undefined : expectedChecks;
+  }
+
+  #total = 0;
+  #done = 0;
+
+  onTestModuleCollected(mod: TestModule): void {
+    for (const tc of mod.children.allTests()) if (tc.name.startsWith('[') && tc.options.mode !== 'skip') this.#total += 1;
+  }
+
+  /** One line per decided check: progress a CI log can show while the run goes on. */
+  onTestCaseResult(tc: TestCase): void {
+    const meta = tc.meta().conformance;
+    if (!meta) return;
+    this.#done += 1;
+    const verdicts = Object.entries(meta.outcomes)
+      .map(([id, o]) => `${id} ${o.verdict}`)
+      .join(', ');
+    process.stdout.write(`  [${this.#done}/${this.#expected ?? this.#total} checks · ${meta.target.name}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {

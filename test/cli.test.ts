@@ -1,0 +1,101 @@
+/**
+ * The command line as a CI system uses it: documented exit codes, reports
+ * written, and sharded runs that merge to the verdicts of one unsharded run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResults } from '../reports/results.js';
+
+interface Ran {
+  code: number | null;
+  out: string;
+}
+
+function cli(args: string[], timeoutMs = 180_000): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/kinde-token-conformance.mjs', ...args], {
+      env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+const verdicts = (r: RunResults) => Object.fromEntries(r.requirements.map((x) => [x.id, x.verdict]));
+const read = (dir: string): RunResults => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResults;
+
+describe('kinde-token-conformance command line', () => {
+  it('exit 2 and the list of targets for an unknown target', async () => {
+    const r = await cli(['test', '--target=nope']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('unknown target "nope"');
+    expect(r.out).toContain('mutant:jti-reused');
+  });
+
+  it('exit 2 naming the flag for an unknown flag or a bad value', async () => {
+    const a = await cli(['run', '--tagret=reference']);
+    expect(a.code).toBe(2);
+    expect(a.out).toMatch(/tagret/);
+    const b = await cli(['run', '--runs=zero']);
+    expect(b.code).toBe(2);
+    expect(b.out).toContain('--runs must be an integer');
+  });
+
+  it('exit 3 when an http target cannot be reached, within seconds', async () => {
+    const started = Date.now();
+    const r = await cli(['run', '--target=http', '--target-url=http://127.0.0.1:9']);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('cannot reach the target');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('exit 0 and every report written for a conforming target; exit 1 naming the requirement and a replay command for a mutant', async () => {
+    const ok = mkdtempSync(join(tmpdir(), 'ktc-ok-'));
+    const good = await cli(['run', '--only=TOKEN-JTI-UNIQUE', '--runs=10', '--seed=5', `--report-dir=${ok}`]);
+    expect(good.code, good.out).toBe(0);
+    for (const f of ['results.json', 'report.html', 'junit.xml', 'summary.md', 'badge.json']) expect(existsSync(join(ok, f)), f).toBe(true);
+    expect(verdicts(read(ok))['TOKEN-JTI-UNIQUE']).toBe('PASSED');
+    expect(good.out).toMatch(/^\d+ passed, 0 failed/m);
+
+    const bad = mkdtempSync(join(tmpdir(), 'ktc-bad-'));
+    const r = await cli(['run', '--target=mutant:jti-reused', '--only=TOKEN-JTI-UNIQUE', '--runs=10', '--seed=5', `--report-dir=${bad}`]);
+    expect(r.code, r.out).toBe(1);
+    expect(verdicts(read(bad))['TOKEN-JTI-UNIQUE']).toBe('FAILED');
+    expect(r.out).toContain('replay: npm test -- --target=mutant:jti-reused --seed=5');
+  });
+
+  it('merged shards reach the same verdicts as one unsharded run with the same seed', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'ktc-shard-'));
+    const args = ['run', '--target=mutant:scope-scp-disagree', '--runs=8', '--seed=11'];
+    const [whole, s1, s2] = await Promise.all([
+      cli([...args, `--report-dir=${join(base, 'whole')}`]),
+      cli([...args, '--shard=1/2', `--report-dir=${join(base, 'sharded')}`]),
+      cli([...args, '--shard=2/2', `--report-dir=${join(base, 'sharded')}`]),
+    ]);
+    expect(whole.code, whole.out).toBe(1);
+    for (const s of [s1, s2]) expect([0, 1], s.out).toContain(s.code);
+    expect(Math.max(s1.code ?? 0, s2.code ?? 0)).toBe(1);
+    const merged = await cli([
+      'report',
+      '--merge',
+      join(base, 'sharded', 'shard-1-of-2', 'results.json'),
+      join(base, 'sharded', 'shard-2-of-2', 'results.json'),
+      '--out',
+      join(base, 'merged'),
+      '--no-color',
+    ]);
+    expect(merged.code, merged.out).toBe(1);
+    expect(verdicts(read(join(base, 'merged')))).toEqual(verdicts(read(join(base, 'whole'))));
+    expect(verdicts(read(join(base, 'whole')))['M2M-SCOPE-SCP']).toBe('FAILED');
+  });
+});
