@@ -6,7 +6,7 @@
 import { version } from '../package.json' with { type: 'json' };
 import { IssuerError } from '../reference/errors.js';
 import { WorkflowError } from '../reference/workflows/index.js';
-import { ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
+import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
 import {
   AdapterError,
   type Adapter,
@@ -41,17 +41,7 @@ export class ReferenceAdapter implements Adapter {
       name: this.name,
       version,
       refreshOverlapSeconds: this.#issuer.refreshOverlapSeconds,
-      capabilities: {
-        userTokens: true,
-        refresh: true,
-        m2m: true,
-        orgScopedM2m: true,
-        workflows: true,
-        properties: true,
-        featureFlags: true,
-        clock: true,
-        keyRotation: true,
-      },
+      capabilities: { ...REFERENCE_CAPABILITIES },
     };
   }
 

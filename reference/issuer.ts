@@ -14,6 +14,7 @@ import {
   issuerOf,
   managementApiAudience,
   type Application,
+  type Capabilities,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
   type JsonObject,
@@ -32,6 +33,19 @@ import { freshKey, KeyStore, type SigningKey } from './keys.js';
 import { ISSUER_COMPUTED, PROHIBITED } from './prohibited.js';
 import { TenantIndex, validateTenant } from './tenant.js';
 import { compileWorkflow, runWorkflow, type ClaimWrite, type CompiledWorkflow, type TokenBinding } from './workflows/index.js';
+
+/** Everything the reference can do. */
+export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
+  userTokens: true,
+  refresh: true,
+  m2m: true,
+  orgScopedM2m: true,
+  workflows: true,
+  properties: true,
+  featureFlags: true,
+  clock: true,
+  keyRotation: true,
+});
 
 export const USER_TRIGGER = 'user:tokens_generation';
 export const M2M_TRIGGER = 'm2m:token_generation';

@@ -9,22 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Capabilities, SignInRequest } from '../../adapters/types.js';
 import { protocolErrors, PROTOCOL_VERSION, type ProtocolMessage } from '../../schemas/protocol/validate.js';
 import { IssuerError } from '../errors.js';
-import { ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
+import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
 import { WorkflowError } from '../workflows/index.js';
 import { HttpError, parseForm, readBody, readForm, readJson, sendEmpty, sendJson, type FormFields } from './http-io.js';
 
-/** Everything the reference can do. */
-export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
-  userTokens: true,
-  refresh: true,
-  m2m: true,
-  orgScopedM2m: true,
-  workflows: true,
-  properties: true,
-  featureFlags: true,
-  clock: true,
-  keyRotation: true,
-});
+export { REFERENCE_CAPABILITIES };
 
 export interface Implementation {
   name: string;
