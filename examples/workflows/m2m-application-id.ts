@@ -1,0 +1,22 @@
+// From "M2M apps and token management": copy the calling application into the M2M token.
+import {
+  m2mTokenClaims,
+  type onM2MTokenGeneratedEvent,
+  type WorkflowSettings,
+  WorkflowTrigger,
+} from '@kinde/infrastructure';
+
+export const workflowSettings: WorkflowSettings = {
+  id: 'm2mApplicationId',
+  name: 'M2M application id',
+  trigger: WorkflowTrigger.M2MTokenGeneration,
+  failurePolicy: { action: 'continue' },
+  bindings: { 'kinde.m2mToken': {} },
+};
+
+export default async function Workflow(event: onM2MTokenGeneratedEvent) {
+  const m2mToken = m2mTokenClaims<{ applicationId: string; sub: string }>();
+  m2mToken.applicationId = event.context.application.clientId;
+  // Prohibited: a conforming issuer ignores this write.
+  m2mToken.sub = 'not-allowed';
+}
