@@ -14,9 +14,12 @@ export const workflowSettings: WorkflowSettings = {
   bindings: { 'kinde.m2mToken': {} },
 };
 
+declare const kinde: { m2mToken: { setCustomClaim(name: string, value: unknown): void } };
+
 export default async function Workflow(event: onM2MTokenGeneratedEvent) {
-  const m2mToken = m2mTokenClaims<{ applicationId: string; sub: string }>();
+  const m2mToken = m2mTokenClaims<{ applicationId: string }>();
   m2mToken.applicationId = event.context.application.clientId;
-  // Prohibited: a conforming issuer ignores this write.
-  m2mToken.sub = 'not-allowed';
+  // `sub` is prohibited (the library's types refuse it, so use the low-level binding):
+  // a conforming issuer ignores this write.
+  kinde.m2mToken.setCustomClaim('sub', 'not-allowed');
 }
