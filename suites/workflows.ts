@@ -170,7 +170,7 @@ export const checks: Check<any>[] = [
   }),
   defineCheck({
     name: 'a workflow that never ends is stopped and its failurePolicy applies',
-    requirements: ['WF-FAILURE-STOP', 'WF-FAILURE-CONTINUE'].map((r) => r),
+    requirements: ['WF-FAILURE-STOP', 'WF-FAILURE-CONTINUE'],
     needs: ['userTokens', 'workflows'],
     runsFactor: 0.05,
     arbitrary: () =>
