@@ -4,6 +4,7 @@
  */
 import { DEFECTS, isDefectName } from '../reference/defects.js';
 import { HttpAdapter } from './http.js';
+import { KindeAdapter } from './kinde.js';
 import { ReferenceAdapter } from './reference.js';
 import { AdapterError, type Adapter } from './types.js';
 
@@ -16,6 +17,7 @@ export function listTargets(): TargetDescription[] {
   return [
     { name: 'reference', description: 'the embedded reference issuer (default)' },
     { name: 'http', description: 'an issuer speaking target protocol v1 at --target-url (docs/target-protocol.md)' },
+    { name: 'kinde', description: 'a live Kinde environment, M2M only (KINDE_DOMAIN, KINDE_M2M_CLIENT_ID/SECRET, KINDE_AUDIENCE)' },
     ...Object.entries(DEFECTS).map(([d, defect]) => ({ name: `mutant:${d}`, description: `seeded defect: ${defect.description}` })),
   ];
 }
@@ -39,6 +41,7 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
       ...(options.validateProtocol !== undefined ? { validateProtocol: options.validateProtocol } : {}),
     });
   }
+  if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);
     if (isDefectName(defect)) return new ReferenceAdapter(target, { defects: new Set([defect]) });
