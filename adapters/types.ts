@@ -241,6 +241,11 @@ export interface TargetInfo {
    * token is still accepted (the docs mention one without a length). Declared, not guessed.
    */
   refreshOverlapSeconds?: number;
+  /**
+   * Requirements the target declares it cannot be judged on, with the reason
+   * (e.g. a live tenant that cannot be provisioned). They become NOT_APPLICABLE.
+   */
+  notApplicable?: Record<string, string>;
 }
 
 export interface DeployedWorkflow {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import type { Area } from '../../reports/results.js';
-import { requirementById } from '../../schemas/catalog.js';
+import { isApplicable, requirementById } from '../../schemas/catalog.js';
 import { createAdapter } from '../../adapters/registry.js';
 import type { Adapter, TargetInfo } from '../../adapters/types.js';
 import { createVerifier } from '../../adapters/verifiers/registry.js';
@@ -103,6 +103,7 @@ export function registerChecks(area: Area, checks: Check<any>[]): void {
           seed: options.seed,
           runs: options.runs,
           severity: (id: string) => requirementById(id).severity,
+          declined: (id: string) => declinedBy(info!, id),
           ...(only.size > 0 ? { only } : {}),
           ...(options.path !== undefined ? { path: options.path } : {}),
         };
@@ -129,6 +130,18 @@ export function registerChecks(area: Area, checks: Check<any>[]): void {
       });
     }
   });
+}
+
+/** A requirement the target declared out, or whose capabilities and token types it lacks. */
+export function declinedBy(info: TargetInfo, id: string): string | undefined {
+  const declared = info.notApplicable?.[id];
+  if (declared !== undefined) return declared;
+  const req = requirementById(id);
+  if (isApplicable(req, info.capabilities)) return undefined;
+  const missing = req.capabilities.filter((c) => !info.capabilities[c]);
+  return missing.length > 0
+    ? `target "${info.name}" does not declare: ${missing.join(', ')}`
+    : `target "${info.name}" issues none of the token types ${id} is about (${req.tokenTypes.join(', ')})`;
 }
 
 function describeBroken(broken: Array<[string, TestOutcome]>): string {

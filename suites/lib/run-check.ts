@@ -40,6 +40,8 @@ export interface RunCheckOptions {
   only?: ReadonlySet<string>;
   /** Replay a recorded failure: run exactly this path. */
   path?: string;
+  /** Why a requirement does not apply to this target (undefined = it applies). */
+  declined?(requirement: string): string | undefined;
   /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
   shrinkBudgetMs?: number;
 }
@@ -67,6 +69,12 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     else missing.push(...check.verifierNeeds.filter((c) => !env.verifier!.info.capabilities[c]).map((c) => `verifier ${c}`));
   }
   let remaining = check.requirements.filter((r) => !options.only || options.only.has(r));
+  for (const r of remaining) {
+    const why = options.declined?.(r);
+    if (why !== undefined) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: why };
+  }
+  remaining = remaining.filter((r) => outcomes[r] === undefined);
+  if (remaining.length === 0) return { check: check.name, seed, runs: 0, durationMs: performance.now() - started, outcomes };
   const declined = missing.length === 0 ? check.notApplicable?.(env) : undefined;
   if (declined !== undefined) {
     for (const r of remaining) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: declined };
