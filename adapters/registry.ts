@@ -6,6 +6,8 @@ import { DEFECTS, isDefectName } from '../reference/defects.js';
 import { HttpAdapter } from './http.js';
 import { KindeAdapter } from './kinde.js';
 import { ReferenceAdapter } from './reference.js';
+import { OAuth2MockServerAdapter } from './third-party/oauth2-mock-server.js';
+import { OidcProviderAdapter } from './third-party/oidc-provider.js';
 import { AdapterError, type Adapter } from './types.js';
 
 export interface TargetDescription {
@@ -18,6 +20,8 @@ export function listTargets(): TargetDescription[] {
     { name: 'reference', description: 'the embedded reference issuer (default)' },
     { name: 'http', description: 'an issuer speaking target protocol v1 at --target-url (docs/target-protocol.md)' },
     { name: 'kinde', description: 'a live Kinde environment, M2M only (KINDE_DOMAIN, KINDE_M2M_CLIENT_ID/SECRET, KINDE_AUDIENCE)' },
+    { name: 'oidc-provider', description: 'panva/oidc-provider in-process, configured through its hooks to issue Kinde-like tokens' },
+    { name: 'oauth2-mock-server', description: 'oauth2-mock-server in-process, tokens shaped by its beforeTokenSigning/beforeResponse hooks' },
     ...Object.entries(DEFECTS).map(([d, defect]) => ({ name: `mutant:${d}`, description: `seeded defect: ${defect.description}` })),
   ];
 }
@@ -41,6 +45,8 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
       ...(options.validateProtocol !== undefined ? { validateProtocol: options.validateProtocol } : {}),
     });
   }
+  if (target === 'oidc-provider') return new OidcProviderAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  if (target === 'oauth2-mock-server') return new OAuth2MockServerAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);
