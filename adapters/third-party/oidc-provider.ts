@@ -166,7 +166,12 @@ export class OidcProviderAdapter implements Adapter {
 
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: request.clientId, client_secret: request.clientSecret });
-    for (const a of request.audience) form.append('resource', a);
+    // One access token per resource (RFC 8707): the provider refuses client_credentials
+    // for several with invalid_target. Like its defaultResource hook does for sign-ins,
+    // ask for the first, so the single-audience difference shows in `aud` instead of
+    // hiding every other M2M requirement behind a refusal.
+    const first = request.audience[0];
+    if (first !== undefined) form.set('resource', first);
     if (request.scopes && request.scopes.length > 0) form.set('scope', request.scopes.join(' '));
     if (request.orgCode !== undefined) form.set('org_code', request.orgCode);
     return this.#token(form);
@@ -416,8 +421,8 @@ export class OidcProviderAdapter implements Adapter {
 
 /** Frontend = public client with PKCE, backend = confidential, m2m = client_credentials only. */
 function clientMetadata(app: Application): Record<string, unknown> {
-  // require_auth_time: Kinde ID tokens always carry auth_time.
-  const common = { client_id: app.clientId, client_name: app.name, id_token_signed_response_alg: 'RS256', require_auth_time: true };
+  // No require_auth_time: it makes the provider refuse every sign-in without `openid`.
+  const common = { client_id: app.clientId, client_name: app.name, id_token_signed_response_alg: 'RS256' };
   if (app.kind === 'm2m') {
     return { ...common, client_secret: app.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_post' };
   }
