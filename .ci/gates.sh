@@ -63,3 +63,19 @@ http_gate() {
     console.log(`http and in-process reference agree on ${Object.keys(va).length} requirements`);'
 }
 gate "reference over HTTP (serve + http adapter, --validate-protocol) equals in-process" http_gate
+
+# Real third-party issuers: their differences from the documented contract are
+# recorded in expected/targets/<name>.json (seed pinned: oidc-provider's verdicts
+# depend on which audience combinations get generated).
+target_gate() { # name
+  local t=$1 dir=reports/targets/$1 rc
+  mkdir -p reports/targets
+  npx tsx bin/cli.ts run --target="$t" --runs=30 --seed=1 --report-dir="$dir" > "$dir.log" 2>&1
+  rc=$?
+  tail -3 "$dir.log"
+  [ "$rc" -le 1 ] || { echo "run against $t exited $rc"; tail -40 "$dir.log"; return 1; }
+  npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/targets/$t.json"
+}
+for t in oidc-provider oauth2-mock-server; do
+  gate "third-party issuer $t matches expected/targets/$t.json" target_gate "$t"
+done
