@@ -8,7 +8,7 @@ verifier_gate() { # name [extra args…]
   local dir=reports/verifiers/$v
   npx tsx bin/cli.ts run --verifier="$v" --runs=50 --report-dir="$dir" "$@" > "$dir.log" 2>&1
   local rc=$?
-  tail -3 "$dir.log"
+  tail -3 "$dir.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -le 1 ] || { echo "verifier run $v exited $rc"; tail -40 "$dir.log"; return 1; }
   npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/verifiers/$v.json"
 }
@@ -22,7 +22,7 @@ mutant_verifier_gate() {
   local v=$1 rc
   npx tsx bin/cli.ts run --verifier="$v" --runs=30 --report-dir="reports/verifiers/$v" > "reports/verifiers/$v.log" 2>&1
   rc=$?
-  tail -2 "reports/verifiers/$v.log"
+  tail -2 "reports/verifiers/$v.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -eq 1 ]
 }
 for v in decode-only any-alg aud-ignored exp-ignored iss-prefix org-check-missing org-case-insensitive; do
@@ -52,7 +52,7 @@ http_gate() {
   npx tsx bin/cli.ts run --target=http --target-url=http://127.0.0.1:47700 --validate-protocol --runs=30 --seed=1 --report-dir=reports/targets/http > reports/targets/http.log 2>&1
   rc=$?
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  tail -3 reports/targets/http.log
+  tail -3 reports/targets/http.log | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -eq 0 ] || { tail -40 reports/targets/http.log; return 1; }
   # Same verdict for every requirement as the in-process reference with the same seed.
   node -e '
@@ -72,7 +72,7 @@ target_gate() { # name
   mkdir -p reports/targets
   npx tsx bin/cli.ts run --target="$t" --runs=30 --seed=1 --report-dir="$dir" > "$dir.log" 2>&1
   rc=$?
-  tail -3 "$dir.log"
+  tail -3 "$dir.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -le 1 ] || { echo "run against $t exited $rc"; tail -40 "$dir.log"; return 1; }
   npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/targets/$t.json"
 }
