@@ -27,6 +27,7 @@ import {
   type TokenResult,
   type TokenSet,
 } from './types.js';
+import { clientCredentialsForm, codeExchangeForm, refreshForm } from './oauth-forms.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
@@ -191,25 +192,16 @@ export class HttpAdapter implements Adapter {
     if (a.status >= 400 && a.status < 500) return this.#refusal(a);
     const { code } = this.#json(a, [200], 'sign-in-response') as { code: string };
 
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: request.clientId, redirect_uri: SIGN_IN_REDIRECT_URI, code_verifier: verifier });
     const app = this.#tenant?.applications.find((x) => x.clientId === request.clientId);
-    // Frontend apps are public clients (PKCE only); backend apps authenticate.
-    if (app && app.kind !== 'frontend') form.set('client_secret', app.clientSecret);
-    return this.#token(form);
+    return this.#token(codeExchangeForm(code, request.clientId, app, { redirectUri: SIGN_IN_REDIRECT_URI, verifier }));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId });
-    if (request.clientSecret !== undefined) form.set('client_secret', request.clientSecret);
-    return this.#token(form);
+    return this.#token(refreshForm(request));
   }
 
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: request.clientId, client_secret: request.clientSecret });
-    for (const aud of request.audience) form.append('audience', aud);
-    if (request.scopes && request.scopes.length > 0) form.set('scope', request.scopes.join(' '));
-    if (request.orgCode !== undefined) form.set('org_code', request.orgCode);
-    return this.#token(form);
+    return this.#token(clientCredentialsForm(request));
   }
 
   async jwks(): Promise<Jwks> {

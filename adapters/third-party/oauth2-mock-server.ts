@@ -35,6 +35,7 @@ import {
 } from '../types.js';
 import { DEFAULT_TIMEOUT_MS, json, pkcePair, send, tokenResult } from './http.js';
 import { TenantView } from './tenant-view.js';
+import { clientCredentialsForm, codeExchangeForm, refreshForm } from '../oauth-forms.js';
 
 const NAME = 'oauth2-mock-server';
 const REDIRECT_URI = 'https://app.invalid/callback';
@@ -158,24 +159,15 @@ export class OAuth2MockServerAdapter implements Adapter {
       const d = back.get('error_description');
       return { ok: false, status: 400, error: back.get('error') ?? 'server_error', ...(d === null ? {} : { errorDescription: d }) };
     }
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: request.clientId });
-    const app = this.#view.app(request.clientId);
-    if (app && app.kind !== 'frontend') form.set('client_secret', app.clientSecret);
-    return this.#token(form);
+    return this.#token(codeExchangeForm(code, request.clientId, this.#view.app(request.clientId), { redirectUri: REDIRECT_URI, verifier }));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId });
-    if (request.clientSecret !== undefined) form.set('client_secret', request.clientSecret);
-    return this.#token(form);
+    return this.#token(refreshForm(request));
   }
 
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: request.clientId, client_secret: request.clientSecret });
-    for (const a of request.audience) form.append('audience', a);
-    if (request.scopes && request.scopes.length > 0) form.set('scope', request.scopes.join(' '));
-    if (request.orgCode !== undefined) form.set('org_code', request.orgCode);
-    return this.#token(form);
+    return this.#token(clientCredentialsForm(request));
   }
 
   async jwks(): Promise<Jwks> {

@@ -41,6 +41,7 @@ import {
 import { CookieJar, DEFAULT_TIMEOUT_MS, json, pkcePair, send, tokenResult } from './http.js';
 import { MemoryStore } from './oidc-store.js';
 import { TenantView } from './tenant-view.js';
+import { codeExchangeForm, refreshForm } from '../oauth-forms.js';
 
 const NAME = 'oidc-provider';
 const REDIRECT_URI = 'https://app.invalid/callback';
@@ -149,9 +150,7 @@ export class OidcProviderAdapter implements Adapter {
         if (code === null) {
           return { ok: false, status: 400, error: back.get('error') ?? 'server_error', ...optional(back.get('error_description')) };
         }
-        const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: request.clientId });
-        if (app && app.kind !== 'frontend') form.set('client_secret', app.clientSecret);
-        return this.#token(form);
+        return this.#token(codeExchangeForm(code, request.clientId, app, { redirectUri: REDIRECT_URI, verifier }));
       }
       url = new URL(location, base).pathname.startsWith('/') ? `${base}${new URL(location, base).pathname}${new URL(location, base).search}` : location;
     }
@@ -159,9 +158,7 @@ export class OidcProviderAdapter implements Adapter {
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: request.refreshToken, client_id: request.clientId });
-    if (request.clientSecret !== undefined) form.set('client_secret', request.clientSecret);
-    return this.#token(form);
+    return this.#token(refreshForm(request));
   }
 
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
