@@ -10,12 +10,12 @@
  * them and hands them to the test workers through `provide`.
  */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { listTargets, createAdapter } from '../adapters/registry.js';
 import { createVerifier, listVerifiers } from '../adapters/verifiers/registry.js';
 import { AdapterError } from '../adapters/types.js';
-import { reportCommand } from '../reports/cli.js';
-import { EXIT, exitCodeFor } from '../reports/results.js';
+import { loadResults, reportCommand } from '../reports/cli.js';
+import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
 import { writeReports } from '../reports/write.js';
 import { writeStepSummary, renderMarkdown } from '../reports/markdown.js';
@@ -42,6 +42,7 @@ Options (test, run):
   --runs=N            generated cases per check (default: ${DEFAULT_RUNS})
   --only=ID[,ID…]     only the checks of these requirement IDs
   --path=PATH         replay a recorded failure (with --seed and one --only)
+  --replay=FILE       replay a failure from a saved results.json (target, seed, runs, path; one --only)
   --strict            warnings fail the run too
   --report-dir=DIR    where reports are written (default: reports/out)
   --shard=i/n         run slice i of n (merge with 'report --merge')
@@ -93,6 +94,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
       'validate-protocol': { type: 'boolean' },
       verifier: { type: 'string' },
       'verifier-url': { type: 'string' },
+      replay: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,6 +102,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
     console.log(USAGE);
     return EXIT.OK;
   }
+  if (values.replay !== undefined) await fromResults(values as Record<string, string | boolean | undefined>, values.replay);
   const target = values.target ?? 'reference';
   const timeoutMs = int('timeout', values.timeout, 1);
   const targetOptions = {
@@ -150,6 +153,7 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
   };
   const shard = parseShard(values.shard);
   const reportDir = resolve(values['report-dir'] ?? 'reports/out');
+  if (!shard) options.resultsFile = join(values['report-dir'] ?? 'reports/out', 'results.json');
   // Self-tests run only in `test` mode without an explicit target.
   const withSelfTests = mode === 'test' && values.target === undefined && values.verifier === undefined && only.length === 0;
   if (values.verifier !== undefined) process.env.KTC_SUITE = 'verifier';
@@ -188,6 +192,36 @@ async function conformance(mode: 'test' | 'run', argv: string[]): Promise<number
   const { passed, failed, skipped } = reporter.counts;
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return code;
+}
+
+/**
+ * `--replay=results.json`: take target, seed, runs and the failure's path from a
+ * saved run, so a long fast-check path need not be pasted. Needs one --only
+ * unless the saved run has exactly one failure.
+ */
+async function fromResults(values: Record<string, string | boolean | undefined>, file: string): Promise<void> {
+  let saved: RunResults;
+  try {
+    saved = await loadResults(file);
+  } catch (e) {
+    throw new UsageError((e as Error).message, false);
+  }
+  const failures = saved.requirements.filter((r) => r.failure);
+  const wanted = typeof values.only === 'string' ? values.only : failures.length === 1 ? failures[0]!.id : undefined;
+  if (wanted === undefined || wanted.includes(',')) {
+    throw new UsageError(`--replay needs one --only=ID; failures in ${file}: ${failures.map((r) => r.id).join(', ') || 'none'}`, false);
+  }
+  const failure = saved.requirements.find((r) => r.id === wanted)?.failure;
+  if (!failure) throw new UsageError(`${file} has no failure recorded for ${wanted}`, false);
+  const name = saved.target.name;
+  if (name.startsWith('verifier:')) values.verifier ??= name.slice('verifier:'.length);
+  else values.target ??= name;
+  values.seed = String(saved.seed);
+  values.runs = String(saved.runs);
+  values.only = wanted;
+  if (failure.path) values.path = failure.path;
+  // Never overwrite the run being replayed.
+  values['report-dir'] ??= join(dirname(file), 'replay');
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -71,7 +71,18 @@ describe('kinde-token-conformance command line', () => {
     const r = await cli(['run', '--target=mutant:jti-reused', '--only=TOKEN-JTI-UNIQUE', '--runs=10', '--seed=5', `--report-dir=${bad}`]);
     expect(r.code, r.out).toBe(1);
     expect(verdicts(read(bad))['TOKEN-JTI-UNIQUE']).toBe('FAILED');
-    expect(r.out).toContain('replay: npm test -- --target=mutant:jti-reused --seed=5');
+    expect(r.out).toMatch(/replay: npm test -- (--target=mutant:jti-reused --seed=5|--replay=\S+results\.json --only=TOKEN-JTI-UNIQUE)/);
+
+    // Replaying from the saved results reproduces the same counterexample, without overwriting them.
+    const again = await cli(['run', `--replay=${join(bad, 'results.json')}`]);
+    expect(again.code, again.out).toBe(1);
+    const first = read(bad).requirements.find((x) => x.id === 'TOKEN-JTI-UNIQUE')!.failure!;
+    const replayed = read(join(bad, 'replay')).requirements.find((x) => x.id === 'TOKEN-JTI-UNIQUE')!.failure!;
+    // Same generated inputs (token values such as the jti itself are random per issuance).
+    expect(replayed.counterexample?.tenant).toEqual(first.counterexample?.tenant);
+    expect(replayed.counterexample?.request).toEqual(first.counterexample?.request);
+    expect(replayed.message.replace(/[0-9a-f-]{36}/g, 'JTI')).toBe(first.message.replace(/[0-9a-f-]{36}/g, 'JTI'));
+    expect(read(bad).requirements.find((x) => x.id === 'TOKEN-JTI-UNIQUE')!.verdict).toBe('FAILED');
   });
 
   it('merged shards reach the same verdicts as one unsharded run with the same seed', async () => {

@@ -21,6 +21,8 @@ export interface ConformanceOptions {
   verifier?: string;
   /** Base URL of an API under test for the http-api verifier. */
   verifierUrl?: string;
+  /** Where this run's results.json goes (as given on the command line), for short replay commands. */
+  resultsFile?: string;
 }
 
 export const DEFAULT_RUNS = 100;
@@ -43,6 +45,8 @@ export function replayCommand(o: ConformanceOptions, requirement: string, path?:
   if (o.verifierUrl) parts.push(`--verifier-url=${o.verifierUrl}`);
   parts.push(`--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`);
   // Shrinking is time-bounded, so only the path pins the exact counterexample.
+  // A long path is read back from the results file instead of pasted.
+  if (path && path.length > 160 && o.resultsFile) return `npm test -- --replay=${o.resultsFile} --only=${requirement}`;
   if (path) parts.push(`--path=${path}`);
   return parts.join(' ');
 }
