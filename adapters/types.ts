@@ -144,6 +144,11 @@ export interface Tenant {
   properties: PropertyDefinition[];
 }
 
+/** A tenant with nothing in it: what a target holds before the first provision. */
+export function emptyTenant(subdomain = 'unprovisioned'): Tenant {
+  return { subdomain, applications: [], apis: [], users: [], organizations: [], roles: [], permissions: [], featureFlags: [], properties: [] };
+}
+
 export function issuerOf(tenant: Pick<Tenant, 'subdomain'>): string {
   return `https://${tenant.subdomain}.kinde.com`;
 }

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  emptyTenant,
   issuerOf,
   managementApiAudience,
   type Application,
@@ -445,18 +446,4 @@ function applyWrites(claims: JsonObject, type: TokenType, writes: ClaimWrite[], 
       Object.defineProperty(claims, w.name, { value: w.value, enumerable: true, writable: true, configurable: true });
     }
   }
-}
-
-function emptyTenant(): Tenant {
-  return {
-    subdomain: 'unprovisioned',
-    applications: [],
-    apis: [],
-    users: [],
-    organizations: [],
-    roles: [],
-    permissions: [],
-    featureFlags: [],
-    properties: [],
-  };
 }

@@ -19,6 +19,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { MutableRedirectUri, MutableResponse, MutableToken, OAuth2Server } from 'oauth2-mock-server';
 import { readFileSync } from 'node:fs';
 import {
+  emptyTenant,
   AdapterError,
   issuerOf,
   type Adapter,
@@ -68,7 +69,7 @@ export class OAuth2MockServerAdapter implements Adapter {
   readonly #timeoutMs: number;
   #server?: OAuth2Server;
   #base = '';
-  #view = new TenantView({ subdomain: 'unprovisioned', applications: [], apis: [], users: [], organizations: [], roles: [], permissions: [], featureFlags: [], properties: [] });
+  #view = new TenantView(emptyTenant());
   readonly #codes = new Map<string, Session>();
   readonly #refresh = new Map<string, Session>();
   /** Per token request: the session it resolved to, or why the tenant refuses it. */

@@ -24,6 +24,7 @@ import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import pkg from 'oidc-provider/package.json' with { type: 'json' };
 import {
+  emptyTenant,
   AdapterError,
   issuerOf,
   type Adapter,
@@ -435,8 +436,4 @@ async function newKey(): Promise<JWK> {
 
 function optional(description: string | null): { errorDescription?: string } {
   return description === null ? {} : { errorDescription: description };
-}
-
-function emptyTenant(): Tenant {
-  return { subdomain: 'unprovisioned', applications: [], apis: [], users: [], organizations: [], roles: [], permissions: [], featureFlags: [], properties: [] };
 }
