@@ -19,6 +19,7 @@ const REQS = [
   'ID-PROFILE-SCOPE',
   'ID-EMAIL-SCOPE',
   'ID-ORG-CODES',
+  'ID-PROVIDED-ID',
 ];
 
 /** OIDC Core 3.1.3.6: base64url of the left-most half of SHA-256 over the access token's ASCII. */
@@ -75,6 +76,7 @@ export const checks: Check<any>[] = [
       });
       claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'picture', profile ? user.picture : undefined);
       claimEquals(judge, 'ID-EMAIL-SCOPE', 'id', id, 'email', request.scopes.includes('email') ? user.email : undefined);
+      claimEquals(judge, 'ID-PROVIDED-ID', 'id', id, 'provided_id', user.providedId);
       if (application.tokens.id?.orgCodes) {
         claimSetEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', [...new Set(user.memberships.map((m) => m.orgCode))]);
       }
