@@ -131,15 +131,13 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
       break;
     }
     const req = first.requirement;
-    const final = details;
-    const violation = first;
     outcomes[req] = {
       verdict: options.severity(req) === 'warning' ? 'WARNING' : 'FAILED',
       failure: {
-        message: violation.message,
-        counterexample: violation.toCounterexample(),
+        message: first.message,
+        counterexample: first.toCounterexample(),
         seed,
-        ...(final.counterexamplePath ? { path: final.counterexamplePath } : {}),
+        ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
       },
     };
     remaining = remaining.filter((r) => r !== req);
