@@ -73,6 +73,19 @@ describe('kinde-token-conformance command line', () => {
     expect(verdicts(read(bad))['TOKEN-JTI-UNIQUE']).toBe('FAILED');
     expect(r.out).toMatch(/replay: npm test -- (--target=mutant:jti-reused --seed=5|--replay=\S+results\.json --only=TOKEN-JTI-UNIQUE)/);
 
+    // The counterexample carries the generated tenant, never its client secrets.
+    const secrets: unknown[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object')
+        for (const [k, v] of Object.entries(x)) (/secret/i.test(k) && typeof v === 'string' ? secrets.push(v) : walk(v));
+    };
+    const saved = read(bad);
+    walk(saved);
+    expect(saved.requirements.find((x) => x.id === 'TOKEN-JTI-UNIQUE')!.failure!.counterexample?.tenant).toBeDefined();
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(new Set(secrets)).toEqual(new Set(['[redacted]']));
+
     // Replaying from the saved results reproduces the same counterexample, without overwriting them.
     const again = await cli(['run', `--replay=${join(bad, 'results.json')}`]);
     expect(again.code, again.out).toBe(1);
