@@ -31,7 +31,8 @@ done
 
 # The example API (any language would do) through the http-api verifier.
 api_gate() {
-  KINDE_JWKS_COOLDOWN_MS=1000 PORT=47662 npx tsx examples/org-api/server.ts > reports/verifiers/org-api.log 2>&1 &
+  # One node process (not npx → tsx → node), so that killing $! stops the server.
+  KINDE_JWKS_COOLDOWN_MS=1000 PORT=47662 node --import tsx examples/org-api/server.ts > reports/verifiers/org-api.log 2>&1 &
   local pid=$!
   for _ in $(seq 100); do node -e "fetch('http://127.0.0.1:47662/',{signal:AbortSignal.timeout(500)}).then(()=>process.exit(0),()=>process.exit(1))" && break; sleep 0.2; done
   KTC_JWKS_REFRESH_MS=1000 verifier_gate http-api --verifier-url=http://127.0.0.1:47662
