@@ -118,6 +118,8 @@ export interface User {
   providedId?: string;
   /** Unix seconds of the last profile update. */
   updatedAt: number;
+  /** RFC 3339 date-time when the user's active billing trial ends; absent = no active trial. */
+  trialExpiresOn?: string;
   memberships: OrgMembership[];
   properties: Record<string, JsonValue>;
 }

@@ -109,6 +109,11 @@ export function accessTokenClaims(ctx: ClaimContext, g: UserGrant): JsonObject {
     sub: g.user.id,
   };
   if (g.org) claims.org_code = g.org.code;
+  const trialEnd = g.user.trialExpiresOn === undefined ? NaN : Date.parse(g.user.trialExpiresOn);
+  if (trialEnd > ctx.now * 1000) {
+    claims.has_trial_period = true;
+    claims.trial_expires_on = ctx.has('trial-expiry-as-timestamp') ? Math.floor(trialEnd / 1000) : g.user.trialExpiresOn!;
+  }
   const c = customization(ctx, 'access');
   if (c?.roles && membership) {
     claims.roles = membership.roles.flatMap((key) => {

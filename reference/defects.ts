@@ -40,6 +40,7 @@ export const DEFECTS = {
   'refresh-new-access-always': { description: 'the refresh grant mints a new access token even when the old one is unexpired', caughtBy: 'RT-ACCESS-UNCHANGED' },
   'refresh-never-expires': { description: 'refresh tokens never expire', caughtBy: 'RT-LIFETIME' },
   'offline-access-gives-refresh': { description: '`offline_access` is treated like `offline` and yields a refresh token', caughtBy: 'RT-OFFLINE-ACCESS' },
+  'trial-expiry-as-timestamp': { description: '`trial_expires_on` is Unix seconds instead of an ISO 8601 date-time', caughtBy: 'ACCESS-BILLING-TRIAL' },
   'hostile-name-corrupts': { description: 'claims are merged with plain assignment and for…in (a `__proto__` claim pollutes other claims)', caughtBy: 'WF-HOSTILE-NAMES' },
 } as const satisfies Record<string, Defect>;
 

@@ -88,6 +88,9 @@ export function validateTenant(t: unknown): Tenant {
     if (users.has(id)) fail(`${p}.id`, `duplicate "${id}"`);
     users.add(id);
     if (!Number.isInteger(u.updatedAt)) fail(`${p}.updatedAt`, 'must be an integer (Unix seconds)');
+    if (u.trialExpiresOn !== undefined && (typeof u.trialExpiresOn !== 'string' || Number.isNaN(Date.parse(u.trialExpiresOn)))) {
+      fail(`${p}.trialExpiresOn`, 'must be an RFC 3339 date-time string');
+    }
     arr(u.memberships, `${p}.memberships`).forEach((m, j) => {
       const code = (m as { orgCode?: unknown })?.orgCode;
       if (typeof code !== 'string' || !orgs.has(code)) fail(`${p}.memberships[${j}].orgCode`, `unknown organization "${String(code)}"`);

@@ -2,6 +2,7 @@
  * Access tokens ("Access tokens" page): who, for whom, which scopes,
  * audiences, organization, permissions, roles, and how long.
  */
+import fc from 'fast-check';
 import { userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
@@ -71,6 +72,52 @@ export const checks: Check<any>[] = [
         expected: known.map((r) => ({ id: r.id, key: r.key, name: r.name })),
         actual: roles,
       });
+    },
+  }),
+  defineCheck({
+    name: 'billing trial claims, when present, are typed as documented and match the user’s trial',
+    requirements: ['ACCESS-BILLING-TRIAL'],
+    needs: ['userTokens'],
+    arbitrary: () =>
+      fc.record({
+        s: userScenarioArb(),
+        // Trials ending 1 day to 1 year from now, or none.
+        trialDays: fc.option(fc.integer({ min: 1, max: 365 }), { nil: undefined }),
+      }),
+    async predicate({ s, trialDays }, judge, env) {
+      const trialExpiresOn = trialDays === undefined ? undefined : new Date(Date.now() + trialDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const user = { ...s.user, ...(trialExpiresOn ? { trialExpiresOn } : {}) };
+      const tenant = { ...s.tenant, users: s.tenant.users.map((u) => (u.id === user.id ? user : u)) };
+      await provision(env, judge, tenant);
+      const t = await signInExpectingTokens(env, judge, s.request, ['ACCESS-BILLING-TRIAL']);
+      if (!t) return;
+      const has = own(t.access.payload, 'has_trial_period');
+      const until = own(t.access.payload, 'trial_expires_on');
+      const token = { header: t.access.header, payload: t.access.payload };
+      judge.check(has === undefined || typeof has === 'boolean', 'ACCESS-BILLING-TRIAL', 'ERR_CLAIM_INVALID', `has_trial_period is ${JSON.stringify(has)}, not a boolean`, {
+        tokenType: 'access',
+        claim: 'has_trial_period',
+        actual: has,
+        token,
+      });
+      judge.check(has !== true || trialExpiresOn !== undefined, 'ACCESS-BILLING-TRIAL', 'ERR_CLAIM_UNEXPECTED', 'has_trial_period is true for a user without an active billing trial', {
+        tokenType: 'access',
+        claim: 'has_trial_period',
+        expected: false,
+        actual: has,
+        token,
+      });
+      if (until !== undefined) {
+        const iso = typeof until === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(until);
+        const same = iso && trialExpiresOn !== undefined && Date.parse(until) === Date.parse(trialExpiresOn);
+        judge.check(same, 'ACCESS-BILLING-TRIAL', 'ERR_CLAIM_MISMATCH', () => `trial_expires_on is ${JSON.stringify(until)}; the user's trial ${trialExpiresOn ? `ends ${trialExpiresOn}` : 'does not exist'}`, {
+          tokenType: 'access',
+          claim: 'trial_expires_on',
+          ...(trialExpiresOn ? { expected: trialExpiresOn } : {}),
+          actual: until,
+          token,
+        });
+      }
     },
   }),
 ];
