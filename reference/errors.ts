@@ -11,7 +11,6 @@ export type IssuerErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'access_denied'
-  | 'workflow_failed'
   | 'invalid_tenant';
 
 export class IssuerError extends Error {

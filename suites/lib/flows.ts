@@ -9,7 +9,6 @@ import type {
   SignInRequest,
   Tenant,
   TokenResult,
-  TokenType,
 } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
 import { decodeToken, isDecoded, type Decoded } from './tokens.js';
@@ -114,8 +113,4 @@ export function refused(judge: Judge, requirement: string, result: Extract<Token
     'ERR_REQUEST_REFUSED',
     `the target refused a valid ${what} request: HTTP ${result.status} ${result.error}${result.errorDescription ? ` (${result.errorDescription})` : ''}`,
   );
-}
-
-export function tokenOfType(t: UserTokens, type: TokenType): Decoded | undefined {
-  return type === 'access' ? t.access : type === 'id' ? t.id : undefined;
 }
