@@ -29,10 +29,17 @@ export const SANDBOX_LIMITS = Object.freeze({
   maxMessageChars: 2_000,
 });
 
-/** JS heap (V8 old space) of a sandbox process. */
-export const SANDBOX_HEAP_MB = 128;
-/** Resident memory of a sandbox process: heap, ArrayBuffer/typed-array memory, strings, native memory. */
+/**
+ * Resident memory of a sandbox process: heap, ArrayBuffer/typed-array memory,
+ * strings, native memory. A watchdog thread enforces it within milliseconds.
+ */
 export const SANDBOX_MEMORY_MB = 256;
+/**
+ * V8's own heap limit of a sandbox process: a backstop above the memory limit,
+ * so a heap that grows is stopped by the watchdog first (V8 spends seconds in
+ * last-resort collections before it gives up at its own limit).
+ */
+export const SANDBOX_HEAP_MB = 384;
 
 /** The pool's settings; `configureSandbox` changes them (tests, `serve`). */
 export const SANDBOX_POOL_DEFAULTS: Readonly<Omit<PoolOptions, 'limits'>> = Object.freeze({
