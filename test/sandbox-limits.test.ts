@@ -98,7 +98,7 @@ describe('blocking and busy sandboxes', () => {
     // anything that could block a sandbox thread where the timeout does not reach.
     const lib = await loadLibrary();
     const blocking = `}); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); (function () {${lib.code}`;
-    const hostile = { mode: 'run' as const, code: 'module.exports.default = async () => {};', lib: blocking, libName: LIBRARY_NAME, timeoutMs: 200, tokensJson: '[]', eventJson: '{}' };
+    const hostile = { mode: 'run' as const, code: 'module.exports.default = async () => {};', codeKey: 'blocking', lib: blocking, libKey: 'blocking', libName: LIBRARY_NAME, timeoutMs: 200, tokensJson: '[]', eventJson: '{}' };
     const blocked = callSandbox(hostile, 'blocked owner').then((r) => ({ r, at: performance.now() }));
     const other = run('kinde.accessToken.setCustomClaim("meanwhile", true);', 1_000, 'other owner').then((r) => ({ r, at: performance.now() }));
     const [b, o] = await Promise.all([blocked, other]);

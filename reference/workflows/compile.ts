@@ -18,8 +18,10 @@ import type { CompiledWorkflow } from './types.js';
 
 /** Largest accepted source, in UTF-8 bytes. */
 export const MAX_SOURCE_BYTES = 256 * 1024;
-/** Compiled workflows kept in memory. */
+/** Compiled workflows kept in memory, at most this many … */
 export const COMPILE_CACHE_SIZE = 500;
+/** … and at most this many characters of compiled code in all (hostile sources can be big). */
+export const COMPILE_CACHE_CHARS = 32 * 1024 * 1024;
 /** Time budget for evaluating the module body to read its settings. */
 const SETTINGS_TIMEOUT_MS = 1_000;
 
@@ -56,6 +58,15 @@ const guards = new WeakMap<object, Plugin>();
 const DYNAMIC_IMPORT = /(?<![\w$.])import\s*\(/;
 
 const cache = new Map<string, Promise<CompiledWorkflow>>();
+/** Characters of code of the settled entries of {@link cache}. */
+const sizes = new Map<string, number>();
+let cachedChars = 0;
+
+function forget(hash: string): void {
+  cache.delete(hash);
+  cachedChars -= sizes.get(hash) ?? 0;
+  sizes.delete(hash);
+}
 
 /**
  * `owner` is the sandbox fairness key of the caller (e.g. the issuer): its
@@ -72,16 +83,26 @@ export async function compileWorkflow(source: string, owner?: unknown): Promise<
   }
   const pending = build(source, hash, owner);
   cache.set(hash, pending);
-  if (cache.size > COMPILE_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  pending.catch(() => {
-    if (cache.get(hash) === pending) cache.delete(hash);
-  });
+  if (cache.size > COMPILE_CACHE_SIZE) forget(cache.keys().next().value as string);
+  pending.then(
+    (wf) => {
+      if (cache.get(hash) !== pending) return;
+      sizes.set(hash, wf.code.length);
+      cachedChars += wf.code.length;
+      while (cachedChars > COMPILE_CACHE_CHARS && cache.size > 1) forget(cache.keys().next().value as string);
+    },
+    () => {
+      if (cache.get(hash) === pending) forget(hash);
+    },
+  );
   return pending;
 }
 
 /** Drops every cached compilation (benchmarks measure cold compiles with it). */
 export function clearCompileCache(): void {
   cache.clear();
+  sizes.clear();
+  cachedChars = 0;
 }
 
 async function build(source: string, hash: string, owner: unknown): Promise<CompiledWorkflow> {
@@ -126,7 +147,7 @@ async function build(source: string, hash: string, owner: unknown): Promise<Comp
 
   const settingsAt = performance.now();
   const answer = await callSandbox(
-    { mode: 'settings', code, lib: lib.code, libName: LIBRARY_NAME, timeoutMs: SETTINGS_TIMEOUT_MS, tokensJson: '[]', eventJson: '{}' },
+    { mode: 'settings', code, codeKey: hash, lib: lib.code, libKey: lib.key, libName: LIBRARY_NAME, timeoutMs: SETTINGS_TIMEOUT_MS, tokensJson: '[]', eventJson: '{}' },
     owner,
   );
   compileCounters.settingsMs += performance.now() - settingsAt;

@@ -7,6 +7,7 @@
  * {@link Library.exports} (through {@link libraryStub}).
  */
 
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -21,6 +22,8 @@ export const ALLOWED_IMPORT = '@kinde/infrastructure';
 export interface Library {
   /** CommonJS body (`module.exports = …`). */
   code: string;
+  /** SHA-256 of `code` (the sandbox compiles it once per process under this key). */
+  key: string;
   /** Names the library exports. */
   exports: readonly string[];
 }
@@ -51,7 +54,8 @@ async function build(): Promise<Library> {
   const cjs = await esbuild.build({ ...common, format: 'cjs' });
   const code = cjs.outputFiles?.[0]?.text ?? '';
   if (exports.length === 0 || code === '') throw new Error(`${ALLOWED_IMPORT} could not be bundled for the workflow sandbox`);
-  return Object.freeze({ code, exports: Object.freeze([...exports]) });
+  const key = `lib:${createHash('sha256').update(code).digest('hex')}`;
+  return Object.freeze({ code, key, exports: Object.freeze([...exports]) });
 }
 
 /** An ES module that re-exports the library's names from {@link LIBRARY_NAME}: what a workflow build imports instead. */

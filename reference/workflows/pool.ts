@@ -12,7 +12,7 @@
  *   by a fresh one on the next request. One that answers with a resident set
  *   above `recycleMb` is replaced too, so every run starts small; idle
  *   processes end after `idleMs`.
- * - Code is shipped once per process and referred to by id afterwards.
+ * - Code is shipped once per process and referred to by key afterwards.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,8 @@ const CHILD = fileURLToPath(new URL('./sandbox-child.js', import.meta.url));
 /** Written on stderr by the child's memory watchdog just before it kills the process. */
 const MEMORY_MARKER = 'KTC_SANDBOX_MEMORY_LIMIT';
 const V8_OOM = /heap out of memory|Allocation failed|Reached heap limit|invalid table size/i;
-const MAX_IDS = 2_000;
+/** Keys remembered per process (its own script cache holds 500; it answers `missing` when it evicted one). */
+const MAX_KNOWN = 500;
 const STDERR_TAIL = 4_096;
 
 interface Job {
@@ -67,8 +68,6 @@ interface Job {
 interface Active {
   job: Job;
   id: number;
-  codeId: number;
-  libId: number;
   timer: NodeJS.Timeout;
   resent: boolean;
 }
@@ -76,9 +75,9 @@ interface Active {
 interface Slot {
   proc: ChildProcess;
   active?: Active;
-  /** Code ids this process has compiled (it may have evicted some: it then answers `missing`). */
-  codes: Set<number>;
-  libId?: number;
+  /** Code keys this process has compiled (it may have evicted some: it then answers `missing`). */
+  codes: Set<string>;
+  libKey?: string;
   stderr: string;
   idleTimer?: NodeJS.Timeout;
   gone: boolean;
@@ -95,8 +94,6 @@ export class SandboxPool {
   /** Owners with waiting jobs, in round-robin order. */
   readonly #queues = new Map<unknown, Job[]>();
   readonly #running = new Map<unknown, number>();
-  readonly #ids = new Map<string, number>();
-  #nextId = 1;
   #nextRequest = 1;
   #started = 0;
   #killed = 0;
@@ -164,18 +161,6 @@ export class SandboxPool {
     return undefined;
   }
 
-  #idOf(text: string): number {
-    let id = this.#ids.get(text);
-    if (id !== undefined) {
-      this.#ids.delete(text);
-    } else {
-      id = this.#nextId++;
-      if (this.#ids.size >= MAX_IDS) this.#ids.delete(this.#ids.keys().next().value as string);
-    }
-    this.#ids.set(text, id);
-    return id;
-  }
-
   #spawn(): Slot {
     const o = this.options;
     const config = { limits: o.limits, maxRssBytes: o.memoryMb * 2 ** 20, watchIntervalMs: o.watchIntervalMs };
@@ -214,7 +199,7 @@ export class SandboxPool {
     this.#unpark(slot);
     const id = this.#nextRequest++;
     const timer = setTimeout(() => this.#onTimeout(slot), job.req.timeoutMs + this.options.graceMs);
-    slot.active = { job, id, codeId: this.#idOf(job.req.code), libId: this.#idOf(job.req.lib), timer, resent: false };
+    slot.active = { job, id, timer, resent: false };
     this.#send(slot, false);
   }
 
@@ -224,15 +209,15 @@ export class SandboxPool {
     const msg: Record<string, unknown> = {
       id: a.id,
       mode: req.mode,
-      codeId: a.codeId,
-      libId: a.libId,
+      codeKey: req.codeKey,
+      libKey: req.libKey,
       libName: req.libName,
       timeoutMs: req.timeoutMs,
       tokensJson: req.tokensJson,
       eventJson: req.eventJson,
     };
-    if (full || !slot.codes.has(a.codeId)) msg.code = req.code;
-    if (full || slot.libId !== a.libId) msg.lib = req.lib;
+    if (full || !slot.codes.has(req.codeKey)) msg.code = req.code;
+    if (full || slot.libKey !== req.libKey) msg.lib = req.lib;
     slot.proc.send(msg, (e) => {
       if (e) this.#fail(slot, { status: 'crashed', message: `the sandbox process could not be reached: ${e.message}` });
     });
@@ -246,9 +231,9 @@ export class SandboxPool {
       a.resent = true;
       return this.#send(slot, true);
     }
-    if (slot.codes.size >= MAX_IDS) slot.codes.clear();
-    slot.codes.add(a.codeId);
-    slot.libId = a.libId;
+    if (slot.codes.size >= MAX_KNOWN) slot.codes.clear();
+    slot.codes.add(a.job.req.codeKey);
+    slot.libKey = a.job.req.libKey;
     const { id: _id, rss, ...response } = m;
     this.#finish(slot, response);
     if (rss > this.options.recycleMb * 2 ** 20) this.#retire(slot);

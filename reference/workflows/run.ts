@@ -53,7 +53,7 @@ export async function runWorkflow(wf: CompiledWorkflow, input: RunInput): Promis
   if (typeof eventJson !== 'string') throw new TypeError('the event must be a JSON object');
   const lib = await loadLibrary();
   const response = await callSandbox(
-    { mode: 'run', code: wf.code, lib: lib.code, libName: LIBRARY_NAME, timeoutMs: Math.ceil(timeoutMs), tokensJson, eventJson },
+    { mode: 'run', code: wf.code, codeKey: wf.hash, lib: lib.code, libKey: lib.key, libName: LIBRARY_NAME, timeoutMs: Math.ceil(timeoutMs), tokensJson, eventJson },
     input.owner,
   );
   return toResult(response, performance.now() - startedAt);

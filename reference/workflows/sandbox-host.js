@@ -211,33 +211,33 @@ const wrapWorkflow = (code, libName) =>
 const wrapLibrary = (code) =>
   "(function () { 'use strict'; var module = { exports: {} }, exports = module.exports;\n" + code + '\n;return module.exports; })';
 
-/** Scripts are compiled once per process and kept by the id the parent gives them (LRU). */
+/** Scripts are compiled once per process and kept by the key the parent gives them (LRU). */
 export const MAX_SCRIPTS = 500;
 
 export function createHost(limits) {
   const LIMITS_JSON = JSON.stringify(limits);
   const scripts = new Map();
-  let library; // { id, name, script }
+  let library; // { key, script }
 
-  /** The compiled script for `id`, compiling `code` when given; undefined when neither is known. */
-  const scriptFor = (id, code, libName) => {
-    let script = scripts.get(id);
+  /** The compiled script for `key`, compiling `code` when given; undefined when neither is known. */
+  const scriptFor = (key, code, libName) => {
+    let script = scripts.get(key);
     if (script) {
-      scripts.delete(id);
+      scripts.delete(key);
     } else {
       if (typeof code !== 'string') return undefined;
       if (typeof libName !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(libName)) throw new TypeError('the library name must be an identifier');
       script = new vm.Script(wrapWorkflow(code, libName), { filename: 'Workflow.js' });
       if (scripts.size >= MAX_SCRIPTS) scripts.delete(scripts.keys().next().value);
     }
-    scripts.set(id, script);
+    scripts.set(key, script);
     return script;
   };
 
   const libraryFor = (req) => {
-    if (library && library.id === req.libId) return library;
+    if (library && library.key === req.libKey) return library;
     if (typeof req.lib !== 'string') return undefined;
-    library = { id: req.libId, script: new vm.Script(wrapLibrary(req.lib), { filename: 'kinde-infrastructure.js' }) };
+    library = { key: req.libKey, script: new vm.Script(wrapLibrary(req.lib), { filename: 'kinde-infrastructure.js' }) };
     return library;
   };
 
@@ -302,7 +302,7 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor) {
   try {
     lib = libraryFor(req);
     if (lib === undefined) return reply('missing', 'lib');
-    script = scriptFor(req.codeId, req.code, req.libName);
+    script = scriptFor(req.codeKey, req.code, req.libName);
     if (script === undefined) return reply('missing', 'code');
   } catch (e) {
     return reply('build', `the bundled workflow does not compile: ${e && e.message}`);

@@ -61,10 +61,13 @@ export type SandboxMode = 'run' | 'settings';
 
 export interface SandboxRequest {
   mode: SandboxMode;
-  /** Compiled CommonJS body of the workflow module (imports the library through `require(libName)`). */
+  /** Compiled CommonJS body of the workflow module (reaches the library through the variable `libName`). */
   code: string;
+  /** Identifies `code` (the source hash): each sandbox process compiles it once. */
+  codeKey: string;
   /** CommonJS body of the `@kinde/infrastructure` bundle, evaluated afresh in every context. */
   lib: string;
+  libKey: string;
   /** The module name under which `code` requires the library. */
   libName: string;
   timeoutMs: number;
