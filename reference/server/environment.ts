@@ -10,6 +10,7 @@ import type { Capabilities, SignInRequest } from '../../adapters/types.js';
 import { protocolErrors, PROTOCOL_VERSION, type ProtocolMessage } from '../../schemas/protocol/validate.js';
 import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
+import { SERVER_LIMITS } from '../limits.js';
 import { WorkflowError } from '../workflows/index.js';
 import { HttpError, parseForm, readBody, readForm, readJson, sendEmpty, sendJson, type FormFields } from './http-io.js';
 
@@ -27,15 +28,25 @@ interface CodeBinding {
   redirectUri?: string;
   burned?: boolean;
 }
-const MAX_PENDING_CODES = 10_000;
+const MAX_PENDING_CODES = SERVER_LIMITS.maxPendingCodes;
 /** JSON bodies nest no deeper than this; deeper is hostile (stack-hungry) input. */
-const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = SERVER_LIMITS.maxJsonDepth;
+
+/** What one environment holds in memory (each bounded: reference/limits.ts). */
+export interface EnvironmentStats {
+  workflows: number;
+  authorizationCodes: number;
+  refreshTokens: number;
+  /** Codes bound to a PKCE challenge or redirect URI, not yet exchanged. */
+  pendingCodes: number;
+}
 
 export class Environment {
   readonly issuer: ReferenceIssuer;
   /** Absolute URL under which this environment answers (no trailing slash). */
   readonly baseUrl: string;
-  lastUsed = Date.now();
+  /** When a request last reached this environment (ms, the session store's clock). */
+  lastUsed = 0;
   readonly #implementation: Implementation;
   readonly #sessions: boolean;
   readonly #pending = new Map<string, CodeBinding>();
@@ -49,6 +60,10 @@ export class Environment {
 
   static async create(baseUrl: string, implementation: Implementation, sessions: boolean, options: IssuerOptions): Promise<Environment> {
     return new Environment(await ReferenceIssuer.create(options), baseUrl, implementation, sessions);
+  }
+
+  stats(): EnvironmentStats {
+    return { ...this.issuer.stats(), pendingCodes: this.#pending.size };
   }
 
   // -------------------------------------------------------------------------
@@ -187,7 +202,8 @@ export class Environment {
       clientId,
       userId: user.id,
       scopes: (one('scope') ?? '').split(' ').filter(Boolean),
-      audience: (q.get('audience') ?? []).filter(Boolean),
+      // Repeated (`audience=a&audience=b`) or space-separated in one (`audience=a%20b`, as @kinde/js-utils sends it).
+      audience: [...new Set((q.get('audience') ?? []).flatMap((a) => a.split(' ')).filter(Boolean))],
     };
     const org = one('org_code');
     if (org !== undefined) request.orgCode = org;
