@@ -43,6 +43,10 @@ export interface ServerOptions {
   now?: () => number;
   /** Time budget of each workflow run (default 1000 ms). */
   workflowTimeoutMs?: number;
+  /** A request must be complete within this (default SERVER_LIMITS.requestTimeoutMs); else 408. */
+  requestTimeoutMs?: number;
+  /** Its headers within this (default SERVER_LIMITS.headersTimeoutMs); else 408. */
+  headersTimeoutMs?: number;
   /** Where unexpected (5xx) errors are reported. Default: stderr. */
   log?: (line: string) => void;
 }
@@ -200,7 +204,11 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
     throw new HttpError(404, 'not_found', `no endpoint ${JSON.stringify(path.slice(0, 200))}; see ${base}/ for the entry points`);
   };
 
-  const server: Server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? SERVER_LIMITS.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs, requestTimeout);
+  // Node looks for timed-out requests at this interval (its default, 30 s, would double a short timeout).
+  const connectionsCheckingInterval = Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4)));
+  const server: Server = createServer({ connectionsCheckingInterval }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const err = toHttpError(e);
       if (err.status >= 500) log(`kinde-token-conformance serve: ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
@@ -217,8 +225,8 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
   });
   // Unparseable HTTP, timeouts, Expect and CONNECT still get a JSON answer.
   installConnectionErrorBodies(server);
-  server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
-  server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = headersTimeout;
   server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
 
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,6 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { SERVER_LIMITS } from '../limits.js';
 import { HttpError, sendError } from './http-io.js';
 
 const REASONS: Record<number, string> = {
@@ -24,9 +23,8 @@ export function clientErrorFor(code: string | undefined, message: string): HttpE
     case 'HPE_HEADER_OVERFLOW':
       return new HttpError(431, 'request_header_fields_too_large', 'the request line and headers exceed the server limit (16 KiB)');
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new HttpError(408, 'request_timeout', `the request was not complete within ${SERVER_LIMITS.requestTimeoutMs} ms`);
     case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return new HttpError(408, 'request_timeout', `the request headers were not complete within ${SERVER_LIMITS.headersTimeoutMs} ms`);
+      return new HttpError(408, 'request_timeout', 'the request was not complete in time (see docs/target-protocol.md §8.1)');
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return new HttpError(413, 'payload_too_large', 'chunk extensions exceed the server limit');
     default:
