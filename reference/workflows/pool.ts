@@ -58,6 +58,8 @@ const V8_OOM = /heap out of memory|Allocation failed|Reached heap limit|invalid 
 /** Keys remembered per process (its own script cache holds 500; it answers `missing` when it evicted one). */
 const MAX_KNOWN = 500;
 const STDERR_TAIL = 4_096;
+/** A process that is not ready this long after its start is given up. */
+const START_TIMEOUT_MS = 60_000;
 
 interface Job {
   req: SandboxRequest;
@@ -68,7 +70,8 @@ interface Job {
 interface Active {
   job: Job;
   id: number;
-  timer: NodeJS.Timeout;
+  /** The run's deadline; started once the process is ready. */
+  timer?: NodeJS.Timeout;
   resent: boolean;
 }
 
@@ -80,6 +83,8 @@ interface Slot {
   libKey?: string;
   stderr: string;
   idleTimer?: NodeJS.Timeout;
+  /** Started and guarded by its watchdog: deadlines run from here. */
+  ready: boolean;
   gone: boolean;
 }
 
@@ -172,11 +177,19 @@ export class SandboxPool {
       serialization: 'advanced',
     });
     this.#started += 1;
-    const slot: Slot = { proc, codes: new Set(), stderr: '', gone: false };
+    const slot: Slot = { proc, codes: new Set(), stderr: '', ready: false, gone: false };
+    const startTimer = setTimeout(() => {
+      if (!slot.ready) this.#fail(slot, { status: 'crashed', message: `a sandbox process did not start within ${START_TIMEOUT_MS} ms` });
+    }, START_TIMEOUT_MS).unref();
     this.#slots.add(slot);
     proc.stderr!.setEncoding('utf8');
     proc.stderr!.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-STDERR_TAIL)));
-    proc.on('message', (m: SandboxResponse & { id: number; rss: number }) => this.#onAnswer(slot, m));
+    proc.on('message', (m: (SandboxResponse & { id: number; rss: number }) | { ready: true }) => {
+      if (!('ready' in m)) return this.#onAnswer(slot, m);
+      clearTimeout(startTimer);
+      slot.ready = true;
+      if (slot.active !== undefined) this.#arm(slot);
+    });
     proc.on('error', (e) => this.#onGone(slot, { status: 'crashed', message: `the sandbox process failed: ${e.message}` }));
     proc.on('close', (code, signal) => this.#onGone(slot, this.#cause(slot, code, signal)));
     (proc.stderr as { unref?: () => void }).unref?.();
@@ -197,10 +210,14 @@ export class SandboxPool {
 
   #dispatch(slot: Slot, job: Job): void {
     this.#unpark(slot);
-    const id = this.#nextRequest++;
-    const timer = setTimeout(() => this.#onTimeout(slot), job.req.timeoutMs + this.options.graceMs);
-    slot.active = { job, id, timer, resent: false };
+    slot.active = { job, id: this.#nextRequest++, resent: false };
+    if (slot.ready) this.#arm(slot);
     this.#send(slot, false);
+  }
+
+  #arm(slot: Slot): void {
+    const a = slot.active!;
+    a.timer = setTimeout(() => this.#onTimeout(slot), a.job.req.timeoutMs + this.options.graceMs);
   }
 
   #send(slot: Slot, full: boolean): void {

@@ -57,6 +57,8 @@ let pending = [];
 watchdog.once('online', () => {
   const waiting = pending;
   pending = undefined;
+  // Run deadlines start now, not at spawn (a process can take seconds to start on a loaded machine).
+  process.send({ ready: true });
   for (const req of waiting) answer(req);
 });
 process.on('message', (req) => (pending ? pending.push(req) : answer(req)));
@@ -69,5 +71,5 @@ function answer(req) {
     res = { id: req.id, status: 'threw', message: `sandbox failure: ${e && e.message}`, extra: '', writes: [], logs: [] };
   }
   res.rss = process.memoryUsage.rss();
-  process.send(res);
+  process.send(res, () => {});
 }
