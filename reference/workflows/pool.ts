@@ -103,6 +103,8 @@ export class SandboxPool {
   #started = 0;
   #killed = 0;
   #closed = false;
+  /** Time spent handling requests inside sandbox processes (ms), for benchmarks. */
+  inSandboxMs = 0;
 
   constructor(options: PoolOptions) {
     this.options = Object.freeze({ ...options });
@@ -149,13 +151,25 @@ export class SandboxPool {
     while (!this.#closed) {
       const owner = this.#nextOwner();
       if (owner === undefined) return;
-      const slot = this.#idle.pop() ?? (this.#slots.size < this.options.size ? this.#spawn() : undefined);
-      if (slot === undefined) return;
+      let slot = this.#idle.pop();
+      let failure: string | undefined;
+      if (slot === undefined && this.#slots.size < this.options.size) {
+        try {
+          slot = this.#spawn();
+        } catch (e) {
+          failure = `a sandbox process could not be started: ${(e as Error).message}`;
+        }
+      }
+      if (slot === undefined && failure === undefined) return;
       const queue = this.#queues.get(owner)!;
       const job = queue.shift()!;
       // Round-robin: this owner goes to the back of the line.
       this.#queues.delete(owner);
       if (queue.length > 0) this.#queues.set(owner, queue);
+      if (slot === undefined) {
+        job.resolve(answer({ status: 'crashed', message: failure! }));
+        continue;
+      }
       this.#running.set(owner, (this.#running.get(owner) ?? 0) + 1);
       this.#dispatch(slot, job);
     }
@@ -184,7 +198,7 @@ export class SandboxPool {
     this.#slots.add(slot);
     proc.stderr!.setEncoding('utf8');
     proc.stderr!.on('data', (d: string) => (slot.stderr = (slot.stderr + d).slice(-STDERR_TAIL)));
-    proc.on('message', (m: (SandboxResponse & { id: number; rss: number }) | { ready: true }) => {
+    proc.on('message', (m: (SandboxResponse & { id: number; rss: number; ms: number }) | { ready: true }) => {
       if (!('ready' in m)) return this.#onAnswer(slot, m);
       clearTimeout(startTimer);
       slot.ready = true;
@@ -240,7 +254,7 @@ export class SandboxPool {
     });
   }
 
-  #onAnswer(slot: Slot, m: SandboxResponse & { id: number; rss: number }): void {
+  #onAnswer(slot: Slot, m: SandboxResponse & { id: number; rss: number; ms: number }): void {
     const a = slot.active;
     if (a === undefined || m.id !== a.id) return; // stale: a run that was already given up
     if (m.status === 'missing') {
@@ -251,7 +265,8 @@ export class SandboxPool {
     if (slot.codes.size >= MAX_KNOWN) slot.codes.clear();
     slot.codes.add(a.job.req.codeKey);
     slot.libKey = a.job.req.libKey;
-    const { id: _id, rss, ...response } = m;
+    const { id: _id, rss, ms, ...response } = m;
+    this.inSandboxMs += ms;
     this.#finish(slot, response);
     if (rss > this.options.recycleMb * 2 ** 20) this.#retire(slot);
     else this.#park(slot, true);

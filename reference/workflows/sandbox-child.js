@@ -13,7 +13,8 @@
  *   busy with the workflow exactly when memory grows.
  *
  * argv[2] is the JSON configuration: { limits, maxRssBytes, watchIntervalMs }.
- * Every answer carries `rss`, so the parent can retire a process that stays big.
+ * Every answer carries `rss`, so the parent can retire a process that stays big,
+ * and `ms`, the time it took here (benchmarks tell sandbox time from transport).
  */
 import { Worker } from 'node:worker_threads';
 import { createHost } from './sandbox-host.js';
@@ -64,6 +65,7 @@ watchdog.once('online', () => {
 process.on('message', (req) => (pending ? pending.push(req) : answer(req)));
 
 function answer(req) {
+  const started = performance.now();
   let res;
   try {
     res = handle(req);
@@ -71,5 +73,6 @@ function answer(req) {
     res = { id: req.id, status: 'threw', message: `sandbox failure: ${e && e.message}`, extra: '', writes: [], logs: [] };
   }
   res.rss = process.memoryUsage.rss();
+  res.ms = performance.now() - started;
   process.send(res, () => {});
 }
