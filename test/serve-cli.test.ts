@@ -2,12 +2,12 @@
  * `serve`: options, --tenant errors naming the file and field, and the
  * command as a process that prints its URLs and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTenant, parseServeArgs, serveCommand, ServeUsageError } from '../reference/serve-cli.js';
+import { spawnServe } from '../reference/server/spawn.js';
 import { fixture, T } from './fixtures/server.js';
 
 describe('serve', () => {
@@ -48,24 +48,8 @@ describe('serve', () => {
 
   it('runs as a process: prints the URLs, serves the --tenant, stops cleanly on SIGTERM', async () => {
     const tenantFile = file('tenant.json', JSON.stringify(fixture()));
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0', '--tenant', ${JSON.stringify(tenantFile)}])).then(c => process.exit(c))`], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, url, banner: out } = await spawnServe(process.cwd(), ['--port', '0', '--tenant', tenantFile], 20_000);
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
-        child.stdout.on('data', (d) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m && out.includes('Ctrl-C')) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-      });
       expect(out).toContain(`${url}/.well-known/openid-configuration`);
       expect(out).toContain(`${url}/.well-known/jwks`);
       expect(out).toMatch(/curl -s -X POST .*client_id=robot/);

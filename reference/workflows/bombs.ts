@@ -10,27 +10,22 @@
  * is still alive afterwards, and the peak RSS of `serve` (VmHWM) and of its
  * sandbox processes (sampled). Linux only (reads /proc); bounded in time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { emptyTenant, type Tenant } from '../../adapters/types.js';
+import { spawnServe } from '../server/spawn.js';
 
 const { values } = parseArgs({ options: { repo: { type: 'string' }, only: { type: 'string' } } });
 const REPO = resolve(values.repo ?? fileURLToPath(new URL('../../', import.meta.url)));
 const CASE_BUDGET_MS = 60_000;
 
 const lifetimes = { accessToken: 3600, idToken: 3600, refreshToken: 86_400 };
-const TENANT = {
-  subdomain: 'bombs',
+const TENANT: Tenant = {
+  ...emptyTenant('bombs'),
   apis: [{ audience: 'bombs:api', scopes: [] }],
   applications: [{ clientId: 'robot', clientSecret: 's', name: 'Robot', kind: 'm2m', lifetimes, apis: ['bombs:api'], tokens: {}, properties: {} }],
-  users: [],
-  organizations: [],
-  roles: [],
-  permissions: [],
-  featureFlags: [],
-  properties: [],
 };
 
 const workflow = (id: string, body: string, policy: 'stop' | 'continue') => `
@@ -96,29 +91,6 @@ function children(pid: number): number[] {
   return out;
 }
 
-async function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '-e', `import('./reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0'])).then(c => process.exit(c))`],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve printed no URL: ${out}`)), 30_000);
-    child.stdout!.on('data', (d) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`serve exited with ${code}: ${out}`)));
-  });
-  child.stderr!.resume();
-  return { child, url };
-}
-
 const signal = () => AbortSignal.timeout(CASE_BUDGET_MS);
 
 async function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -148,7 +120,7 @@ const tokenRequest = (base: string) =>
   }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, string>, at: performance.now() }));
 
 async function runCase(c: Case): Promise<string[]> {
-  const { child, url } = await startServe();
+  const { child, url } = await spawnServe(REPO);
   const pid = child.pid!;
   let childPeak = 0;
   const sampler = setInterval(() => {
