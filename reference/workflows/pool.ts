@@ -140,7 +140,12 @@ export class SandboxPool {
     this.#queues.clear();
     const exits: Promise<void>[] = [];
     for (const slot of [...this.#slots]) {
-      if (!slot.gone) exits.push(new Promise((resolve) => slot.proc.once('close', () => resolve())));
+      if (!slot.gone && slot.proc.exitCode === null && slot.proc.signalCode === null) {
+        exits.push(new Promise((resolve) => slot.proc.once('close', () => resolve())));
+        // Keep this process alive until the 'close' arrives.
+        slot.proc.ref();
+        (slot.proc.stderr as { ref?: () => void }).ref?.();
+      }
       this.#finish(slot, answer({ status: 'crashed', message: 'the sandbox pool was closed' }));
       this.#retire(slot);
     }

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { createHost } from './sandbox-host.js';
 
 const config = JSON.parse(process.argv[2]);
-const handle = createHost(config.limits);
+const host = createHost(config.limits);
 
 // Sandbox promises that reject without a handler are the workflow's business.
 process.on('unhandledRejection', () => {});
@@ -68,11 +68,13 @@ function answer(req) {
   const started = performance.now();
   let res;
   try {
-    res = handle(req);
+    res = host.handle(req);
   } catch (e) {
     res = { id: req.id, status: 'threw', message: `sandbox failure: ${e && e.message}`, extra: '', writes: [], logs: [] };
   }
   res.rss = process.memoryUsage.rss();
   res.ms = performance.now() - started;
   process.send(res, () => {});
+  // The next run's context, made while the parent is busy with this answer.
+  setImmediate(host.prepare);
 }

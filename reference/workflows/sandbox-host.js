@@ -10,10 +10,10 @@
  * process when a heap limit is hit in some builtins (`Array.prototype.fill`
  * on a huge array did, even in a worker thread with resourceLimits).
  *
- * Per run: a fresh context, the bootstrap below, a fresh evaluation of the
- * `@kinde/infrastructure` library (compiled once per process), then the
- * workflow module (compiled once per process and bundle). Nothing of one run
- * is reachable from the next.
+ * Per run: a fresh context (made ahead, while idle), the bootstrap below, a
+ * fresh evaluation of the `@kinde/infrastructure` library (compiled once per
+ * process), then the workflow module (compiled once per process and source).
+ * Each context serves one run: nothing of one run is reachable from the next.
  */
 import vm from 'node:vm';
 
@@ -241,10 +241,26 @@ export function createHost(limits) {
     return library;
   };
 
-  return (req) => handle(req, LIMITS_JSON, limits, scriptFor, libraryFor);
+  // A fresh, never-used context made while the process is idle, so a request does not wait for
+  // context creation. Nothing runs in it before its request: it is as fresh as one made then.
+  let spare; // { key, context, init, libFactory }
+  const freshContext = (lib) => {
+    const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
+    return { key: lib.key, context, init: bootstrapScript.runInContext(context), libFactory: lib.script.runInContext(context) };
+  };
+  const contextFor = (lib) => {
+    const fresh = spare !== undefined && spare.key === lib.key ? spare : freshContext(lib);
+    spare = undefined;
+    return fresh;
+  };
+  const prepare = () => {
+    if (spare === undefined && library !== undefined) spare = freshContext(library);
+  };
+
+  return { handle: (req) => handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, contextFor), prepare };
 }
 
-function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor) {
+function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, contextFor) {
   const writes = [];
   const logs = [];
   let writeChars = 0;
@@ -307,9 +323,7 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor) {
   } catch (e) {
     return reply('build', `the bundled workflow does not compile: ${e && e.message}`);
   }
-  const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
-  const init = bootstrapScript.runInContext(context);
-  const libFactory = lib.script.runInContext(context);
+  const { context, init, libFactory } = contextFor(lib);
   init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON, libFactory);
   try {
     // Microtasks drain after evaluation, inside the same timeout scope.
