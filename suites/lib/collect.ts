@@ -9,7 +9,7 @@ import { summarize, type RequirementResult, type RunResults, type Verdict } from
 import { requirementById } from '../../schemas/catalog.js';
 import type { Capabilities } from '../../adapters/types.js';
 import type { ConformanceOptions } from './options.js';
-import type { ConformanceMeta } from './register.js';
+import type { ConformanceMeta } from './execute.js';
 
 const PRECEDENCE: Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
 
