@@ -49,9 +49,9 @@ export function didYouMean(word: string, known: readonly string[]): string {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs, with its errors turned into one-line usage errors that suggest the nearest option. */
-export function parse<O extends Options>(argv: string[], options: O, usage: string, positionals = false) {
+export function parse(argv: string[], options: Options, usage: string, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
   } catch (e) {
     const msg = (e as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);

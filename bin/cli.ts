@@ -15,7 +15,7 @@ import { listVerifiers } from '../adapters/verifiers/registry.js';
 import { reportCommand } from '../reports/cli.js';
 import { EXIT } from '../reports/results.js';
 import { serveCommand } from '../reference/serve-cli.js';
-import pkg from '../package.json' with { type: 'json' };
+import { SUITE_VERSION } from '../schemas/version.js';
 import { didYouMean, UsageError } from './args.js';
 import { conformanceCommand, RUN_USAGE } from './run-command.js';
 
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === '--version' || command === '-v' || command === 'version') {
-      console.log(pkg.version);
+      console.log(SUITE_VERSION);
       return EXIT.OK;
     }
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {

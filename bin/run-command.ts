@@ -113,6 +113,9 @@ async function validateNames(values: Values): Promise<void> {
     throw new UsageError(`unknown target "${target}"${didYouMean(target, listTargets().map((t) => t.name))}; a name from 'targets' or a path to an adapter module:\n${e.message.split('\n').slice(1).join('\n')}`);
   }
   if (values.verifier === undefined) return;
+  if (values.verifier === 'http-api' && values['verifier-url'] === undefined) {
+    throw new UsageError('--verifier=http-api needs --verifier-url=<base URL of the API under test> (GET /orgs/:org_code/users)');
+  }
   try {
     await loadVerifier(values.verifier, { ...(values['verifier-url'] !== undefined ? { verifierUrl: values['verifier-url'] } : {}) });
   } catch (e) {

@@ -65,7 +65,7 @@ export async function startEnvironment(options: ConformanceOptions, given: { ada
     await adapter?.stop().catch(() => {});
     const code = (e as { code?: string }).code;
     const fallback = stage === 'verifier' ? 'ERR_VERIFIER_UNREACHABLE' : 'ERR_TARGET_UNREACHABLE';
-    const known = code !== undefined && (TARGET_FAILURE_CODES as readonly string[]).includes(code) ? code : fallback;
+    const known = code === 'ERR_TARGET_TIMEOUT' || code === 'ERR_TARGET_PROTOCOL' ? code : fallback;
     const who = stage === 'verifier' ? `verifier "${options.verifier}"` : `target "${options.target}"`;
     throw new AdapterError(known as 'ERR_TARGET_UNREACHABLE', `${known}: ${who} could not be started: ${(e as Error).message}`);
   }
