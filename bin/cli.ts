@@ -10,21 +10,18 @@
  * Options are parsed and validated here, before anything starts; the run
  * itself is the runner's (runner/), not a test framework's.
  */
-import { listTargets } from '../adapters/registry.js';
-import { listVerifiers } from '../adapters/verifiers/registry.js';
-import { reportCommand } from '../reports/cli.js';
-import { EXIT } from '../reports/results.js';
-import { serveCommand } from '../reference/serve-cli.js';
 import { SUITE_VERSION } from '../schemas/version.js';
 import { didYouMean, UsageError } from './args.js';
-import { conformanceCommand, RUN_USAGE } from './run-command.js';
 
+const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
+
+// Each command's modules load only when it runs: --version and --help stay instant.
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
-  run: { summary: 'the conformance suites against --target (or --verifier)', run: (a) => conformanceCommand('run', a) },
-  test: { summary: 'the self-tests (in a clone of the repository), then the conformance suites', run: (a) => conformanceCommand('test', a) },
-  report: { summary: 'render saved results again: report <results.json…> [--out DIR] [--merge] [--compare base.json]', run: reportCommand },
+  run: { summary: 'the conformance suites against --target (or --verifier)', run: async (a) => (await import('./run-command.js')).conformanceCommand('run', a) },
+  test: { summary: 'the self-tests (in a clone of the repository), then the conformance suites', run: async (a) => (await import('./run-command.js')).conformanceCommand('test', a) },
+  report: { summary: 'render saved results again: report <results.json…> [--out DIR] [--merge] [--compare base.json]', run: async (a) => (await import('../reports/cli.js')).reportCommand(a) },
   targets: { summary: 'list known targets and verifiers', run: targetsCommand },
-  serve: { summary: 'the reference issuer over HTTP on 127.0.0.1 (target protocol v1)', run: serveCommand },
+  serve: { summary: 'the reference issuer over HTTP on 127.0.0.1 (target protocol v1)', run: async (a) => (await import('../reference/serve-cli.js')).serveCommand(a) },
 };
 
 const USAGE = `Usage: kinde-token-conformance <command> [options]
@@ -36,7 +33,9 @@ ${Object.entries(COMMANDS)
 
 'kinde-token-conformance <command> --help' tells more. --version prints the version.
 
-${RUN_USAGE.slice(RUN_USAGE.indexOf('Exit codes'))}`;
+Exit codes: 0 conforming, 1 a requirement FAILED or ERRORED (or a WARNING with --strict)
+or a self-test failed, 2 usage or configuration error or nothing checked, 3 target or
+verifier unreachable.`;
 
 async function targetsCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -44,6 +43,8 @@ async function targetsCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (argv.length > 0) throw new UsageError(`targets takes no arguments, got "${argv[0]}"`);
+  const { listTargets } = await import('../adapters/registry.js');
+  const { listVerifiers } = await import('../adapters/verifiers/registry.js');
   for (const t of listTargets()) console.log(`${t.name.padEnd(44)} ${t.description}`);
   console.log('\nVerifiers (--verifier):');
   for (const v of listVerifiers()) console.log(`${v.name.padEnd(44)} ${v.description}`);

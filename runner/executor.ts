@@ -143,6 +143,7 @@ export function workerExecutor(init: WorkerInit, size: number): Executor {
       });
     },
     async close(abort = false) {
+      if (closing) return;
       closing = true;
       await Promise.all(
         [...slots].map(async (slot) => {

@@ -46,8 +46,11 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   const checks = { passed: 0, failed: 0, skipped: 0, total: plan.length };
   if (plan.length === 0) return { checks };
   const size = Math.min(plan.length, given.adapter || given.verifier ? 1 : (options.concurrency ?? defaultConcurrency()));
-  const executor: Executor =
-    size <= 1 ? inlineExecutor(options, plan, given) : workerExecutor({ options, ...(options.shard ? { shard: options.shard } : {}) }, size);
+  // One lane runs in this thread (no worker to start before the first check);
+  // the others each get a worker thread with an environment of its own.
+  const inline = inlineExecutor(options, plan, given);
+  const pool = size > 1 ? workerExecutor({ options, ...(options.shard ? { shard: options.shard } : {}) }, size - 1) : undefined;
+  const executorOf = (lane: number): Executor => (lane === 0 || !pool ? inline : pool);
 
   const metas = new Map<string, ConformanceMeta>();
   let failure: RunOutcome['targetFailure'];
@@ -78,10 +81,11 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   const abort = () => {
     if (aborting) return;
     aborting = true;
-    abortDone = executor.close(true);
+    abortDone = pool?.close(true);
   };
   let next = 0;
-  const lane = async (): Promise<void> => {
+  const lane = async (index: number): Promise<void> => {
+    const executor = executorOf(index);
     while (next < plan.length && !(failure && !options.keepGoing)) {
       const planned = plan[next++]!;
       let meta: ConformanceMeta;
@@ -96,9 +100,8 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
       if (failure && !options.keepGoing) abort();
     }
   };
-  await Promise.all(Array.from({ length: size }, lane));
-  if (abortDone) await abortDone;
-  else await executor.close(false);
+  await Promise.all(Array.from({ length: size }, (_, i) => lane(i)));
+  await Promise.all([inline.close(), abortDone ?? pool?.close(false)]);
 
   if (failure) {
     const why = `${failure.code}: not attempted: the target failed first in check "${failure.check}": ${failure.reason.replace(/^[A-Z_]+: /, '')}`;
