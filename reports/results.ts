@@ -87,6 +87,8 @@ export interface RunResults {
   finishedAt: string;
   /** Set when this run is one shard of several (`--shard=i/n`). */
   shard?: { index: number; count: number };
+  /** Milliseconds from the process start to the first check starting, and the run's wall time. */
+  timing?: { firstCheckAfterMs: number; wallMs: number };
   /** What was named on the command line (target as given, URLs, timeout), so `--replay` can rerun it. */
   invocation?: { target: string; targetUrl?: string; verifier?: string; verifierUrl?: string; timeoutMs?: number; validateProtocol?: boolean };
   requirements: RequirementResult[];

@@ -42,6 +42,12 @@ export function defaultConcurrency(): number {
 
 export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, given: GivenAdapters = {}): Promise<RunOutcome> {
   const startedAt = new Date();
+  const t0 = performance.now();
+  let firstCheckAt: number | undefined;
+  const onStart = (planned: PlannedCheck) => {
+    firstCheckAt ??= performance.now();
+    hooks.onCheckStart?.(planned);
+  };
   const plan = planChecks({ verifier: options.verifier, only: options.only, shard: options.shard });
   const checks = { passed: 0, failed: 0, skipped: 0, total: plan.length };
   if (plan.length === 0) return { checks };
@@ -90,7 +96,7 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
       const planned = plan[next++]!;
       let meta: ConformanceMeta;
       try {
-        meta = await executor.run(planned.check.name, () => hooks.onCheckStart?.(planned));
+        meta = await executor.run(planned.check.name, () => onStart(planned));
       } catch (e) {
         if (failure && !options.keepGoing) return; // aborted with the pool
         meta = notAttempted(planned.area, planned.check, options, `internal error: ${(e as Error).message}`);
@@ -109,6 +115,8 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   }
   const tests: CollectedTest[] = plan.map((p) => ({ title: `${p.area} > ${checkTitle(p.check)}`, meta: metas.get(p.check.name)! }));
   const results = collectResults(tests, options, { startedAt, finishedAt: new Date() }, options.shard);
+  // performance.now() counts from the process start: the start-up a user waits through is included.
+  results.timing = { firstCheckAfterMs: Math.round(firstCheckAt ?? performance.now()), wallMs: Math.round(performance.now() - t0) };
   return { results, checks, ...(failure ? { targetFailure: failure } : {}) };
 }
 
