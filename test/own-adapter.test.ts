@@ -1,7 +1,7 @@
 /**
  * An adapter module of the user's own (`--target=./file`), run through the
- * command line as a user runs it: the example of docs/writing-an-adapter.md
- * passes every requirement it declares, broken copies of it fail naming the
+ * command line as a user runs it: the example and the module quoted in
+ * docs/writing-an-adapter.md pass every requirement they declare, broken copies fail naming the
  * requirement they break (with a replay command that reproduces the failure),
  * and a TypeScript module loads too.
  */
@@ -31,45 +31,64 @@ function results(dir: string): RunResults {
   return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResults;
 }
 
+/** `run --target=…` with 15 runs: the exit code, what it printed, and the run's results.json. */
+async function runTarget(target: string, opts: { seed?: number; only?: string; cwd?: string } = {}): Promise<{ code: number | null; out: string; res: RunResults }> {
+  const dir = reportDir();
+  const args = ['run', `--target=${target}`, `--seed=${opts.seed ?? 1}`, '--runs=15', ...(opts.only ? [`--only=${opts.only}`] : []), `--report-dir=${dir}`];
+  const r = await cli(args, 120_000, opts.cwd ? { cwd: opts.cwd } : {});
+  return { ...r, res: results(dir) };
+}
+
 function byVerdict(r: RunResults, verdict: Verdict): string[] {
   return r.requirements.filter((x) => x.verdict === verdict).map((x) => x.id).sort();
 }
 
-/**
- * A copy of the example with one change, beside the repository's node_modules
- * (test-output/ is ignored by git) so that its `jose` import resolves.
- */
+/** A copy of the example with one change. */
 function brokenCopy(name: string, from: string, to: string): string {
   expect(SOURCE.split(from).length - 1, `the example no longer contains ${JSON.stringify(from)}`).toBe(1);
+  return besideNodeModules(name, SOURCE.replace(from, to));
+}
+
+/** Written under test-output/ (ignored by git), beside the repository's node_modules, so that a `jose` import resolves. */
+function besideNodeModules(name: string, source: string): string {
   const dir = fileURLToPath(new URL('../test-output/own-adapter/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(mkdtempSync(dir), `${name}.mjs`);
-  writeFileSync(file, SOURCE.replace(from, to));
+  writeFileSync(file, source);
   return file;
 }
 
 describe('an adapter module of your own (--target=./file)', () => {
   it.each([1, 2])('the example M2M token service passes every requirement it declares (seed %i)', async (seed) => {
-    const dir = reportDir();
-    const r = await cli(['run', `--target=${EXAMPLE}`, `--seed=${seed}`, '--runs=15', `--report-dir=${dir}`], 120_000);
-    expect(r.code, r.out).toBe(0);
-    const res = results(dir);
+    const { code, out, res } = await runTarget(EXAMPLE, { seed });
+    expect(code, out).toBe(0);
     expect(res.target.name).toBe('m2m-token-service');
     expect(byVerdict(res, 'PASSED')).toEqual([...DECLARED].sort());
     expect(res.summary.PASSED + res.summary.NOT_APPLICABLE).toBe(res.summary.total);
     for (const id of DECLARED) expect(res.requirements.find((x) => x.id === id)?.runs, id).toBeGreaterThan(0);
   });
 
+  it('the module of docs/writing-an-adapter.md passes as written, with the summary line the page shows', async () => {
+    const doc = readFileSync(new URL('../docs/writing-an-adapter.md', import.meta.url), 'utf8');
+    const module = /```js\n(\/\/ my-adapter\.mjs\n[\s\S]*?)```/.exec(doc)?.[1];
+    expect(module, 'the page has a ```js block starting with // my-adapter.mjs').toBeDefined();
+    const summary = /^\d+ requirements: .*$/m.exec(doc)?.[0];
+    expect(summary, 'the page quotes a summary line').toBeDefined();
+    const file = besideNodeModules('my-adapter', module!);
+    const { code, out, res } = await runTarget(file);
+    expect(code, out).toBe(0);
+    expect(byVerdict(res, 'PASSED')).toEqual([...DECLARED].sort());
+    expect(out).toContain(summary);
+  });
+
   it('a copy that reuses one jti fails TOKEN-JTI-UNIQUE and nothing else, and its replay command reproduces it', async () => {
     const file = brokenCopy('jti-reused', '.setJti(randomUUID())', ".setJti('jti-1')");
-    const dir = reportDir();
-    const r = await cli(['run', `--target=${file}`, '--seed=1', '--runs=15', `--report-dir=${dir}`], 120_000);
-    expect(r.code, r.out).toBe(1);
-    const res = results(dir);
+    const { code, out, res } = await runTarget(file);
+    expect(code, out).toBe(1);
     expect(byVerdict(res, 'FAILED')).toEqual(['TOKEN-JTI-UNIQUE']);
     const failed = res.requirements.find((x) => x.id === 'TOKEN-JTI-UNIQUE')!;
     expect(failed.failure?.message).toMatch(/same jti/);
-    expect(r.out).toMatch(/TOKEN-JTI-UNIQUE/);
+    expect(out).toMatch(/✗ TOKEN-JTI-UNIQUE/);
 
     const replay = failed.failure?.replay;
     expect(replay, 'a failure carries its replay command').toMatch(/^npx kinde-token-conformance run /);
@@ -82,10 +101,8 @@ describe('an adapter module of your own (--target=./file)', () => {
 
   it('a copy without gty breaks the M2M schema (FAILED) and warns on M2M-GTY (a documented contradiction)', async () => {
     const file = brokenCopy('no-gty', "gty: ['client_credentials'],", '');
-    const dir = reportDir();
-    const r = await cli(['run', `--target=${file}`, '--seed=1', '--runs=15', `--report-dir=${dir}`], 120_000);
-    expect(r.code, r.out).toBe(1);
-    const res = results(dir);
+    const { code, out, res } = await runTarget(file);
+    expect(code, out).toBe(1);
     expect(byVerdict(res, 'FAILED')).toEqual(['CLAIMS-REQUIRED-M2M']);
     expect(byVerdict(res, 'WARNING')).toEqual(['M2M-GTY']);
     expect(res.requirements.find((x) => x.id === 'CLAIMS-REQUIRED-M2M')?.failure?.message).toMatch(/gty/);
@@ -93,10 +110,9 @@ describe('an adapter module of your own (--target=./file)', () => {
 
   it('a TypeScript module loads (compiled on the fly), from a directory outside the repository', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ktc-ts-adapter-'));
-    const file = join(dir, 'my-adapter.ts');
     // Type annotations and an interface: plain Node 20 cannot import this file.
     writeFileSync(
-      file,
+      join(dir, 'my-adapter.ts'),
       [
         `import { createAdapter } from ${JSON.stringify(pathToFileURL(EXAMPLE).href)};`,
         'interface Info { name: string; version: string }',
@@ -108,10 +124,8 @@ describe('an adapter module of your own (--target=./file)', () => {
         '',
       ].join('\n'),
     );
-    const out = reportDir();
-    const r = await cli(['run', `--target=${file}`, '--seed=1', '--runs=5', '--only=M2M-VERSION,ORG-M2M-ORG-CODE', `--report-dir=${out}`], 120_000, { cwd: dir });
-    expect(r.code, r.out).toBe(0);
-    const res = results(out);
+    const { code, out, res } = await runTarget('./my-adapter.ts', { only: 'M2M-VERSION,ORG-M2M-ORG-CODE', cwd: dir });
+    expect(code, out).toBe(0);
     expect(res.target.name).toBe('m2m-token-service-ts');
     expect(byVerdict(res, 'PASSED')).toEqual(expect.arrayContaining(['M2M-VERSION', 'ORG-M2M-ORG-CODE']));
     expect(byVerdict(res, 'FAILED')).toEqual([]);
