@@ -48,7 +48,11 @@ async function instantiate(mod: Record<string, unknown>, names: string[], option
   if (typeof value === 'function') {
     const fn = value as (o: unknown) => unknown;
     const isClass = /^class\b/.test(Function.prototype.toString.call(fn));
-    value = isClass ? new (fn as unknown as new (o: unknown) => unknown)(options) : await fn(options);
+    try {
+      value = isClass ? new (fn as unknown as new (o: unknown) => unknown)(options) : await fn(options);
+    } catch (e) {
+      throw new AdapterError('ERR_UNKNOWN_TARGET', `creating the ${key === 'default' ? 'default export' : key} failed: ${(e as Error).message}`);
+    }
   }
   return value;
 }

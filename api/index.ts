@@ -19,7 +19,20 @@ import type { DefectName } from '../reference/defects.js';
 import type { Adapter, DeployedWorkflow, Tenant } from '../adapters/types.js';
 import type { VerifierAdapter } from '../adapters/verifier-types.js';
 
-export type { Adapter, Capabilities, Capability, TargetInfo, Tenant, TokenResult, Jwks } from '../adapters/types.js';
+export type {
+  Adapter,
+  Capabilities,
+  Capability,
+  ClientCredentialsRequest,
+  DeployedWorkflow,
+  Jwks,
+  RefreshRequest,
+  SignInRequest,
+  TargetInfo,
+  Tenant,
+  TokenResult,
+  TokenSet,
+} from '../adapters/types.js';
 export { AdapterError } from '../adapters/types.js';
 export type { VerifierAdapter, VerifierInfo, VerificationContext } from '../adapters/verifier-types.js';
 export type { RunResults, RequirementResult, Verdict } from '../reports/results.js';

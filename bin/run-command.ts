@@ -11,6 +11,7 @@ import { isModulePath, loadTarget, loadVerifier } from '../adapters/load.js';
 import { listTargets } from '../adapters/registry.js';
 import { AdapterError } from '../adapters/types.js';
 import { listVerifiers } from '../adapters/verifiers/registry.js';
+import { compareWithExpected, loadExpected } from '../adapters/verifiers/expected.js';
 import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
 import { loadResults } from '../reports/cli.js';
@@ -47,6 +48,8 @@ Options:
   --concurrency=N     checks at once, each in a worker thread (default: cores, at most 4;
                       1 for targets without isolated sessions and for adapter modules)
   --keep-going        go on after the target fails (unreachable, timeout, protocol)
+  --expected=FILE     known differences (requirement → verdict + why): exit 0 when the run
+                      matches the file, 1 on a new failure or an expected failure that passes
   -h, --help          this help
 
 Exit codes: 0 conforming, 1 a requirement FAILED or ERRORED (or a WARNING with --strict)
@@ -70,6 +73,7 @@ const OPTIONS = {
   replay: { type: 'string' },
   concurrency: { type: 'string' },
   'keep-going': { type: 'boolean' },
+  expected: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -186,6 +190,13 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     if (only.length !== 1 || seed === undefined) throw new UsageError('--path replays one failure: give it with --seed and exactly one --only requirement');
   }
   const shard = parseShard(values.shard);
+  if (values.expected !== undefined) {
+    try {
+      loadExpected(values.expected);
+    } catch (e) {
+      throw new UsageError(`--expected ${(e as Error).message}`);
+    }
+  }
   await validateNames(values);
   const reportDirArg = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   const reportDir = resolve(reportDirArg);
@@ -245,6 +256,13 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   else if (results.summary.total > 0 && results.summary.NOT_APPLICABLE === results.summary.total) {
     console.error(`kinde-token-conformance: every selected requirement is not applicable to ${label}: nothing was checked (its declared capabilities: ${Object.entries(results.target.capabilities).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'})`);
     code = EXIT.USAGE;
+  }
+  if (values.expected !== undefined && code !== EXIT.UNREACHABLE && code !== EXIT.USAGE) {
+    const cmp = compareWithExpected(results, values.expected);
+    for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${x}`);
+    for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${x}`);
+    console.log(cmp.ok ? `matches ${values.expected}` : `does not match ${values.expected}`);
+    code = cmp.ok ? EXIT.OK : EXIT.FAILED;
   }
   if (selfTests && selfTests.failed > 0) code = Math.max(code, EXIT.FAILED);
   const passed = outcome.checks.passed + (selfTests?.passed ?? 0);

@@ -6,7 +6,7 @@
 import type { Area } from '../../reports/results.js';
 import { isApplicable, requirementById } from '../../schemas/catalog.js';
 import { loadTarget, loadVerifier } from '../../adapters/load.js';
-import { AdapterError, type Adapter, type TargetInfo } from '../../adapters/types.js';
+import { AdapterError, type Adapter, type Capability, type TargetInfo } from '../../adapters/types.js';
 import type { VerifierAdapter } from '../../adapters/verifier-types.js';
 import type { Check, CheckEnv } from './check.js';
 import { replayCommand, type ConformanceOptions } from './options.js';
@@ -53,7 +53,7 @@ export async function startEnvironment(options: ConformanceOptions, given: { ada
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.validateProtocol ? { validateProtocol: true } : {}),
     });
-    const info = await adapter.start();
+    const info = checkTargetInfo(await adapter.start(), options.target);
     if (options.verifier === undefined && !given.verifier) return { adapter, info };
     stage = 'verifier';
     const v = given.verifier ?? await loadVerifier(options.verifier!, {
@@ -69,6 +69,27 @@ export async function startEnvironment(options: ConformanceOptions, given: { ada
     const who = stage === 'verifier' ? `verifier "${options.verifier}"` : `target "${options.target}"`;
     throw new AdapterError(known as 'ERR_TARGET_UNREACHABLE', `${known}: ${who} could not be started: ${(e as Error).message}`);
   }
+}
+
+const CAPABILITY_NAMES: readonly Capability[] = ['userTokens', 'refresh', 'm2m', 'orgScopedM2m', 'workflows', 'properties', 'featureFlags', 'clock', 'keyRotation'];
+
+/** What start() answered must be a TargetInfo: a wrong or missing field is named, never a TypeError later. */
+export function checkTargetInfo(info: unknown, target: string): TargetInfo {
+  const bad = (why: string) => new AdapterError('ERR_TARGET_PROTOCOL', `start() of target "${target}" answered ${why} (see docs/writing-an-adapter.md)`);
+  if (typeof info !== 'object' || info === null) throw bad(`${info === null ? 'null' : typeof info}, not a TargetInfo`);
+  const i = info as Record<string, unknown>;
+  if (typeof i.name !== 'string' || i.name === '') throw bad('no string "name"');
+  if (typeof i.version !== 'string') throw bad('no string "version"');
+  if (typeof i.capabilities !== 'object' || i.capabilities === null) throw bad('no "capabilities" object');
+  const caps = i.capabilities as Record<string, unknown>;
+  for (const k of Object.keys(caps)) {
+    if (!(CAPABILITY_NAMES as readonly string[]).includes(k)) throw bad(`an unknown capability "${k}"; known: ${CAPABILITY_NAMES.join(', ')}`);
+  }
+  for (const k of CAPABILITY_NAMES) {
+    if (caps[k] !== undefined && typeof caps[k] !== 'boolean') throw bad(`capabilities.${k} = ${JSON.stringify(caps[k])}, not a boolean`);
+  }
+  // An undeclared capability is not declared: false, never undefined.
+  return { ...(info as TargetInfo), capabilities: Object.fromEntries(CAPABILITY_NAMES.map((k) => [k, caps[k] === true])) as unknown as TargetInfo['capabilities'] };
 }
 
 export async function stopEnvironment(env: CheckEnv | undefined): Promise<void> {
