@@ -279,9 +279,18 @@ export function asyncFindings(input: AnalyzeInput): Finding[] {
   }, input.pos(input.scan.settings.defaultExport))];
 }
 
-export function notRunFindings(obs: Observations | undefined): Finding[] {
+export function notRunFindings(obs: Observations | undefined, timeoutMs: number): Finding[] {
   if (!obs) return [];
   const out: Finding[] = [];
+  if (obs.slow > 0) {
+    out.push({
+      kind: 'timeout',
+      level: 'info',
+      message:
+        `${obs.slow} run${obs.slow === 1 ? '' : 's'} missed the ${timeoutMs} ms budget but finished when run again with a longer one ` +
+        `(slowest ${obs.slowestMs} ms): budgets are wall-clock, so slow code or a busy machine; Kinde documents no limit`,
+    });
+  }
   for (const [reason, n] of obs.notRun) {
     out.push({
       kind: 'not-run',

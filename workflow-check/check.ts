@@ -10,7 +10,7 @@ import { DOCS, isTokenTrigger, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
 import { isWorkflowFileName } from './discover.js';
 import { DeployError, type Harness } from './execute.js';
-import { explore, runCase, type CaseResult, type RunContext } from './explore.js';
+import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
 import { Findings, type Finding, type SourcePosition } from './findings.js';
 import { Observations } from './observations.js';
 import type { Counterexample, Preview, WorkflowReport } from './report.js';
@@ -50,6 +50,7 @@ function preview(c: CheckCase, r: CaseResult): Preview {
   const event = r.observed.steps[0]?.event;
   if (event) p.event = event;
   if (r.failed) p.failed = `${r.failed.code}: ${r.failed.message}`;
+  else if (r.inconclusive) p.failed = `not judged: it needs ${r.inconclusive}`;
   for (const o of r.outcome ?? []) {
     if (!o.ok) p.steps.push({ origin: o.origin, refused: { status: o.status, error: o.error, description: o.description } });
     else {
@@ -143,26 +144,36 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
   const ctx: RunContext = { harness: options.harness, checked, settings, trigger: settings.trigger, timeoutMs: options.timeoutMs };
   try {
     // The sample request: the token preview and the console output.
+    // Every run counts: the sample's, the generated ones, and the counterexample's re-run.
+    const obs = new Observations();
     const sample = sampleCase(settings.trigger);
-    const sampleRun = await runCase(ctx, sample, new Observations());
+    const sampleRun = await runCase(ctx, sample, obs);
     report.preview = preview(sample, sampleRun);
     report.console = splitConsole(sampleRun.runs.flatMap((r) => r.logs));
 
     const result = options.replayCase
-      ? await replay(ctx, options.replayCase)
-      : await explore(ctx, { seed: options.seed, runs: options.runs, ...(options.path ? { path: options.path } : {}), ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}) });
-    const obs = result.observations;
-    report.cases = obs.cases;
-    report.runs = obs.runs;
+      ? await replay(ctx, options.replayCase, obs)
+      : await explore(
+          ctx,
+          {
+            seed: options.seed,
+            runs: options.runs,
+            ...(options.path ? { path: options.path } : {}),
+            ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
+          },
+          obs,
+        );
     if (result.aborted) throw result.aborted;
     for (const [type, t] of Object.entries(obs.largest) as [TokenType, NonNullable<(typeof obs.largest)[TokenType]>][]) {
       report.largestTokens[type] = { bytes: t.bytes, request: describeCase(t.case), ...(t.baseline !== undefined ? { withoutWorkflow: t.baseline } : {}) };
     }
     if (result.failure) {
-      const cx = await counterexample(ctx, result.failure, options.seed, locate);
+      const cx = await counterexample(ctx, result.failure, options.seed, locate, obs);
       if (cx.finding) add(cx.finding);
       if (cx.counterexample) report.counterexample = cx.counterexample;
     }
+    report.cases = obs.cases;
+    report.runs = obs.runs;
     const full: AnalyzeInput = { ...analysis, obs };
     [
       ...bindingFindings(full),
@@ -170,7 +181,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       ...jsonFindings(full),
       ...sizeFindings(obs, describeCase, locate),
       ...asyncFindings(full),
-      ...notRunFindings(obs),
+      ...notRunFindings(obs, options.timeoutMs),
     ].forEach(add);
   } catch (e) {
     if (e instanceof DeployError) {
@@ -182,8 +193,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
   return finish();
 }
 
-async function replay(ctx: RunContext, c: CheckCase): Promise<Awaited<ReturnType<typeof explore>>> {
-  const observations = new Observations();
+async function replay(ctx: RunContext, c: CheckCase, observations: Observations): Promise<Awaited<ReturnType<typeof explore>>> {
   const r = await runCase(ctx, c, observations);
   return { numRuns: 1, observations, ...(r.failed ? { failure: { case: c, numShrinks: 0 } } : {}) };
 }
@@ -194,8 +204,9 @@ async function counterexample(
   failure: NonNullable<Awaited<ReturnType<typeof explore>>['failure']>,
   seed: number,
   locate: (at: string | undefined) => SourcePosition | undefined,
+  obs: Observations,
 ): Promise<{ finding?: Finding; counterexample?: Counterexample }> {
-  const again = await runCase(ctx, failure.case, new Observations(), false);
+  const again = await runCase(ctx, failure.case, obs, false);
   if (!again.failed) {
     return {
       finding: {
@@ -217,7 +228,12 @@ async function counterexample(
     .map((r) => `kinde.${r.n}`);
   const context = missing.includes('kinde.idToken') ? ' (kinde.idToken is absent: the request has no openid scope, so no ID token is issued)' : '';
   const timeout = f.code === 'ERR_WORKFLOW_TIMEOUT' || f.code === 'ERR_WORKFLOW_UNSETTLED';
-  const what = f.code === 'ERR_WORKFLOW_UNSETTLED' ? 'its promise never settles (Kinde\'s runtime waits until its maximum execution duration)' : firstLine(f.message);
+  const what =
+    f.code === 'ERR_WORKFLOW_UNSETTLED'
+      ? 'its promise never settles (Kinde\'s runtime waits until its maximum execution duration)'
+      : f.code === 'ERR_WORKFLOW_TIMEOUT'
+        ? `it did not finish within ${ctx.timeoutMs} ms, nor within ${extendedBudget(ctx.timeoutMs)} ms when run again`
+        : firstLine(f.message);
   const at = locate(thrown && thrown.k === 't' ? thrown.at : undefined);
   const request = describeCase(failure.case);
   const finding: Finding = {

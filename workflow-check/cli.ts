@@ -12,6 +12,7 @@ import { INFRASTRUCTURE_VERSION } from './bundle.js';
 import { checkWorkflowFile } from './check.js';
 import { discover, UsageError } from './discover.js';
 import { Harness } from './execute.js';
+import { extendedBudget } from './explore.js';
 import { countLevels, type Finding } from './findings.js';
 import { readResults, restoreSecrets, toJson, writeResults } from './output.js';
 import type { CheckWorkflowResults, WorkflowReport } from './report.js';
@@ -31,7 +32,8 @@ refreshes and client-credentials requests.
 Options:
   --seed=N          fast-check seed (default: random, printed)
   --runs=N          generated requests per workflow (default ${DEFAULT_CHECK_RUNS})
-  --timeout=MS      time budget of one workflow run (default ${DEFAULT_CHECK_TIMEOUT_MS}; Kinde documents none)
+  --timeout=MS      time budget of one workflow run (default ${DEFAULT_CHECK_TIMEOUT_MS}; Kinde documents none); a run
+                    past it gets a second, longer one before it counts as a timeout
   --replay=FILE     run again the smallest failing requests recorded in a check-workflow.json
   --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
   --json            print the JSON results instead of the summary
@@ -76,7 +78,9 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
       },
     });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
+    const message = (e as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.split('\n')[0]!);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
@@ -147,7 +151,8 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
         (args.replayOf ? `replaying ${args.replayOf}` : `seed ${args.seed}, ${args.runs} runs each`),
     );
   }
-  const harness = await Harness.create(args.timeoutMs);
+  // The issuer's budget is the extended one: it decides what lands, the direct runs decide what times out.
+  const harness = await Harness.create(extendedBudget(args.timeoutMs));
   const reports: WorkflowReport[] = [];
   try {
     for (const file of workflows) {

@@ -92,33 +92,43 @@ function withoutClaims(payload: JsonObject, drop: Iterable<string>): JsonObject 
 
 type TokenAnswer = { ok: true; body: TokenSet } | { ok: false; error: IssuerError };
 
+/** Time budget of the probe: it does next to nothing, so only a stalled machine could reach it. */
+const PROBE_TIMEOUT_MS = 10_000;
+
 export class Harness {
-  readonly #issuer: ReferenceIssuer;
+  readonly #probe: ReferenceIssuer;
+  readonly #check: ReferenceIssuer;
 
-  private constructor(issuer: ReferenceIssuer) {
-    this.#issuer = issuer;
+  private constructor(probe: ReferenceIssuer, check: ReferenceIssuer) {
+    this.#probe = probe;
+    this.#check = check;
   }
 
+  /** `workflowTimeoutMs`: the budget the issuer gives the workflow under check (what lands is judged there, not timeouts). */
   static async create(workflowTimeoutMs: number): Promise<Harness> {
-    return new Harness(await ReferenceIssuer.create({ workflowTimeoutMs }));
+    const [probe, check] = await Promise.all([
+      ReferenceIssuer.create({ workflowTimeoutMs: PROBE_TIMEOUT_MS }),
+      ReferenceIssuer.create({ workflowTimeoutMs }),
+    ]);
+    return new Harness(probe, check);
   }
 
-  async #deploy(tenant: CheckCase['tenant'], source: string): Promise<void> {
+  async #deploy(issuer: ReferenceIssuer, tenant: CheckCase['tenant'], source: string): Promise<void> {
     try {
-      this.#issuer.provision(tenant);
+      issuer.provision(tenant);
     } catch (e) {
       throw new HarnessError(`the reference refused a generated tenant: ${(e as Error).message}`);
     }
     try {
-      await this.#issuer.deployWorkflow(source);
+      await issuer.deployWorkflow(source);
     } catch (e) {
       throw new DeployError((e as Error).message);
     }
   }
 
-  async #token(grant: GrantRequest): Promise<TokenAnswer> {
+  async #token(issuer: ReferenceIssuer, grant: GrantRequest): Promise<TokenAnswer> {
     try {
-      return { ok: true, body: await this.#issuer.token(grant) };
+      return { ok: true, body: await issuer.token(grant) };
     } catch (e) {
       if (e instanceof IssuerError && e.code === 'access_denied' && e.message.startsWith('workflow "')) return { ok: false, error: e };
       throw new HarnessError(`the reference refused a generated ${grant.grant_type} request: ${(e as Error).message}`);
@@ -126,8 +136,8 @@ export class Harness {
   }
 
   /** Runs the case's token requests with `source` deployed; stops at the first refusal. */
-  async #flow(c: CheckCase, source: string): Promise<Array<{ origin: Origin; result: TokenAnswer }>> {
-    await this.#deploy(c.tenant, source);
+  async #flow(issuer: ReferenceIssuer, c: CheckCase, source: string): Promise<Array<{ origin: Origin; result: TokenAnswer }>> {
+    await this.#deploy(issuer, c.tenant, source);
     const app = c.tenant.applications.find((a) => a.clientId === c.request.clientId);
     if (!app) throw new HarnessError(`generated request names an unknown client ${c.request.clientId}`);
     if (c.kind === 'm2m') {
@@ -139,29 +149,29 @@ export class Harness {
         ...(c.request.scopes ? { scope: c.request.scopes } : {}),
         ...(c.request.orgCode !== undefined ? { org_code: c.request.orgCode } : {}),
       };
-      return [{ origin: 'client_credentials', result: await this.#token(grant) }];
+      return [{ origin: 'client_credentials', result: await this.#token(issuer, grant) }];
     }
     let code: string;
     try {
-      code = this.#issuer.authorize(c.request);
+      code = issuer.authorize(c.request);
     } catch (e) {
       throw new HarnessError(`the reference refused a generated sign-in: ${(e as Error).message}`);
     }
     const secret = app.kind === 'frontend' ? {} : { client_secret: app.clientSecret };
-    const first = await this.#token({ grant_type: 'authorization_code', code, client_id: app.clientId, ...secret });
+    const first = await this.#token(issuer, { grant_type: 'authorization_code', code, client_id: app.clientId, ...secret });
     const out: Array<{ origin: Origin; result: TokenAnswer }> = [{ origin: 'authorization_request', result: first }];
     if (!c.refresh || !first.ok) return out;
     const refreshToken = first.body.refresh_token;
     if (refreshToken === undefined) throw new HarnessError('the reference issued no refresh token for a sign-in with scope offline');
     // Past the access token's expiry, so the refresh issues a new one (an unexpired one is handed back unchanged).
-    this.#issuer.clock.advance(app.lifetimes.accessToken);
-    out.push({ origin: 'refresh_token_request', result: await this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, ...secret }) });
+    issuer.clock.advance(app.lifetimes.accessToken);
+    out.push({ origin: 'refresh_token_request', result: await this.#token(issuer, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: app.clientId, ...secret }) });
     return out;
   }
 
   /** The events and token claims the issuer hands a workflow for this case. */
   async observe(c: CheckCase): Promise<Observed> {
-    const flow = await this.#flow(c, probeSource(c.kind === 'm2m' ? M2M_TRIGGER : USER_TRIGGER));
+    const flow = await this.#flow(this.#probe, c, probeSource(c.kind === 'm2m' ? M2M_TRIGGER : USER_TRIGGER));
     const steps: Step[] = [];
     for (const { origin, result } of flow) {
       if (!result.ok) throw new HarnessError(`the probe workflow was refused: ${result.error.message}`);
@@ -196,7 +206,7 @@ export class Harness {
 
   /** The case with the workflow under check deployed: the tokens issued, or the refusal. */
   async issue(c: CheckCase, source: string): Promise<StepOutcome[]> {
-    const flow = await this.#flow(c, source);
+    const flow = await this.#flow(this.#check, c, source);
     return flow.map(({ origin, result }): StepOutcome => {
       if (!result.ok) {
         return { origin, ok: false, status: result.error.status, error: result.error.code, description: result.error.message };

@@ -72,10 +72,6 @@ export class Findings {
     this.#list.push(f);
   }
 
-  has(kind: FindingKind, pred: (f: Finding) => boolean = () => true): boolean {
-    return this.#list.some((f) => f.kind === kind && pred(f));
-  }
-
   /** Errors first, then by file and line. */
   list(): Finding[] {
     return [...this.#list].sort(

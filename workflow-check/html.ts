@@ -37,10 +37,19 @@ function pre(value: unknown): string {
   return `<pre>${escapeHtml(typeof value === 'string' ? value : prettyJson(value))}</pre>`;
 }
 
-function workflow(w: WorkflowReport): string {
+function overview(list: readonly WorkflowReport[]): string {
+  const rows = list.map((w, i) => {
+    const c = countLevels(w.findings);
+    const verdict = c.error > 0 ? '<span class="l l-error">error</span>' : c.warning > 0 ? '<span class="l l-warning">warning</span>' : '<span class="ok">✓</span>';
+    return `<tr><td>${verdict}</td><td><a href="#w${i}"><code>${escapeHtml(w.file)}</code></a></td><td>${escapeHtml(w.trigger ?? '')}</td><td>${c.error}</td><td>${c.warning}</td><td>${c.info}</td></tr>`;
+  });
+  return `<table><tr><th></th><th>workflow</th><th>trigger</th><th>errors</th><th>warnings</th><th>info</th></tr>${rows.join('')}</table>`;
+}
+
+function workflow(w: WorkflowReport, index: number): string {
   const c = countLevels(w.findings);
   const parts: string[] = [];
-  parts.push(`<h2>${escapeHtml(w.file)}</h2>`);
+  parts.push(`<h2 id="w${index}">${escapeHtml(w.file)}</h2>`);
   const meta = [
     w.id && `id <code>${escapeHtml(w.id)}</code>`,
     w.trigger && `trigger <code>${escapeHtml(w.trigger)}</code>`,
@@ -68,10 +77,12 @@ function workflow(w: WorkflowReport): string {
   if (w.preview) {
     parts.push(`<h3>Token preview</h3><p>${escapeHtml(w.preview.request)}${w.preview.failed ? `: the workflow failed (${escapeHtml(w.preview.failed)})` : ''}</p>`);
     if (w.preview.event) parts.push(`<details><summary>Event</summary>${pre(w.preview.event)}</details>`);
+    let first = true;
     for (const s of w.preview.steps) {
       if (s.refused) parts.push(`<p>${escapeHtml(s.origin)}: refused, ${s.refused.status} ${escapeHtml(s.refused.error)}: ${escapeHtml(s.refused.description)}</p>`);
       for (const [type, t] of Object.entries(s.tokens ?? {})) {
-        parts.push(`<details open><summary>${escapeHtml(type)} token (${t.bytes} bytes, ${escapeHtml(s.origin)})</summary>${pre(t.payload)}</details>`);
+        parts.push(`<details${first ? ' open' : ''}><summary>${escapeHtml(type)} token (${t.bytes} bytes, ${escapeHtml(s.origin)})</summary>${pre(t.payload)}</details>`);
+        first = false;
       }
     }
   }
@@ -92,6 +103,7 @@ export function renderCheckHtml(r: CheckWorkflowResults): string {
 <body><h1>check-workflow: ${escapeHtml(r.input)}</h1>
 <p class="meta">${s.workflows} workflows · ${s.error} errors · ${s.warning} warnings · ${s.info} info · seed ${r.seed} · ${r.runs} runs each · ` +
     `timeout ${r.timeoutMs} ms · @kinde/infrastructure ${escapeHtml(r.infrastructure)} · ${escapeHtml(r.startedAt)}${r.replayOf ? ` · replay of ${escapeHtml(r.replayOf)}` : ''}</p>
+${overview(r.workflows)}
 ${r.project.length > 0 ? `<h2>Project</h2>${findingsTable(r.project)}` : ''}
 ${r.workflows.map(workflow).join('\n')}
 </body></html>

@@ -54,6 +54,9 @@ export class Observations {
   nonPromise = 0;
   readonly largest: Partial<Record<TokenType, LargestToken>> = {};
   consoleLines = 0;
+  /** Runs that missed the time budget but finished within the extended one, and the longest of them (ms). */
+  slow = 0;
+  slowestMs = 0;
   truncated = false;
   /** A run that passed directly but whose sign-in the issuer refused (the workflow is not deterministic). */
   nondeterministic?: { case: CheckCase; description: string };
@@ -81,6 +84,11 @@ export class Observations {
         }
       } else if (r.k === 'r' && !r.p) this.nonPromise++;
     }
+  }
+
+  addSlow(durationMs: number): void {
+    this.slow++;
+    this.slowestMs = Math.max(this.slowestMs, Math.round(durationMs));
   }
 
   addInconclusive(reason: string): void {

@@ -20,7 +20,7 @@ export function renderSummary(results: CheckWorkflowResults, opts: { color?: boo
     const sizes = Object.entries(w.largestTokens)
       .map(([type, t]) => `${type} ${t.bytes} B`)
       .join(', ');
-    lines.push(paint('dim', `  ${w.cases} requests, ${w.runs} runs${sizes ? `; largest tokens: ${sizes}` : ''}${w.counterexample ? `; counterexample after ${w.counterexample.shrinks} shrinks` : ''}`));
+    lines.push(paint('dim', `  ${plural(w.cases, 'request')}, ${plural(w.runs, 'run')}${sizes ? `; largest tokens: ${sizes}` : ''}${w.counterexample ? `; counterexample after ${w.counterexample.shrinks} shrinks` : ''}`));
     if (w.console.out.length + w.console.err.length > 0) {
       lines.push(paint('dim', `  console (sample request): ${w.console.out.length} log/info/debug, ${w.console.err.length} warn/error line(s)`));
     }
@@ -33,6 +33,10 @@ export function renderSummary(results: CheckWorkflowResults, opts: { color?: boo
       `(seed ${results.seed}, ${results.runs} runs each)`,
   );
   return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function describe(w: WorkflowReport): string {
