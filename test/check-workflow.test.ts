@@ -5,12 +5,13 @@
  * finding, 2 usage) with the one-line usage messages. Small --runs: the
  * findings do not depend on volume (fixed seed, shrinking on).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkWorkflowCommand } from '../workflow-check/cli.js';
 import type { Finding } from '../workflow-check/findings.js';
 import type { CheckWorkflowResults, WorkflowReport } from '../workflow-check/report.js';
+import { scanSources } from '../workflow-check/static.js';
 
 const PROJECT = 'examples/workflows/check-workflow';
 const WORKFLOWS = `${PROJECT}/kindeSrc/environment/workflows`;
@@ -248,5 +249,30 @@ describe('check-workflow exit codes', () => {
     expect(r.err.split('\n')).toHaveLength(1);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
+  });
+});
+
+describe('check-workflow static scan', () => {
+  it('counts code only: not comments, strings or declarations, but template substitutions and computed members', async () => {
+    const dir = join('test-output', 'check-workflow-scan');
+    mkdirSync(dir, { recursive: true });
+    const file = join(process.cwd(), dir, 'scanWorkflow.ts');
+    writeFileSync(
+      file,
+      [
+        "import { getEnvironmentVariable as env } from '@kinde/infrastructure';",
+        'declare const kinde: any;',
+        '// kinde.fetch in a comment',
+        "const s = 'kinde.secureFetch in a string';",
+        'const t = `${kinde["idToken"] ? 1 : 0} and kinde.widget in text`;',
+        'const re = /kinde.mfa/;',
+        "kinde.accessToken.setCustomClaim('plan', env('PLAN').value);",
+        'const p = new URLSearchParams();',
+      ].join('\n'),
+    );
+    const scan = await scanSources(file, [file]);
+    const used = scan.uses.map((u) => `${u.binding}@${u.at.line}`).sort();
+    expect(used).toEqual(['kinde.accessToken@7', 'kinde.env@7', 'kinde.idToken@5', 'url@8']);
+    expect(scan.claims.map((c) => `${c.binding}.${c.claim}@${c.at.line}`)).toEqual(['kinde.accessToken.plan@7']);
   });
 });
