@@ -10,6 +10,7 @@ import type { WorkflowSettingsInfo } from '../reference/workflows/index.js';
 import {
   BINDING_TOKEN,
   DOCS,
+  DOCUMENTED_BINDINGS,
   isTokenBinding,
   isTokenTrigger,
   M2M_TRIGGER,
@@ -93,12 +94,15 @@ export function bindingFindings(input: AnalyzeInput): Finding[] {
           basis: inferred(RUNTIME.vm),
         }, u.at));
       } else {
+        const undocumented = !DOCUMENTED_BINDINGS.includes(binding);
         out.push(withAt({
           kind: 'binding-undeclared',
-          level: u.maybe ? 'warning' : 'error',
+          level: u.maybe || undocumented ? 'warning' : 'error',
           message: u.maybe
             ? `${binding} may be used by ${u.via} (unless it is given the values itself) but is not declared in workflowSettings.bindings`
-            : `${binding} is used (via ${u.via}) but not declared in workflowSettings.bindings: Kinde fails the workflow at run time`,
+            : undocumented
+              ? `${binding} is used (via ${u.via}) but not declared; no doc names this binding, so whether Kinde needs it declared is unknown`
+              : `${binding} is used (via ${u.via}) but not declared in workflowSettings.bindings: Kinde fails the workflow at run time`,
           basis: documented(DOCS.bindings),
         }, u.at));
       }

@@ -69,6 +69,9 @@ export const KNOWN_BINDINGS: readonly string[] = [
   'kinde.cache',
 ];
 
+/** Bindings named by the docs or by the library's `WorkflowSettings.bindings` type; the rest are library or runtime internals. */
+export const DOCUMENTED_BINDINGS: readonly string[] = KNOWN_BINDINGS.filter((b) => !['util', 'kinde.plan', 'kinde.cache'].includes(b));
+
 /** Bindings the reference runtime implements. Everything else is reported, not run. */
 export function referenceSupports(binding: string): boolean {
   return isTokenBinding(binding) || binding === 'console';

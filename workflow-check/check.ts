@@ -116,7 +116,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     return p ? { file: display(p.source), line: p.line, column: p.column } : undefined;
   };
 
-  const exported = await checked.exports(options.timeoutMs);
+  const exported = await checked.exports(extendedBudget(options.timeoutMs));
   if (!exported.record) {
     const why = exported.run.result.ok ? 'it reported nothing' : exported.run.result.error.message;
     add({ kind: 'throws', level: 'error', message: `the module fails while it is loaded (before the workflow runs): ${why}` });

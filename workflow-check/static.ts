@@ -132,7 +132,7 @@ function scanFile(f: FileScan, uses: StaticUse[], claims: StaticClaim[]): void {
 
   // Low-level API: kinde.<name>, kinde["<name>"], kinde.<token>.setCustomClaim("<claim>", …)
   if (!declaresLocally(code, 'kinde')) {
-    for (const m of code.matchAll(new RegExp(`\\bkinde\\s*(?:\\.\\s*(${IDENT})|\\[\\s*)`, 'g'))) {
+    for (const m of code.matchAll(new RegExp(`\\bkinde\\s*(?:\\??\\.\\s*(${IDENT})|(?:\\?\\.)?\\[\\s*)`, 'g'))) {
       if (!freeIdentifier(code, m.index)) continue;
       const member = memberName(f.lexed, m);
       if (!member) continue;
