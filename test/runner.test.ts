@@ -45,9 +45,16 @@ describe('runner', () => {
           held.push(res); // never answered
           return;
         }
+        // Everything else is the real server's answer, its own URLs (discovery) rewritten to point here.
         const fwd = request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => {
+            const body = Buffer.from(Buffer.concat(chunks).toString('utf8').split(upstream.url).join(url));
+            const headers = { ...r.headers, 'content-length': String(body.length) };
+            res.writeHead(r.statusCode ?? 502, headers);
+            res.end(body);
+          });
         });
         req.pipe(fwd);
       });
