@@ -31,6 +31,11 @@ export interface Counterexample {
   /** Requirement the violated condition belongs to. */
   requirement: string;
   message: string;
+  /**
+   * The requirement this failure follows from (the same evidence breaks it too,
+   * e.g. a prohibited claim a workflow changed, a token that does not decode).
+   */
+  because?: string;
   tokenType?: TokenType;
   claim?: string;
   expected?: JsonValue;

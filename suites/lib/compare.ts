@@ -20,6 +20,13 @@ const PER_ISSUANCE = new Set(['jti', 'sid']);
 const DERIVED = new Set(['at_hash']);
 const HOSTILE = new Set(HOSTILE_CLAIM_NAMES);
 
+/** The requirement whose statement a changed prohibited claim of this token type breaks, in whatever check it is seen. */
+export const PROHIBITED_REQUIREMENT: Readonly<Record<TokenType, string>> = {
+  access: 'WF-PROHIBITED-ACCESS',
+  id: 'WF-PROHIBITED-ID',
+  m2m: 'WF-PROHIBITED-M2M',
+};
+
 export interface BaselineRequirements {
   prohibited: string;
   custom: string;
@@ -52,7 +59,7 @@ export function judgeAgainstBaseline(
     const av = own(a, name);
     const details = { tokenType: type, claim: name, token };
     if (prohibited.has(name)) {
-      judgeProhibited(judge, type, name, b, a, written, req.prohibited, details);
+      judgeProhibited(judge, type, name, b, a, written, req.prohibited, { ...details, because: PROHIBITED_REQUIREMENT[type] });
       continue;
     }
     if (written.has(name)) {
@@ -84,7 +91,7 @@ function judgeProhibited(
   a: JsonObject,
   written: Map<string, JsonValue>,
   requirement: string,
-  details: { tokenType: TokenType; claim: string; token: { header: JsonObject; payload: JsonObject } },
+  details: { tokenType: TokenType; claim: string; token: { header: JsonObject; payload: JsonObject }; because: string },
 ): void {
   const bv = own(b, name);
   const av = own(a, name);
