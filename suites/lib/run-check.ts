@@ -9,7 +9,10 @@
  * a slow target cannot turn one failure into minutes of shrinking (the path
  * still replays the reported counterexample exactly). A target error
  * (unreachable, protocol violation) stops the check at once: ERRORED, no
- * shrinking against a broken target.
+ * shrinking against a broken target. An error while shrinking a violation
+ * already found ends the shrinking instead: the violation stays FAILED with
+ * the smallest counterexample found so far. A violation that follows from
+ * another requirement (`because`) is not shrunk at all.
  */
 import fc from 'fast-check';
 import { AdapterError } from '../../adapters/types.js';
@@ -91,33 +94,38 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   const arbitrary = check.arbitrary(env);
   const budget = options.shrinkBudgetMs ?? 3000;
   const attempt = async (focus: ReadonlySet<string>, path?: string) => {
+    /** A non-violation error before any violation: the check cannot be judged (ERRORED). */
     let aborted: Error | undefined;
+    /** A non-violation error while shrinking a violation already found: shrinking ends, the violation stands. */
+    let shrinkStop: Error | undefined;
     let shrinkDeadline = Infinity;
     const property = fc.asyncProperty(arbitrary, async (input) => {
-      if (aborted || performance.now() > shrinkDeadline) return;
+      if (aborted || shrinkStop || performance.now() > shrinkDeadline) return;
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
       } catch (e) {
         if (e instanceof Violation) {
-          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + budget;
+          // A failure that follows from another requirement is not shrunk: that requirement's own counterexample is.
+          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + (e.details.because !== undefined ? 0 : budget);
           throw e;
         }
-        aborted = e instanceof Error ? e : new Error(String(e));
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (shrinkDeadline === Infinity) aborted = error;
+        else shrinkStop = error;
       }
     });
     const params: fc.Parameters<[T]> = { seed, numRuns };
     if (path !== undefined) Object.assign(params, { path, endOnFailure: true });
     const details = await fc.check(property, params);
     totalRuns += details.numRuns;
-    return { details, aborted };
+    return { details, aborted, shrinkStop };
   };
 
   while (remaining.length > 0) {
-    const { details, aborted } = await attempt(new Set(remaining), options.path);
+    const { details, aborted, shrinkStop } = await attempt(new Set(remaining), options.path);
     if (aborted) {
-      const why = aborted instanceof AdapterError ? `${aborted.code}: ${aborted.message}` : `unexpected error: ${aborted.stack ?? aborted.message}`;
-      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: why };
+      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: describeError(aborted) };
       break;
     }
     if (!details.failed) {
@@ -139,6 +147,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
         seed,
         ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
       },
+      ...(shrinkStop ? { reason: `shrinking stopped early (the counterexample is the smallest found before): ${describeError(shrinkStop)}` } : {}),
     };
     remaining = remaining.filter((r) => r !== req);
     if (options.path !== undefined) {
@@ -148,4 +157,8 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     }
   }
   return { check: check.name, seed, runs: totalRuns, durationMs: performance.now() - started, outcomes };
+}
+
+function describeError(e: Error): string {
+  return e instanceof AdapterError ? `${e.code}: ${e.message}` : `unexpected error: ${e.stack ?? e.message}`;
 }
