@@ -106,3 +106,10 @@ export function boundForReport(value: JsonValue): JsonValue {
   }
   return root.v;
 }
+
+/** A one-line JSON preview of `value` for messages, at most `max` characters; safe on any depth. */
+export function preview(value: JsonValue | undefined, max = 200): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(boundForReport(value));
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

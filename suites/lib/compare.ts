@@ -4,6 +4,7 @@
  * them, each claim a workflow set lands with its JSON value, and nothing
  * else moves.
  */
+import { preview } from '../../adapters/bounds.js';
 import type { JsonObject, JsonValue, TokenType } from '../../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES } from '../../generators/claims.js';
 import { prohibitedClaims } from '../../schemas/catalog.js';
@@ -33,9 +34,8 @@ export interface BaselineRequirements {
   isolation: string;
 }
 
-function show(v: JsonValue | undefined): string {
-  return v === undefined ? '(absent)' : JSON.stringify(v)?.slice(0, 200) ?? String(v);
-}
+/** Iterative and depth-bounded: safe on whatever the target sent. */
+const show = (v: JsonValue | undefined): string => preview(v);
 
 export function judgeAgainstBaseline(
   judge: Judge,
