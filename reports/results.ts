@@ -69,6 +69,11 @@ export interface RequirementResult {
   durationMs: number;
   /** Why NOT_APPLICABLE or ERRORED. */
   reason?: string;
+  /**
+   * FAILED or WARNING because of another requirement that failed in the same run
+   * (reports/attribution.ts): read that one first; this verdict still counts.
+   */
+  consequenceOf?: string;
   /** FAILED or WARNING: what broke. */
   failure?: {
     message: string;
