@@ -89,6 +89,21 @@ describe('runCheck: consequences are not shrunk', () => {
     expect(callsAfterFailure).toBe(0);
   });
 
+  it('a violation naming its own requirement as cause is its own failure, and is shrunk', async () => {
+    const check = defineCheck({
+      name: 'self cause',
+      requirements: ['WF-PROHIBITED-ACCESS'],
+      needs: [],
+      arbitrary: () => fc.integer({ min: 0, max: 1_000_000 }),
+      async predicate(n, judge) {
+        judge.check(n < 10, 'WF-PROHIBITED-ACCESS', 'ERR_CLAIM_MISMATCH', `n = ${n}`, { actual: n, because: 'WF-PROHIBITED-ACCESS' });
+      },
+    });
+    const o = (await runCheck(check, await env(), options)).outcomes['WF-PROHIBITED-ACCESS']!;
+    expect(o.failure?.counterexample.actual).toBe(10);
+    expect(o.failure?.counterexample.because).toBeUndefined();
+  });
+
   it('a violation without `because` is shrunk (control: the same property shrinks to 10)', async () => {
     const check = defineCheck({
       name: 'own failure',

@@ -47,6 +47,8 @@ export interface RunCheckOptions {
   declined?(requirement: string): string | undefined;
   /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
   shrinkBudgetMs?: number;
+  /** Shrink candidates executed at most per decided requirement (default: no limit); a deterministic budget for self-tests. */
+  maxShrinkSteps?: number;
 }
 
 /** Stable per-check seed so each check replays on its own. */
@@ -98,21 +100,27 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     let aborted: Error | undefined;
     /** A non-violation error while shrinking a violation already found: shrinking ends, the violation stands. */
     let shrinkStop: Error | undefined;
+    /** Set by the first violation: from then on every run is a shrink candidate. */
+    let found = false;
     let shrinkDeadline = Infinity;
+    let shrinkSteps = 0;
+    const maxSteps = options.maxShrinkSteps ?? Infinity;
     const property = fc.asyncProperty(arbitrary, async (input) => {
       if (aborted || shrinkStop || performance.now() > shrinkDeadline) return;
+      if (found && shrinkSteps++ >= maxSteps) return;
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
       } catch (e) {
         if (e instanceof Violation) {
           // A failure that follows from another requirement is not shrunk: that requirement's own counterexample is.
-          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + (e.details.because !== undefined ? 0 : budget);
+          if (!found) shrinkDeadline = performance.now() + (e.details.because !== undefined ? 0 : budget);
+          found = true;
           throw e;
         }
         const error = e instanceof Error ? e : new Error(String(e));
-        if (shrinkDeadline === Infinity) aborted = error;
-        else shrinkStop = error;
+        if (found) shrinkStop = error;
+        else aborted = error;
       }
     });
     const params: fc.Parameters<[T]> = { seed, numRuns };

@@ -52,6 +52,11 @@ export class Violation extends Error {
     this.name = 'Violation';
     this.code = code;
     this.requirement = requirement;
+    // A requirement is never a consequence of itself.
+    if (details.because === requirement) {
+      const { because: _self, ...rest } = details;
+      details = rest;
+    }
     this.details = details;
     this.trace = structuredClone(trace);
   }
@@ -60,7 +65,7 @@ export class Violation extends Error {
   toCounterexample(): Counterexample {
     const c: Counterexample = { requirement: this.requirement, message: this.message };
     const d = this.details;
-    if (d.because !== undefined && d.because !== this.requirement) c.because = d.because;
+    if (d.because !== undefined) c.because = d.because;
     if (d.tokenType) c.tokenType = d.tokenType;
     if (d.claim !== undefined) c.claim = truncateString(d.claim);
     if ('expected' in d) c.expected = d.expected === undefined ? '(absent)' : boundForReport(d.expected);
