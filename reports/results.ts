@@ -31,6 +31,11 @@ export interface Counterexample {
   /** Requirement the violated condition belongs to. */
   requirement: string;
   message: string;
+  /**
+   * The requirement this failure follows from (the same evidence breaks it too,
+   * e.g. a prohibited claim a workflow changed, a token that does not decode).
+   */
+  because?: string;
   tokenType?: TokenType;
   claim?: string;
   expected?: JsonValue;
@@ -64,6 +69,11 @@ export interface RequirementResult {
   durationMs: number;
   /** Why NOT_APPLICABLE or ERRORED. */
   reason?: string;
+  /**
+   * FAILED or WARNING because of another requirement that failed in the same run
+   * (reports/attribution.ts): read that one first; this verdict still counts.
+   */
+  consequenceOf?: string;
   /** FAILED or WARNING: what broke. */
   failure?: {
     message: string;

@@ -4,6 +4,7 @@
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { withConsequences } from './attribution.js';
 import { renderBadge } from './badge.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
@@ -60,7 +61,7 @@ export async function makeDirectory(dir: string): Promise<void> {
 /** Validates, redacts and writes `results.json`, `report.html`, `junit.xml`, `summary.md`, `badge.json`. */
 export async function writeReports(results: RunResults, dir: string, opts: WriteOptions = {}): Promise<WrittenReports> {
   validateResults(results);
-  const safe = redact(results);
+  const safe = withConsequences(redact(results));
   let base: RunResults | undefined;
   if (opts.compareWith) {
     validateResults(opts.compareWith);

@@ -9,7 +9,10 @@
  * a slow target cannot turn one failure into minutes of shrinking (the path
  * still replays the reported counterexample exactly). A target error
  * (unreachable, protocol violation) stops the check at once: ERRORED, no
- * shrinking against a broken target.
+ * shrinking against a broken target. An error while shrinking a violation
+ * already found ends the shrinking instead: the violation stays FAILED with
+ * the smallest counterexample found so far. A violation that follows from
+ * another requirement (`because`) is not shrunk at all.
  */
 import fc from 'fast-check';
 import { AdapterError } from '../../adapters/types.js';
@@ -44,6 +47,8 @@ export interface RunCheckOptions {
   declined?(requirement: string): string | undefined;
   /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
   shrinkBudgetMs?: number;
+  /** Shrink candidates executed at most per decided requirement (default: no limit); a deterministic budget for self-tests. */
+  maxShrinkSteps?: number;
 }
 
 /** Stable per-check seed so each check replays on its own. */
@@ -91,33 +96,44 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   const arbitrary = check.arbitrary(env);
   const budget = options.shrinkBudgetMs ?? 3000;
   const attempt = async (focus: ReadonlySet<string>, path?: string) => {
+    /** A non-violation error before any violation: the check cannot be judged (ERRORED). */
     let aborted: Error | undefined;
+    /** A non-violation error while shrinking a violation already found: shrinking ends, the violation stands. */
+    let shrinkStop: Error | undefined;
+    /** Set by the first violation: from then on every run is a shrink candidate. */
+    let found = false;
     let shrinkDeadline = Infinity;
+    let shrinkSteps = 0;
+    const maxSteps = options.maxShrinkSteps ?? Infinity;
     const property = fc.asyncProperty(arbitrary, async (input) => {
-      if (aborted || performance.now() > shrinkDeadline) return;
+      if (aborted || shrinkStop || performance.now() > shrinkDeadline) return;
+      if (found && shrinkSteps++ >= maxSteps) return;
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
       } catch (e) {
         if (e instanceof Violation) {
-          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + budget;
+          // A failure that follows from another requirement is not shrunk: that requirement's own counterexample is.
+          if (!found) shrinkDeadline = performance.now() + (e.details.because !== undefined ? 0 : budget);
+          found = true;
           throw e;
         }
-        aborted = e instanceof Error ? e : new Error(String(e));
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (found) shrinkStop = error;
+        else aborted = error;
       }
     });
     const params: fc.Parameters<[T]> = { seed, numRuns };
     if (path !== undefined) Object.assign(params, { path, endOnFailure: true });
     const details = await fc.check(property, params);
     totalRuns += details.numRuns;
-    return { details, aborted };
+    return { details, aborted, shrinkStop };
   };
 
   while (remaining.length > 0) {
-    const { details, aborted } = await attempt(new Set(remaining), options.path);
+    const { details, aborted, shrinkStop } = await attempt(new Set(remaining), options.path);
     if (aborted) {
-      const why = aborted instanceof AdapterError ? `${aborted.code}: ${aborted.message}` : `unexpected error: ${aborted.stack ?? aborted.message}`;
-      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: why };
+      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: describeError(aborted) };
       break;
     }
     if (!details.failed) {
@@ -139,6 +155,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
         seed,
         ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
       },
+      ...(shrinkStop ? { reason: `shrinking stopped early (the counterexample is the smallest found before): ${describeError(shrinkStop)}` } : {}),
     };
     remaining = remaining.filter((r) => r !== req);
     if (options.path !== undefined) {
@@ -148,4 +165,8 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     }
   }
   return { check: check.name, seed, runs: totalRuns, durationMs: performance.now() - started, outcomes };
+}
+
+function describeError(e: Error): string {
+  return e instanceof AdapterError ? `${e.code}: ${e.message}` : `unexpected error: ${e.stack ?? e.message}`;
 }
