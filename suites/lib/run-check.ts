@@ -5,9 +5,10 @@
  * the requirement named by the shrunk counterexample is decided (FAILED, or
  * WARNING for warning-severity ones) with the seed and path that replay it;
  * the remaining requirements are then checked again without it. Shrinking
- * gets a time budget: past it, further shrink candidates are not executed, so
- * a slow target cannot turn one failure into minutes of shrinking (the path
- * still replays the reported counterexample exactly). A target error
+ * executes a bounded number of candidates (deterministic: the same seed gives
+ * the same path anywhere), with a time budget as a safety net so a slow
+ * target cannot turn one failure into minutes (the path still replays the
+ * reported counterexample exactly). A target error
  * (unreachable, protocol violation) stops the check at once: ERRORED, no
  * shrinking against a broken target. An error while shrinking a violation
  * already found ends the shrinking instead: the violation stays FAILED with
@@ -45,11 +46,20 @@ export interface RunCheckOptions {
   path?: string;
   /** Why a requirement does not apply to this target (undefined = it applies). */
   declined?(requirement: string): string | undefined;
-  /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
+  /** Milliseconds of shrinking allowed per decided requirement: a safety net for slow targets (default {@link SHRINK_BUDGET_MS}). */
   shrinkBudgetMs?: number;
-  /** Shrink candidates executed at most per decided requirement (default: no limit); a deterministic budget for self-tests. */
+  /** Shrink candidates executed at most per decided requirement (default {@link SHRINK_STEPS}). */
   maxShrinkSteps?: number;
 }
+
+/**
+ * Shrinking is bounded by a count of candidates, so a seed gives the same
+ * counterexample and replay path on a fast or a loaded machine, in parallel or
+ * not. The time budget only stops a target slow enough to turn one failure
+ * into minutes.
+ */
+export const SHRINK_STEPS = 100;
+export const SHRINK_BUDGET_MS = 20_000;
 
 /** Stable per-check seed so each check replays on its own. */
 export function seedFor(globalSeed: number, name: string): number {
@@ -94,7 +104,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   }
 
   const arbitrary = check.arbitrary(env);
-  const budget = options.shrinkBudgetMs ?? 3000;
+  const budget = options.shrinkBudgetMs ?? SHRINK_BUDGET_MS;
   const attempt = async (focus: ReadonlySet<string>, path?: string) => {
     /** A non-violation error before any violation: the check cannot be judged (ERRORED). */
     let aborted: Error | undefined;
@@ -104,7 +114,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     let found = false;
     let shrinkDeadline = Infinity;
     let shrinkSteps = 0;
-    const maxSteps = options.maxShrinkSteps ?? Infinity;
+    const maxSteps = options.maxShrinkSteps ?? SHRINK_STEPS;
     const property = fc.asyncProperty(arbitrary, async (input) => {
       if (aborted || shrinkStop || performance.now() > shrinkDeadline) return;
       if (found && shrinkSteps++ >= maxSteps) return;
@@ -168,5 +178,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
 }
 
 function describeError(e: Error): string {
-  return e instanceof AdapterError ? `${e.code}: ${e.message}` : `unexpected error: ${e.stack ?? e.message}`;
+  // By code, not only by class: an adapter module of the user's may throw its own errors (or another copy of AdapterError).
+  const code = e instanceof AdapterError ? e.code : (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^ERR_(TARGET|VERIFIER|WORKFLOW)_[A-Z_]+$/.test(code) ? `${code}: ${e.message}` : `unexpected error: ${e.stack ?? e.message}`;
 }
