@@ -9,7 +9,7 @@
  */
 import { createPublicKey, createHmac, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import { version } from '../../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../../schemas/version.js';
 import { AdapterError, type Jwks } from '../types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../verifier-types.js';
 
