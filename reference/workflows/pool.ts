@@ -7,9 +7,9 @@
  * - Fair between owners (a session, an issuer): an owner has at most
  *   `perOwner` runs in flight and `queuePerOwner` waiting (more: `busy` at
  *   once); free processes go round-robin to the owners that wait.
- * - A process that does not answer within the run's timeout plus a grace
- *   period is killed; one that dies (heap or memory limit, crash) is replaced
- *   by a fresh one on the next request. One that answers with a resident set
+ * - A process ends itself (its watchdog) when a run passes its time or memory
+ *   limit, and is killed when it does not answer within the run's timeout plus
+ *   a grace period; one that died is replaced by a fresh one on the next request. One that answers with a resident set
  *   above `recycleMb` is replaced too, so every run starts small; idle
  *   processes end after `idleMs`.
  * - Code is shipped once per process and referred to by key afterwards.
@@ -52,8 +52,9 @@ export interface PoolStats {
 }
 
 const CHILD = fileURLToPath(new URL('./sandbox-child.js', import.meta.url));
-/** Written on stderr by the child's memory watchdog just before it kills the process. */
+/** Written on stderr by the child's watchdog just before it kills the process. */
 const MEMORY_MARKER = 'KTC_SANDBOX_MEMORY_LIMIT';
+const TIME_MARKER = 'KTC_SANDBOX_TIME_LIMIT';
 const V8_OOM = /heap out of memory|Allocation failed|Reached heap limit|invalid table size/i;
 /** Keys remembered per process (its own script cache holds 500; it answers `missing` when it evicted one). */
 const MAX_KNOWN = 500;
@@ -190,7 +191,7 @@ export class SandboxPool {
     const config = { limits: o.limits, maxRssBytes: o.memoryMb * 2 ** 20, watchIntervalMs: o.watchIntervalMs };
     const proc = fork(CHILD, [JSON.stringify(config)], {
       // A plain Node process: no loaders inherited from tsx/vitest, none of our environment.
-      execArgv: [`--max-old-space-size=${o.heapMb}`, '--max-semi-space-size=16', '--no-expose-wasm', '--disallow-code-generation-from-strings'],
+      execArgv: [`--max-old-space-size=${o.heapMb}`, '--no-expose-wasm', '--disallow-code-generation-from-strings'],
       env: {},
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -218,8 +219,12 @@ export class SandboxPool {
   /** Why a process ended under a run, from the marker or V8's message on its stderr. */
   #cause(slot: Slot, code: number | null, signal: NodeJS.Signals | null): Failure {
     const o = this.options;
+    if (slot.stderr.includes(TIME_MARKER)) {
+      return { status: 'timeout', message: `the workflow did not finish within ${slot.active?.job.req.timeoutMs ?? '?'} ms` };
+    }
     if (slot.stderr.includes(MEMORY_MARKER)) {
       return { status: 'memory', message: `the workflow exceeded the sandbox memory limit (${o.memoryMb} MiB resident: heap, array buffers, strings); its sandbox was stopped` };
+
     }
     if (V8_OOM.test(slot.stderr)) {
       return { status: 'memory', message: `the workflow exceeded the sandbox heap limit (${o.heapMb} MiB); its sandbox was stopped` };

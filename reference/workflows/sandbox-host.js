@@ -10,7 +10,7 @@
  * process when a heap limit is hit in some builtins (`Array.prototype.fill`
  * on a huge array did, even in a worker thread with resourceLimits).
  *
- * Per run: a fresh context (made ahead, while idle), the bootstrap below, a
+ * Per run: a fresh context, the bootstrap below, a
  * fresh evaluation of the `@kinde/infrastructure` library (compiled once per
  * process), then the workflow module (compiled once per process and source).
  * Each context serves one run: nothing of one run is reachable from the next.
@@ -57,7 +57,7 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
   const clip = (s, n) => (s.length > n ? apply(stringSlice, s, [0, n]) + '…' : s);
 
   // Nothing a token workflow needs, and each lets work outlive the run:
-  // FinalizationRegistry callbacks run later as host tasks, outside the timeout.
+  // FinalizationRegistry callbacks run later as host tasks, after the run.
   for (const name of ['FinalizationRegistry', 'WeakRef', 'SharedArrayBuffer', 'Atomics', 'WebAssembly']) {
     delete g[name];
   }
@@ -71,7 +71,7 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
         if (typeof name !== 'string') {
           throw new TypeErr('setCustomClaim: the claim name must be a string');
         }
-        // Runs the value's getters/toJSON here, under the run's timeout.
+        // Runs the value's getters/toJSON here, within the run's time budget.
         const json = stringify(value);
         if (typeof json !== 'string') {
           throw new TypeErr(`setCustomClaim: the value of claim "${clip(name, 100)}" is not JSON-serializable`);
@@ -214,7 +214,11 @@ const wrapLibrary = (code) =>
 /** Scripts are compiled once per process and kept by the key the parent gives them (LRU). */
 export const MAX_SCRIPTS = 500;
 
-export function createHost(limits) {
+/**
+ * `guard.started(timeoutMs)` / `guard.ended()` bracket the only stretch in which workflow code
+ * runs (the guard enforces the time budget: `sandbox-child.js`).
+ */
+export function createHost(limits, guard) {
   const LIMITS_JSON = JSON.stringify(limits);
   const scripts = new Map();
   let library; // { key, script }
@@ -241,26 +245,15 @@ export function createHost(limits) {
     return library;
   };
 
-  // A fresh, never-used context made while the process is idle, so a request does not wait for
-  // context creation. Nothing runs in it before its request: it is as fresh as one made then.
-  let spare; // { key, context, init, libFactory }
   const freshContext = (lib) => {
     const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
-    return { key: lib.key, context, init: bootstrapScript.runInContext(context), libFactory: lib.script.runInContext(context) };
-  };
-  const contextFor = (lib) => {
-    const fresh = spare !== undefined && spare.key === lib.key ? spare : freshContext(lib);
-    spare = undefined;
-    return fresh;
-  };
-  const prepare = () => {
-    if (spare === undefined && library !== undefined) spare = freshContext(library);
+    return { context, init: bootstrapScript.runInContext(context), libFactory: lib.script.runInContext(context) };
   };
 
-  return { handle: (req) => handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, contextFor), prepare };
+  return (req) => handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, guard);
 }
 
-function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, contextFor) {
+function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, guard) {
   const writes = [];
   const logs = [];
   let writeChars = 0;
@@ -323,16 +316,17 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, contextFor) {
   } catch (e) {
     return reply('build', `the bundled workflow does not compile: ${e && e.message}`);
   }
-  const { context, init, libFactory } = contextFor(lib);
+  const { context, init, libFactory } = freshContext(lib);
   init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON, libFactory);
+  // Microtasks drain after evaluation (microtaskMode afterEvaluate): everything the workflow does
+  // happens inside this call, which the guard ends (with the process) once the budget is spent.
+  guard.started(req.timeoutMs);
   try {
-    // Microtasks drain after evaluation, inside the same timeout scope.
-    script.runInContext(context, { timeout: req.timeoutMs });
-  } catch (e) {
-    if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      return reply('timeout', `the workflow did not finish within ${req.timeoutMs} ms`);
-    }
+    script.runInContext(context);
+  } catch {
     return reply('threw', 'the workflow script failed');
+  } finally {
+    guard.ended();
   }
   if (outcome === undefined) {
     return reply('unsettled', 'the promise returned by the workflow never settled');

@@ -4,10 +4,12 @@
  * `sandbox-child.js`), so a workflow that exhausts memory ends that process,
  * never the caller, and the caller's event loop keeps running meanwhile.
  *
- * Limits per run: the time budget (vm timeout, then the process is killed
- * `graceMs` later), the sandbox heap (`SANDBOX_HEAP_MB`), the resident memory
- * of the sandbox process, which covers ArrayBuffers and typed arrays as well
- * (`SANDBOX_MEMORY_MB`), and the write/log bounds of {@link SANDBOX_LIMITS}.
+ * Limits per run: the time budget and the resident memory of the sandbox
+ * process, which covers ArrayBuffers and typed arrays as well
+ * (`SANDBOX_MEMORY_MB`), both enforced by the process's watchdog thread (it
+ * ends the process; the parent also kills one that does not answer `graceMs`
+ * after the budget), V8's heap limit as a backstop (`SANDBOX_HEAP_MB`), and the
+ * write/log bounds of {@link SANDBOX_LIMITS}.
  */
 
 import { availableParallelism } from 'node:os';
