@@ -9,6 +9,7 @@ import { HttpApiVerifier } from './http-api.js';
 import { JoseVerifier } from './jose.js';
 import { JsonwebtokenExpressVerifier } from './jsonwebtoken-express.js';
 import { KindeJwtValidatorVerifier } from './kinde.js';
+import { parseWeakName, weakVerifierNames } from './weaknesses.js';
 
 export interface VerifierOptions {
   /** Base URL of the API under test (http-api verifier). */
@@ -30,6 +31,7 @@ export function listVerifiers(): VerifierDescription[] {
     { name: 'fast-jwt', description: 'fast-jwt createVerifier, RS256, allowedIss, allowedAud' },
     { name: 'http-api', description: 'your API at --verifier-url (GET /orgs/:org_code/users); see adapters/verifiers/http-api.ts' },
     ...Object.entries(VERIFIER_DEFECTS).map(([d, description]) => ({ name: `mutant:${d}`, description: `seeded verifier defect: ${description}` })),
+    { name: 'weak:<value>:<weakness>', description: `a generated defect: one comparison weakened (${weakVerifierNames().length} of them, e.g. weak:iss:case-insensitive)` },
   ];
 }
 
@@ -53,6 +55,8 @@ export function createVerifier(name: string, options: VerifierOptions = {}): Ver
     const defect = name.slice('mutant:'.length);
     if (isVerifierDefect(defect)) return new ContractVerifier(name, new Set([defect]));
   }
+  const policy = parseWeakName(name);
+  if (policy) return new ContractVerifier(name, new Set(), policy);
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',
     `unknown verifier "${name}". Known verifiers:\n${listVerifiers()
