@@ -18,7 +18,7 @@ import type { JsonObject } from '../adapters/types.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { rotationKey, stableKey, type SuiteKey } from './lib/attack-keys.js';
 import type { KeySet } from './lib/attack-server.js';
-import { ATTACKS, ATTACK_REQUIREMENT, buildAttack, type Attack } from './lib/attacks.js';
+import { ATTACKS, ATTACK_REQUIREMENT, NEAR_MISS_ONE, buildAttack, type Attack } from './lib/attacks.js';
 import type { Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 import { applyVariation, describeVariation, variationArb, type Variation } from './lib/valid-variants.js';
@@ -28,7 +28,7 @@ import { issueScenario, scenarioArb, type VerifierScenario } from './verifier-sc
 /** A presentation this close to exp (ms) may fall on either side of it. */
 const ACCEPT_MARGIN_MS = 1_500;
 /** Real time a sequence may spend waiting. */
-const MAX_WAIT_MS = 3_000;
+const MAX_WAIT_MS = 4_000;
 /** Attack classes replayed inside sequences (judged under their own requirements). */
 const SEQUENCE_ATTACKS = ['VERIFY-TAMPER', 'VERIFY-ISS', 'VERIFY-ALG-RS256'] as const;
 
@@ -137,6 +137,22 @@ class PresentShortLived implements Cmd {
   toString = () => `presentShortLived(${this.seconds}s)`;
 }
 
+/** A token valid for about a second, presented, then presented again once it is certainly expired. */
+class PresentUntilExpired implements Cmd {
+  check = (m: Readonly<Seq>) => m.waitedMs + 2_000 + m.tolerance * 1_000 <= MAX_WAIT_MS;
+  async run(_m: Seq, q: Seq) {
+    const now = Math.floor(Date.now() / 1000);
+    const t = mint(q, { ...q.base.payload, iat: now, exp: now + 1 }, 'exp in 1 s');
+    await presentStored(q, t, 'present new');
+    const ms = Math.max(0, (t.exp + q.tolerance + 1) * 1000 - Date.now());
+    q.waitedMs += ms;
+    q.log.push(`wait ${ms} ms (until ${t.label} is expired beyond the tolerance)`);
+    await sleep(ms);
+    await presentStored(q, t, 'present again');
+  }
+  toString = () => 'presentUntilExpired()';
+}
+
 class Replay implements Cmd {
   constructor(readonly pick: number) {}
   check = (m: Readonly<Seq>) => m.tokens.length > 0;
@@ -206,13 +222,19 @@ class ChangeKeys implements Cmd {
   toString = () => `${this.mode}Key()`;
 }
 
+const freshArb = variationArb.map((v) => new PresentFresh(v) as Cmd);
+const replayArb = fc.nat(7).map((p) => new Replay(p) as Cmd);
+const waitArb = fc.integer({ min: 200, max: 1_500 }).map((ms) => new Wait(ms) as Cmd);
+
 const timeCommands = [
   fc.constantFrom(1, 2, 3, 4).map((s) => new PresentShortLived(s) as Cmd),
-  variationArb.map((v) => new PresentFresh(v) as Cmd),
-  fc.nat(7).map((p) => new Replay(p) as Cmd),
-  fc.integer({ min: 200, max: 1_500 }).map((ms) => new Wait(ms) as Cmd),
-  fc.tuple(fc.nat(7), fc.oneof(...SEQUENCE_ATTACKS.map((r) => ATTACKS[r]!))).map(([p, a]) => new AttackStored(p, a) as Cmd),
+  fc.constant(new PresentUntilExpired() as Cmd),
+  freshArb,
+  replayArb,
+  waitArb,
+  fc.tuple(fc.nat(7), fc.oneof(...SEQUENCE_ATTACKS.flatMap((r) => [ATTACKS[r]!, ...(NEAR_MISS_ONE[r] ? [NEAR_MISS_ONE[r]] : [])]))).map(([p, a]) => new AttackStored(p, a) as Cmd),
 ];
+const keyCommands = [freshArb, replayArb, waitArb, fc.constantFrom(new ChangeKeys('rotate') as Cmd, new ChangeKeys('add') as Cmd)];
 
 interface SeqInput {
   s: VerifierScenario;
@@ -268,9 +290,7 @@ function sequenceCheck(spec: { name: string; requirements: string[]; keyChanges:
         }
       : {}),
     arbitrary: (env) => {
-      const commands = spec.keyChanges
-        ? [...timeCommands.slice(1, 4), fc.constantFrom(new ChangeKeys('rotate') as Cmd, new ChangeKeys('add') as Cmd), fc.integer({ min: 200, max: 1_500 }).map((ms) => new Wait(ms) as Cmd)]
-        : timeCommands;
+      const commands = spec.keyChanges ? keyCommands : timeCommands;
       return fc.record({
         s: scenarioArb(env.verifier?.info),
         base: fc.constantFrom('m2m' as const, 'access' as const),

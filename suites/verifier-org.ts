@@ -9,52 +9,44 @@ import fc from 'fast-check';
 import type { JsonObject } from '../adapters/types.js';
 import type { Verdict } from '../adapters/verifier-types.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
-import { applyEdit, describeEdit, editArb, type Edit } from './lib/attack-near-miss.js';
+import { applyEdit, describeEdit, editBatteryArb, type Edit } from './lib/attack-near-miss.js';
 import type { Judge } from './lib/violation.js';
 import { applyVariation, describeVariation, variationArb } from './lib/valid-variants.js';
 import { contextFor, describeVerdict, present, rootSet, shown, signed } from './verifier-lib.js';
 import { issueScenario, scenarioArb, type VerifierScenario } from './verifier-scenario.js';
 
-/** Which org code differs from the other: the route's, the token's (re-signed), or another org entirely. */
-interface Mismatch {
-  side: 'route' | 'token' | 'other-org';
-  edit: Edit;
-}
-
-const mismatchArb: fc.Arbitrary<Mismatch> = fc.record({ side: fc.constantFrom('route' as const, 'token' as const, 'other-org' as const), edit: editArb });
+/** Near misses of the org code (a battery: one of every kind of edit), applied to the route and to the token. */
+const withMismatch = (env: CheckEnv) => fc.record({ s: scenarioArb(env.verifier?.info), edits: editBatteryArb });
 
 function orgCheck<T>(requirement: string, name: string, arbitrary: (env: CheckEnv) => fc.Arbitrary<T>, run: (input: T, judge: Judge, env: CheckEnv) => Promise<void>, needs: Check['needs'] = ['m2m', 'orgScopedM2m']): Check<T> {
   return defineCheck({ name, requirements: [requirement], needs, verifierNeeds: ['orgEnforcement'], arbitrary, predicate: run });
 }
 
-const withMismatch = (env: CheckEnv) => fc.record({ s: scenarioArb(env.verifier?.info), mismatch: mismatchArb });
-
-/** The verdict on an org-scoped token presented to a route whose org differs; undefined when nothing differs. */
-async function mismatchVerdict(input: { s: VerifierScenario; mismatch: Mismatch }, judge: Judge, env: CheckEnv, req: string): Promise<Verdict | undefined> {
-  const { s, mismatch } = input;
+/**
+ * Present an org-scoped token to routes whose org differs from the token's: another org of
+ * the tenant, then each near miss on the route side and (re-signed) on the token side.
+ * `judgeOne` judges each verdict; the trace names the route, the token's org and the edit.
+ */
+async function eachMismatch(input: { s: VerifierScenario; edits: Edit[] }, judge: Judge, env: CheckEnv, req: string, judgeOne: (v: Verdict) => void): Promise<void> {
+  const { s, edits } = input;
   const issued = await issueScenario(env, judge, s, [req]);
   const token = issued.orgM2m;
-  if (!token) return undefined;
+  if (!token) return;
   const tokenOrg = String(token.payload.org_code);
-  let route = tokenOrg;
-  let payload: JsonObject = token.payload;
-  if (mismatch.side === 'other-org') route = s.orgB;
-  else {
-    const near = applyEdit(tokenOrg, mismatch.edit);
-    if (near === undefined || near === '') return undefined;
-    if (mismatch.side === 'route') route = near;
-    else payload = { ...token.payload, org_code: near };
+  const cases: Array<{ route: string; org: string; how: string }> = [{ route: s.orgB, org: tokenOrg, how: 'another org of the tenant' }];
+  for (const edit of edits) {
+    const near = applyEdit(tokenOrg, edit);
+    if (near === undefined || near === '') continue;
+    cases.push({ route: near, org: tokenOrg, how: `route org code: ${describeEdit(edit)}` }, { route: tokenOrg, org: near, how: `token org_code: ${describeEdit(edit)}` });
   }
   const set = await rootSet(env, issued.issuer);
-  const ctx = contextFor(s, issued.issuer, set, route);
-  const raw = signed(token, payload);
-  judge.trace.token = shown(raw);
-  judge.trace.request = {
-    route: `/orgs/${route}/users`,
-    tokenOrg: (payload.org_code as string | undefined) ?? null,
-    mismatch: mismatch.side === 'other-org' ? 'another org of the tenant' : `${mismatch.side} org code: ${describeEdit(mismatch.edit)}`,
-  };
-  return present(env, raw, ctx);
+  for (const c of cases) {
+    const payload: JsonObject = c.org === tokenOrg ? token.payload : { ...token.payload, org_code: c.org };
+    const raw = signed(token, payload);
+    judge.trace.token = shown(raw);
+    judge.trace.request = { route: `/orgs/${c.route}/users`, tokenOrg: c.org, mismatch: c.how };
+    judgeOne(await present(env, raw, contextFor(s, issued.issuer, set, c.route)));
+  }
 }
 
 export const checks: Check<any>[] = [
@@ -94,25 +86,25 @@ export const checks: Check<any>[] = [
     },
     ['m2m'],
   ),
-  orgCheck('VERIFY-ORG-MISMATCH', 'a token for another org, or a near miss of the route org on either side, is rejected (403, or 404 per the M2M tutorial)', withMismatch, async (input, judge, env) => {
-    const v = await mismatchVerdict(input, judge, env, 'VERIFY-ORG-MISMATCH');
-    if (!v) return;
-    const req = judge.trace.request as JsonObject;
-    judge.check(!v.accepted && (v.status === 403 || v.status === 404), 'VERIFY-ORG-MISMATCH', v.accepted ? 'ERR_REQUEST_ACCEPTED' : 'ERR_RESPONSE_INVALID', () => `a token for ${JSON.stringify(req.tokenOrg)} on ${JSON.stringify(req.route)} (${String(req.mismatch)}) was ${describeVerdict(v)}`, {
-      claim: 'org_code',
-      expected: '403 (or 404)',
-      actual: v.accepted ? 'accepted' : v.status ?? 'rejected without status',
-    });
-  }),
-  orgCheck('VERIFY-ORG-MISMATCH-403', 'an org mismatch is answered 403, not 404', withMismatch, async (input, judge, env) => {
-    const v = await mismatchVerdict(input, judge, env, 'VERIFY-ORG-MISMATCH-403');
-    if (!v) return;
-    judge.check(v.accepted || v.status !== 404, 'VERIFY-ORG-MISMATCH-403', 'ERR_RESPONSE_INVALID', 'an org mismatch was answered 404 (the M2M tutorial) where the enforcement page answers 403', {
-      claim: 'org_code',
-      expected: 403,
-      actual: 404,
-    });
-  }),
+  orgCheck('VERIFY-ORG-MISMATCH', 'a token for another org, or a near miss of the route org on either side, is rejected (403, or 404 per the M2M tutorial)', withMismatch, (input, judge, env) =>
+    eachMismatch(input, judge, env, 'VERIFY-ORG-MISMATCH', (v) => {
+      const req = judge.trace.request as JsonObject;
+      judge.check(!v.accepted && (v.status === 403 || v.status === 404), 'VERIFY-ORG-MISMATCH', v.accepted ? 'ERR_REQUEST_ACCEPTED' : 'ERR_RESPONSE_INVALID', () => `a token for ${JSON.stringify(req.tokenOrg)} on ${JSON.stringify(req.route)} (${String(req.mismatch)}) was ${describeVerdict(v)}`, {
+        claim: 'org_code',
+        expected: '403 (or 404)',
+        actual: v.accepted ? 'accepted' : v.status ?? 'rejected without status',
+      });
+    }),
+  ),
+  orgCheck('VERIFY-ORG-MISMATCH-403', 'an org mismatch is answered 403, not 404', withMismatch, (input, judge, env) =>
+    eachMismatch(input, judge, env, 'VERIFY-ORG-MISMATCH-403', (v) => {
+      judge.check(v.accepted || v.status !== 404, 'VERIFY-ORG-MISMATCH-403', 'ERR_RESPONSE_INVALID', 'an org mismatch was answered 404 (the M2M tutorial) where the enforcement page answers 403', {
+        claim: 'org_code',
+        expected: 403,
+        actual: 404,
+      });
+    }),
+  ),
   orgCheck(
     'VERIFY-ORG-MATCH',
     'every valid shape of a token for the route organization is accepted',

@@ -13,6 +13,7 @@ import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { rotationKey, stableKey, type SuiteKey } from './lib/attack-keys.js';
 import { mirror as mirrorOf } from './verifier-lib.js';
 import { ATTACKS, NEAR_MISSES, buildAttack, type Attack } from './lib/attacks.js';
+import { describeEdit } from './lib/attack-near-miss.js';
 import { applyVariation, describeVariation, variationArb, type Variation } from './lib/valid-variants.js';
 import type { KeySet } from './lib/attack-server.js';
 import type { Decoded } from './lib/tokens.js';
@@ -44,12 +45,14 @@ export function baseToken(issued: IssuedSet, kind: BaseKind): Decoded | undefine
 
 const orgOf = (t: Decoded) => (typeof t.payload.org_code === 'string' ? t.payload.org_code : undefined);
 
+type Scenario = ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer S> ? S : never;
+
 function attackCheck(
   requirement: string,
   name: string,
   opts: { verifierNeeds?: Check['verifierNeeds']; bounded?: boolean; runsFactor?: number; nearMiss?: boolean } = {},
-): Check<{ s: ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer S> ? S : never; base: BaseKind; attack: Attack }> {
-  const arb = (opts.nearMiss ? NEAR_MISSES : ATTACKS)[requirement];
+): Check<{ s: Scenario; base: BaseKind; attacks: Attack[] }> {
+  const arb: fc.Arbitrary<Attack[]> | undefined = opts.nearMiss ? NEAR_MISSES[requirement] : ATTACKS[requirement]?.map((a) => [a]);
   if (!arb) throw new Error(`no attack arbitrary for ${requirement}`);
   return defineCheck({
     name,
@@ -57,8 +60,8 @@ function attackCheck(
     needs: [],
     verifierNeeds: opts.verifierNeeds ?? [],
     ...(opts.runsFactor !== undefined ? { runsFactor: opts.runsFactor } : {}),
-    arbitrary: (env) => fc.record({ s: scenarioArb(env.verifier?.info), base: fc.constantFrom<BaseKind>('m2m', 'access'), attack: arb }),
-    async predicate({ s, base, attack }, judge, env) {
+    arbitrary: (env) => fc.record({ s: scenarioArb(env.verifier?.info), base: fc.constantFrom<BaseKind>('m2m', 'access'), attacks: arb }),
+    async predicate({ s, base, attacks }, judge, env) {
       const issued = await issueScenario(env, judge, s, [requirement]);
       const token = baseToken(issued, base);
       if (!token) return;
@@ -67,39 +70,45 @@ function attackCheck(
       const valid = signed(token);
       await requireAccepted(env, valid, ctx);
       const m = await mirrorOf(env);
-      const attackToken = buildAttack(attack, {
-        token: valid,
-        trusted: stableKey(),
-        jwks: ctx.jwks,
-        otherOrg: s.orgB,
-        otherAudience: s.otherAudience,
-        attackerJwksUrl: m.attackerJwksUrl,
-        attackerX5uUrl: m.attackerX5uUrl,
-        clockToleranceSeconds: verifierOf(env).info.clockToleranceSeconds ?? 0,
-        now: Math.floor(Date.now() / 1000),
-      });
-      if (attackToken === undefined) return;
-      judge.trace.token = shown(attackToken);
-      judge.trace.request = { attack: attack as unknown as JsonObject, baseToken: base, context: { issuer: ctx.issuer, audience: ctx.audience, orgCode: ctx.orgCode ?? null } };
-      const hitsBefore = m.attackerHits;
-      const started = performance.now();
-      const verdict = await present(env, attackToken, ctx);
-      const ms = performance.now() - started;
-      judge.check(!verdict.accepted, requirement, 'ERR_REQUEST_ACCEPTED', () => `the verifier accepted a ${attack.kind} attack token (${JSON.stringify(attack)}): ${describeVerdict(verdict)}`, {
-        token: shown(attackToken),
-        expected: 'rejected',
-        actual: describeVerdict(verdict),
-      });
-      if (attack.kind === 'jku' || attack.kind === 'x5u') {
-        judge.check(m.attackerHits === hitsBefore, requirement, 'ERR_REQUEST_ACCEPTED', `the verifier fetched the token-supplied ${attack.kind} URL (${m.attackerHits - hitsBefore} request(s) to the attacker's server): SSRF / key injection`, {
-          token: shown(attackToken),
+      for (const attack of attacks) {
+        const attackToken = buildAttack(attack, {
+          token: valid,
+          trusted: stableKey(),
+          jwks: ctx.jwks,
+          otherOrg: s.orgB,
+          otherAudience: s.otherAudience,
+          attackerJwksUrl: m.attackerJwksUrl,
+          attackerX5uUrl: m.attackerX5uUrl,
+          clockToleranceSeconds: verifierOf(env).info.clockToleranceSeconds ?? 0,
+          now: Math.floor(Date.now() / 1000),
         });
-      }
-      if (opts.bounded) {
-        judge.check(ms <= BOUNDED_MS, requirement, 'ERR_RESPONSE_INVALID', `the verdict on a ${attack.kind === 'oversized' ? attack.kilobytes : '?'} KB token took ${Math.round(ms)} ms (budget ${BOUNDED_MS} ms)`);
+        if (attackToken === undefined) continue;
+        judge.trace.token = shown(attackToken);
+        judge.trace.request = { attack: attack as unknown as JsonObject, baseToken: base, context: { issuer: ctx.issuer, audience: ctx.audience, orgCode: ctx.orgCode ?? null } };
+        const hitsBefore = m.attackerHits;
+        const started = performance.now();
+        const verdict = await present(env, attackToken, ctx);
+        const ms = performance.now() - started;
+        judge.check(!verdict.accepted, requirement, 'ERR_REQUEST_ACCEPTED', () => `the verifier accepted a ${attack.kind} attack token (${describeAttack(attack)}): ${describeVerdict(verdict)}`, {
+          token: shown(attackToken),
+          expected: 'rejected',
+          actual: describeVerdict(verdict),
+        });
+        if (attack.kind === 'jku' || attack.kind === 'x5u') {
+          judge.check(m.attackerHits === hitsBefore, requirement, 'ERR_REQUEST_ACCEPTED', `the verifier fetched the token-supplied ${attack.kind} URL (${m.attackerHits - hitsBefore} request(s) to the attacker's server): SSRF / key injection`, {
+            token: shown(attackToken),
+          });
+        }
+        if (opts.bounded) {
+          judge.check(ms <= BOUNDED_MS, requirement, 'ERR_RESPONSE_INVALID', `the verdict on a ${attack.kind === 'oversized' ? attack.kilobytes : '?'} KB token took ${Math.round(ms)} ms (budget ${BOUNDED_MS} ms)`);
+        }
       }
     },
   });
+}
+
+function describeAttack(a: Attack): string {
+  return 'edit' in a ? `${describeEdit(a.edit)}${a.kind === 'aud-near-miss' ? `, aud as ${a.shape}` : ''}` : JSON.stringify(a);
 }
 
 const acceptValid = defineCheck({
@@ -108,7 +117,7 @@ const acceptValid = defineCheck({
   needs: [],
   verifierNeeds: [],
   arbitrary: (env: CheckEnv) => fc.record({ s: scenarioArb(env.verifier?.info), base: fc.constantFrom<BaseKind>('m2m', 'access'), variation: variationArb }),
-  async predicate({ s, base, variation }: { s: ReturnType<typeof scenarioArb> extends fc.Arbitrary<infer S> ? S : never; base: BaseKind; variation: Variation }, judge, env) {
+  async predicate({ s, base, variation }: { s: Scenario; base: BaseKind; variation: Variation }, judge, env) {
     const issued = await issueScenario(env, judge, s, ['VERIFY-ACCEPT-VALID']);
     // An org-enforcing verifier sits behind an org route: only tokens with an org_code can be valid there.
     const token = baseToken(issued, base === 'm2m' && issued.orgM2m ? 'm2m' : base);

@@ -59,12 +59,47 @@ export const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('confusable' as const), at: fc.nat(64), form: fc.constantFrom('lookalike' as const, 'fullwidth' as const) }),
 );
 
+/**
+ * One edit of every kind (both ends for the end-sensitive ones), with generated positions,
+ * characters and texts: every run of a near-miss check tries each class of defective
+ * comparison, instead of one class picked at random (a prefix check is caught only by a
+ * few kinds of edit, a normalizing one by others).
+ */
+export const editBatteryArb: fc.Arbitrary<Edit[]> = fc
+  .record({
+    at: fc.nat(64),
+    char: charArb,
+    replaceChar: charArb,
+    ws: fc.constantFrom(...WHITESPACE),
+    keep: fc.nat(64),
+    text: fc.oneof(fc.constantFrom('x', '0', '_', '-evil', '.attacker.test', '/'), fc.string({ minLength: 1, maxLength: 6 })),
+  })
+  .map(({ at, char, replaceChar, ws, keep, text }): Edit[] => [
+    { op: 'insert', at, char },
+    { op: 'delete', at },
+    { op: 'replace', at, char: replaceChar },
+    { op: 'case', at },
+    { op: 'case-all', upper: true },
+    { op: 'case-all', upper: false },
+    { op: 'whitespace', where: 'leading', ws },
+    { op: 'whitespace', where: 'trailing', ws },
+    { op: 'truncate', from: 'start', keep },
+    { op: 'truncate', from: 'end', keep },
+    { op: 'extend', where: 'prefix', text },
+    { op: 'extend', where: 'suffix', text },
+    { op: 'confusable', at, form: 'lookalike' },
+    { op: 'confusable', at, form: 'fullwidth' },
+  ]);
+
 const URL_VARIANTS = ['trailing-slash', 'http', 'scheme-case', 'host-case', 'default-port', 'trailing-dot', 'userinfo', 'path', 'subdomain', 'host-suffix', 'query', 'fragment', 'double-slash', 'encoded'] as const;
 
 export const urlEditArb: fc.Arbitrary<UrlEdit> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('url' as const), variant: fc.constantFrom(...URL_VARIANTS) }) },
   { weight: 1, arbitrary: editArb },
 );
+
+/** The string battery plus every URL-shaped edit. */
+export const urlEditBatteryArb: fc.Arbitrary<UrlEdit[]> = editBatteryArb.map((edits): UrlEdit[] => [...URL_VARIANTS.map((variant) => ({ op: 'url' as const, variant })), ...edits]);
 
 /** Index of the first cased letter at or after `at` (cyclically), or -1. */
 function letterAt(s: string, at: number): number {

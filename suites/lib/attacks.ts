@@ -12,7 +12,7 @@
  * tried with that same trusted key (RFC 8725 §3.1).
  */
 import fc from 'fast-check';
-import { editArb, urlEditArb, type Edit, type UrlEdit } from './attack-near-miss.js';
+import { editArb, editBatteryArb, urlEditArb, urlEditBatteryArb, type Edit, type UrlEdit } from './attack-near-miss.js';
 
 export type RsaSwapAlg = 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
 export type ForeignAlg = 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
@@ -141,10 +141,25 @@ export const ATTACKS: Record<string, fc.Arbitrary<Attack>> = {
 
 /**
  * Generated near misses of each compared value, run as checks of their own beside the
- * structural attacks above, so neither dilutes the other: a missing `aud` must be tried
- * in every run of a short CI campaign, and so must an edit of the expected value.
+ * structural attacks above, so neither dilutes the other. Each run is a battery: one
+ * near miss of every kind of edit (attack-near-miss.ts), so every run tries every class
+ * of defective comparison; the report names the one that was accepted.
  */
-export const NEAR_MISSES: Record<string, fc.Arbitrary<Attack>> = {
+const AUD_SHAPES = ['string', 'array', 'array-with-other'] as const;
+export const NEAR_MISSES: Record<string, fc.Arbitrary<Attack[]>> = {
+  'VERIFY-ALG-RS256': editBatteryArb.map((edits) => edits.map((edit): Attack => ({ kind: 'alg-label', edit }))),
+  'VERIFY-KID': editBatteryArb.map((edits) => edits.map((edit): Attack => ({ kind: 'kid-near-miss', edit }))),
+  'VERIFY-ISS': urlEditBatteryArb.map((edits) => edits.map((edit): Attack => ({ kind: 'iss-near-miss', edit }))),
+  'VERIFY-AUD': fc
+    .tuple(editBatteryArb, fc.nat())
+    .map(([edits, shift]) => [
+      ...edits.map((edit, i): Attack => ({ kind: 'aud-near-miss', edit, shape: AUD_SHAPES[(i + shift) % AUD_SHAPES.length]! })),
+      { kind: 'aud-near-miss', edit: edits[0]!, shape: 'nested-array' },
+    ]),
+};
+
+/** One near miss at a time (for stateful sequences, where a battery would crowd out the other commands). */
+export const NEAR_MISS_ONE: Record<string, fc.Arbitrary<Attack>> = {
   'VERIFY-ALG-RS256': fc.record({ kind: fc.constant('alg-label' as const), edit: editArb }),
   'VERIFY-KID': fc.record({ kind: fc.constant('kid-near-miss' as const), edit: editArb }),
   'VERIFY-ISS': fc.record({ kind: fc.constant('iss-near-miss' as const), edit: urlEditArb }),
