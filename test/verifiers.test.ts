@@ -3,9 +3,15 @@
  * requirement it breaks, the in-process contract verifier passes everything,
  * and jose matches its expected-results file. Small runs, in-process.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../adapters/reference.js';
-import type { TargetInfo } from '../adapters/types.js';
+import { AdapterError, type TargetInfo } from '../adapters/types.js';
+import { HttpApiVerifier } from '../adapters/verifiers/http-api.js';
+import { closeServer, listenLoopback } from '../adapters/verifiers/http.js';
+import { createOrgApi } from '../examples/org-api/app.js';
+import { mirrorFor } from '../suites/lib/attack-server.js';
 import { compareWithExpected } from '../adapters/verifiers/expected.js';
 import { createVerifier } from '../adapters/verifiers/registry.js';
 import type { VerifierDefect } from '../adapters/verifiers/contract.js';
@@ -24,8 +30,8 @@ afterAll(() => adapter.stop());
 
 const RANK = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
 
-async function runAll(verifierName: string, only: string[] | undefined, runs = 8): Promise<Record<string, RequirementOutcome>> {
-  const v = createVerifier(verifierName);
+async function runAll(verifierName: string | HttpApiVerifier, only: string[] | undefined, runs = 8): Promise<Record<string, RequirementOutcome>> {
+  const v = typeof verifierName === 'string' ? createVerifier(verifierName) : verifierName;
   const env: CheckEnv = { adapter, info, verifier: { adapter: v, info: await v.start() } };
   const outcomes: Record<string, RequirementOutcome> = {};
   try {
@@ -79,6 +85,44 @@ describe('conforming verifiers', () => {
     } as unknown as RunResults;
     const r = compareWithExpected(results, new URL('../expected/verifiers/jose.json', import.meta.url).pathname);
     expect(r, JSON.stringify(r, null, 1)).toMatchObject({ ok: true });
+  });
+});
+
+describe('http-api', () => {
+  it('without --verifier-url it cannot be created: a configuration error, named', () => {
+    expect(() => createVerifier('http-api')).toThrowError(expect.objectContaining({ code: 'ERR_VERIFIER_CONFIG', message: expect.stringContaining('--verifier-url') }));
+    expect(() => createVerifier('http-api', { verifierUrl: 'not a url' })).toThrowError(AdapterError);
+  });
+
+  it('start() fails loudly when nothing listens, and when the API never answers (bounded by the timeout)', async () => {
+    const refused = createVerifier('http-api', { verifierUrl: 'http://127.0.0.1:9', timeoutMs: 1_000 });
+    await expect(refused.start()).rejects.toMatchObject({ code: 'ERR_VERIFIER_UNREACHABLE' });
+    const { server, url } = await listenLoopback(() => {
+      /* never answers */
+    });
+    try {
+      const silent = createVerifier('http-api', { verifierUrl: url, timeoutMs: 300 });
+      await expect(silent.start()).rejects.toMatchObject({ code: 'ERR_VERIFIER_UNREACHABLE', message: expect.stringContaining('did not answer within 300 ms') });
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it("examples/org-api with jose's default JWKS cache and cool-down passes the acceptance, token-type and org checks", async () => {
+    const m = await mirrorFor(0);
+    const api = createServer(createOrgApi({ issuer: 'https://ktc-example.kinde.com', audience: 'ktc:example-api', jwksUrl: `${m.url}/.well-known/jwks` }));
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      const only = ['VERIFY-ACCEPT-VALID', 'VERIFY-TOKEN-TYPE', 'VERIFY-ISS', 'VERIFY-KID', 'VERIFY-ORG-MATCH', 'VERIFY-ORG-MISSING-403', 'VERIFY-ORG-MISMATCH'];
+      const outcomes = await runAll(new HttpApiVerifier({ url, jwksPort: 0 }), only, 5);
+      const broken = Object.entries(outcomes).filter(([id, o]) => only.includes(id) && o.verdict !== 'PASSED');
+      expect(broken, JSON.stringify(broken, null, 1)).toEqual([]);
+      expect(Object.keys(outcomes)).toEqual(expect.arrayContaining(only));
+    } finally {
+      api.closeAllConnections();
+      await new Promise((r) => api.close(r));
+    }
   });
 });
 
