@@ -19,7 +19,7 @@ import type { JsonObject, JsonValue } from '../../adapters/types.js';
 import { jsonClaimValueArb } from '../../generators/claims.js';
 import { audienceArb, flagKeyArb, roleKeyArb, userPropertyKeyArb, orgPropertyKeyArb, appPropertyKeyArb } from '../../generators/ids.js';
 
-export type AudShape = 'as-issued' | 'string' | 'array' | 'extra-before' | 'extra-after' | 'extras-around' | 'duplicate';
+export type AudShape = 'as-issued' | 'string' | 'array' | 'extra-before' | 'extra-after' | 'extras-around';
 
 export interface Variation {
   aud: AudShape;
@@ -94,7 +94,7 @@ const customKeyArb = fc.oneof(fc.constantFrom('companyName', 'house', 'https://h
 export const VALID_MARGIN_SECONDS = 30;
 
 export const variationArb: fc.Arbitrary<Variation> = fc.record({
-  aud: fc.constantFrom<AudShape>('as-issued', 'string', 'array', 'extra-before', 'extra-after', 'extras-around', 'duplicate'),
+  aud: fc.constantFrom<AudShape>('as-issued', 'string', 'array', 'extra-before', 'extra-after', 'extras-around'),
   extraAudiences: fc.uniqueArray(audienceArb, { minLength: 2, maxLength: 3 }),
   gty: fc.constantFrom('as-issued' as const, 'string' as const, 'array' as const),
   roles: fc.oneof(
@@ -130,7 +130,6 @@ export function applyVariation(payload: JsonObject, v: Variation, audience: stri
     'extra-before': [...extras, ...asArray],
     'extra-after': [...asArray, ...extras],
     'extras-around': [extras[0] ?? 'other:api', ...asArray, ...extras.slice(1)],
-    duplicate: [...asArray, audience],
   };
   out.aud = aud[v.aud];
   if (payload.gty !== undefined && v.gty !== 'as-issued') out.gty = v.gty === 'string' ? 'client_credentials' : ['client_credentials'];
