@@ -81,3 +81,6 @@ target_gate() { # name
 for t in oidc-provider oauth2-mock-server; do
   gate "third-party issuer $t matches expected/targets/$t.json" target_gate "$t"
 done
+
+# The installed package, from a scratch project outside the repository.
+gate "installed tarball works from a scratch project (run, serve, own adapter, library, http-api, no false green)" bash .ci/consumer.sh

@@ -291,10 +291,9 @@ export type AdapterErrorCode =
   | 'ERR_TARGET_TIMEOUT'
   | 'ERR_TARGET_PROTOCOL'
   | 'ERR_TARGET_REJECTED'
+  | 'ERR_VERIFIER_UNREACHABLE'
   | 'ERR_WORKFLOW_BUILD'
   | 'ERR_UNKNOWN_TARGET'
-  /** A verifier under test could not be reached or did not answer (exit 3). */
-  | 'ERR_VERIFIER_UNREACHABLE'
   /** A verifier is misconfigured, e.g. http-api without --verifier-url (exit 2). */
   | 'ERR_VERIFIER_CONFIG';
 

@@ -116,7 +116,7 @@ export class ReferenceIssuer {
   }
 
   static async create(options: IssuerOptions = {}): Promise<ReferenceIssuer> {
-    const issuer = new ReferenceIssuer(await KeyStore.create(), options);
+    const issuer = new ReferenceIssuer(await KeyStore.create(options.defects), options);
     if (issuer.#has('unpublished-signing-key')) issuer.#rogueKey = await freshKey();
     return issuer;
   }

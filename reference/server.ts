@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { version } from '../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../schemas/version.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import type { ReferenceIssuer } from './issuer.js';

@@ -11,7 +11,7 @@
  */
 import { createHmac, createPublicKey, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
-import { version } from '../../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../../schemas/version.js';
 import { AdapterError, type Jwk, type Jwks } from '../types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../verifier-types.js';
 import { algorithmsFor, audienceMatches, sameString, UNDECLARED_LEEWAY_SECONDS, type Policy } from './weaknesses.js';
