@@ -214,7 +214,7 @@ class ChangeKeys implements Cmd {
     q.changes += 1;
     if (this.mode === 'rotate') for (const k of q.keys) k.removed = true;
     q.keys.push({ key: fresh, publishedAtMs: Date.now(), known: false, removed: false, change: q.changes });
-    q.set.publish(q.keys.filter((k) => !k.removed).map((k) => k.key));
+    await q.set.publish(q.keys.filter((k) => !k.removed).map((k) => k.key));
     q.signer = fresh;
     q.refetchSeen = false;
     q.log.push(this.mode === 'rotate' ? `rotate: publish ${fresh.kid}, remove every other key` : `publish ${fresh.kid} beside the others`);

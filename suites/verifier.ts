@@ -208,7 +208,7 @@ const keyRotation = defineCheck({
     };
     if (!state.current) {
       state.current = rotationKey(state.next++);
-      set.publish([state.current]);
+      await set.publish([state.current]);
       commands.push(`publish kid ${state.current.kid}`);
       await expectAccepted(state.current, 'before rotation');
     } else {
@@ -219,7 +219,7 @@ const keyRotation = defineCheck({
     }
     const old = state.current;
     const fresh = rotationKey(state.next++);
-    set.publish([fresh]);
+    await set.publish([fresh]);
     state.current = fresh;
     state.judged += 1;
     commands.push(`rotate: publish kid ${fresh.kid}, remove kid ${old.kid}`);

@@ -11,7 +11,9 @@ import { AdapterError, type TargetInfo } from '../adapters/types.js';
 import { HttpApiVerifier } from '../adapters/verifiers/http-api.js';
 import { closeServer, listenLoopback } from '../adapters/verifiers/http.js';
 import { createOrgApi } from '../examples/org-api/app.js';
-import { mirrorFor } from '../suites/lib/attack-server.js';
+import { extraKeys, mirrorFor } from '../suites/lib/attack-server.js';
+import { SharedRoot } from '../suites/lib/attack-shared-root.js';
+import { rotationKey } from '../suites/lib/attack-keys.js';
 import { compareWithExpected } from '../adapters/verifiers/expected.js';
 import { createVerifier } from '../adapters/verifiers/registry.js';
 import type { VerifierDefect } from '../adapters/verifiers/contract.js';
@@ -122,6 +124,40 @@ describe('http-api', () => {
     } finally {
       api.closeAllConnections();
       await new Promise((r) => api.close(r));
+    }
+  });
+});
+
+describe('the root JWKS on a fixed port, shared by the lanes of a run', () => {
+  const kids = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+
+  it('one lane serves, another publishes, and publish resolves once the served JWKS shows it', async () => {
+    const { server, url } = await listenLoopback(() => {});
+    const port = Number(new URL(url).port);
+    await closeServer(server); // a free port to share
+    const leader = await SharedRoot.open(port, extraKeys);
+    const follower = await SharedRoot.open(port, extraKeys);
+    try {
+      await follower.publish([rotationKey(0)]);
+      expect(await kids(port)).toContain(rotationKey(0).kid);
+      await leader.publish([rotationKey(1)]);
+      expect(await kids(port)).not.toContain(rotationKey(0).kid);
+      expect(follower.jwks().keys.map((k) => k.kid)).toContain(rotationKey(1).kid);
+    } finally {
+      await follower.stop();
+      await leader.stop();
+    }
+  });
+
+  it('a port served by someone else is an error naming the port, not a silent wrong JWKS', async () => {
+    const { server, url } = await listenLoopback((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}'));
+    try {
+      const port = Number(new URL(url).port);
+      const root = await SharedRoot.open(port, extraKeys);
+      await expect(root.publish([rotationKey(0)])).rejects.toThrow(`is another run using port ${port}?`);
+      await root.stop();
+    } finally {
+      await closeServer(server);
     }
   });
 });

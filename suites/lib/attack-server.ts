@@ -9,7 +9,8 @@
  * - the root set at `/.well-known/…`: the fixed stable key (attack-fixed-keys.ts)
  *   plus whatever rotation keys the key-rotation check has published. A deployed
  *   API is configured with this URL once and caches what it fetched, so the root
- *   set changes only in that check, which then waits out the declared refresh bound;
+ *   set changes only in that check, which then waits out the declared refresh bound.
+ *   On a fixed port it is served once for every lane of the run (attack-shared-root.ts);
  * - epochs at `/e/<n>/.well-known/…`: a key set of its own per stateful sequence,
  *   for verifiers the suite hands a URL per request (in-process ones). A new URL is a
  *   new cache in the verifier, so key changes in one sequence cannot leak into the next.
@@ -19,6 +20,7 @@ import type { Server } from 'node:http';
 import type { Jwks } from '../../adapters/types.js';
 import { closeServer, listenLoopback } from '../../adapters/verifiers/http.js';
 import { attackerKey, foreignKeys, stableKey, weakKey, type SuiteKey } from './attack-keys.js';
+import { SharedRoot } from './attack-shared-root.js';
 
 /** Keys published in every set beside its signing keys. */
 export function extraKeys(): SuiteKey[] {
@@ -30,8 +32,8 @@ export interface KeySet {
   readonly baseUrl: string;
   /** Signing keys published now (extra keys come on top). */
   readonly signing: readonly SuiteKey[];
-  /** Replace the rotating part of the set (the root set keeps its stable key). */
-  publish(keys: SuiteKey[]): void;
+  /** Replace the rotating part of the set (the root set keeps its stable key); resolves once it is served. */
+  publish(keys: SuiteKey[]): Promise<void>;
   jwks(): Jwks;
   issuer: string;
   /** Fetches of this set's JWKS. */
@@ -51,7 +53,7 @@ class Epoch implements KeySet {
   get signing(): readonly SuiteKey[] {
     return this.#keys;
   }
-  publish(keys: SuiteKey[]): void {
+  async publish(keys: SuiteKey[]): Promise<void> {
     this.#keys = [...keys];
   }
   jwks(): Jwks {
@@ -67,7 +69,7 @@ class RootSet implements KeySet {
   get signing(): readonly SuiteKey[] {
     return [stableKey(), ...this.#rotation];
   }
-  publish(keys: SuiteKey[]): void {
+  async publish(keys: SuiteKey[]): Promise<void> {
     this.#rotation = keys.filter((k) => k.kid !== stableKey().kid);
   }
   jwks(): Jwks {
@@ -79,7 +81,9 @@ const MAX_EPOCHS = 256;
 
 export class IssuerMirror {
   readonly url: string;
-  readonly root: RootSet;
+  /** The root set: served here, or on the fixed port the verifier was configured with. */
+  root: KeySet;
+  #shared?: SharedRoot;
   readonly #server: Server;
   readonly #epochs = new Map<string, Epoch>();
   #nextEpoch = 0;
@@ -92,14 +96,20 @@ export class IssuerMirror {
     this.root = new RootSet(url);
   }
 
-  static async start(port = 0): Promise<IssuerMirror> {
+  /**
+   * The attacker's endpoints and the epochs are this lane's own (port 0), so fetches of a
+   * token-supplied URL are counted where the attack was made; the root set moves to
+   * `rootPort` when the verifier was told a fixed JWKS URL.
+   */
+  static async start(rootPort = 0): Promise<IssuerMirror> {
     let mirror: IssuerMirror | undefined;
     const { server, url } = await listenLoopback((req, res) => {
       if (!mirror) return void res.writeHead(503).end();
       const [status, body] = mirror.#handle(req.url ?? '/');
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-    }, port);
+    });
     mirror = new IssuerMirror(server, url);
+    if (rootPort !== 0) mirror.root = mirror.#shared = await SharedRoot.open(rootPort, extraKeys);
     return mirror;
   }
 
@@ -134,7 +144,7 @@ export class IssuerMirror {
       return [200, { keys: [attackerKey().publicJwk] }];
     }
     const m = /^(?:\/e\/(\d+))?(\/\.well-known\/[a-z-.]+)$/.exec(path);
-    const set: KeySet | undefined = m ? (m[1] === undefined ? this.root : this.#epochs.get(m[1])) : undefined;
+    const set: KeySet | undefined = m ? (m[1] === undefined ? (this.#shared ? undefined : this.root) : this.#epochs.get(m[1])) : undefined;
     if (!set) return [404, { error: 'not found' }];
     switch (m![2]) {
       case '/.well-known/jwks':
@@ -148,8 +158,9 @@ export class IssuerMirror {
     }
   }
 
-  stop(): Promise<void> {
-    return closeServer(this.#server);
+  async stop(): Promise<void> {
+    await this.#shared?.stop();
+    await closeServer(this.#server);
   }
 }
 
