@@ -1,6 +1,6 @@
 // Compiles the package to dist/ (JavaScript + .d.ts, imported JSON copied by
-// tsc) and copies the files tsc does not know: the sandbox worker, which is
-// plain JavaScript loaded natively by a worker thread.
+// tsc) and copies the files tsc does not know: the sandbox host and the entry
+// of its processes, plain JavaScript loaded natively by `node`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,5 +17,5 @@ try {
   console.error('build failed: tsc reported the errors above');
   process.exit(1);
 }
-for (const file of ['reference/workflows/sandbox-worker.js']) copyFileSync(join(root, file), join(root, 'dist', file));
+for (const file of ['reference/workflows/sandbox-host.js', 'reference/workflows/sandbox-child.js']) copyFileSync(join(root, file), join(root, 'dist', file));
 console.log('built dist/');

@@ -1,26 +1,21 @@
-// @ts-nocheck — plain JavaScript on purpose: this file is loaded natively by a
-// worker thread (no tsx/vitest transform), and `bootstrap` is shipped into the
+// @ts-nocheck — plain JavaScript on purpose: this file is loaded natively by the
+// sandbox process (no tsx/vitest transform), and `bootstrap` is shipped into the
 // sandbox with Function.prototype.toString, so its text must be exactly what
 // is written here.
 /**
- * The sandbox host. Runs in a worker thread so that whatever a workflow does
- * to the heap or to Node's promise-rejection tracking stays in the worker:
- * an unhandled rejection in a vm context is reported to the *host* process by
- * Node (and kills it in the default `throw` mode), and a vm context cannot cap
- * its heap — the worker's `resourceLimits` can.
+ * The sandbox host: runs one workflow request in a fresh `node:vm` context.
+ * It is loaded by `sandbox-child.js`, in a process of its own, so that
+ * whatever a workflow does to the heap, to array-buffer memory or to Node's
+ * promise-rejection tracking costs at most that process: V8 ends a whole
+ * process when a heap limit is hit in some builtins (`Array.prototype.fill`
+ * on a huge array did, even in a worker thread with resourceLimits).
  *
- * Protocol: the parent posts one request on `workerData.port`; the worker
- * answers on the same port, then sets `workerData.signal[0] = 1` and notifies,
- * so the parent can wait synchronously with Atomics.wait.
+ * Per run: a fresh context, the bootstrap below, a
+ * fresh evaluation of the `@kinde/infrastructure` library (compiled once per
+ * process), then the workflow module (compiled once per process and source).
+ * Each context serves one run: nothing of one run is reachable from the next.
  */
 import vm from 'node:vm';
-import { workerData } from 'node:worker_threads';
-
-const { port, signal, limits } = workerData;
-const flag = new Int32Array(signal);
-
-// Sandbox promises that reject without a handler are the workflow's business.
-process.on('unhandledRejection', () => {});
 
 const CONTEXT_OPTIONS = {
   name: 'kinde-workflow',
@@ -35,7 +30,7 @@ const CONTEXT_OPTIONS = {
  * wrappers below, which pass and return primitives and never rethrow what a
  * host callback threw.
  */
-function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, limitsJson) {
+function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, limitsJson, libFactory) {
   'use strict';
   const g = globalThis;
   const { parse, stringify } = JSON;
@@ -62,7 +57,7 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
   const clip = (s, n) => (s.length > n ? apply(stringSlice, s, [0, n]) + '…' : s);
 
   // Nothing a token workflow needs, and each lets work outlive the run:
-  // FinalizationRegistry callbacks run later as host tasks, outside the timeout.
+  // FinalizationRegistry callbacks run later as host tasks, after the run.
   for (const name of ['FinalizationRegistry', 'WeakRef', 'SharedArrayBuffer', 'Atomics', 'WebAssembly']) {
     delete g[name];
   }
@@ -76,7 +71,7 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
         if (typeof name !== 'string') {
           throw new TypeErr('setCustomClaim: the claim name must be a string');
         }
-        // Runs the value's getters/toJSON here, under the run's timeout.
+        // Runs the value's getters/toJSON here, within the run's time budget.
         const json = stringify(value);
         if (typeof json !== 'string') {
           throw new TypeErr(`setCustomClaim: the value of claim "${clip(name, 100)}" is not JSON-serializable`);
@@ -158,7 +153,8 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
     let mod;
     let main;
     try {
-      mod = factory();
+      // The only module a workflow can import: a fresh instance of the library, made in this context.
+      mod = factory(libFactory());
       main = mod.default;
     } catch (e) {
       settle('threw', describe(e));
@@ -195,35 +191,69 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
 }
 
 const bootstrapScript = new vm.Script(`(${bootstrap.toString()})`, { filename: 'kinde-workflow-bootstrap.js' });
-const LIMITS_JSON = JSON.stringify(limits);
 
 /**
  * The workflow script: takes `start` off the global before any workflow code
  * runs, then hands it the module factory. The factory is a sibling function,
- * so the workflow's scope contains only the context's globals.
+ * so the workflow's scope contains only the context's globals and the
+ * library instance (under the name the build gave it).
  */
-const wrap = (code) =>
+const wrapWorkflow = (code, libName) =>
   '(function (start, factory) { try { start(factory); } catch {} })(' +
   '(function () { var s = globalThis.__kindeStart; delete globalThis.__kindeStart; return s; })(),' +
-  "function () { 'use strict'; var module = { exports: {} }, exports = module.exports;\n" +
+  'function (' +
+  libName +
+  ") { 'use strict'; var module = { exports: {} }, exports = module.exports;\n" +
   code +
   '\n;return module.exports; });';
 
-const MAX_SCRIPTS = 500;
-const scripts = new Map();
-function scriptFor(code) {
-  let script = scripts.get(code);
-  if (script) {
-    scripts.delete(code);
-  } else {
-    script = new vm.Script(wrap(code), { filename: 'Workflow.js' });
-    if (scripts.size >= MAX_SCRIPTS) scripts.delete(scripts.keys().next().value);
-  }
-  scripts.set(code, script);
-  return script;
+/** The library script evaluates to a factory of the library's exports (CommonJS body inside). */
+const wrapLibrary = (code) =>
+  "(function () { 'use strict'; var module = { exports: {} }, exports = module.exports;\n" + code + '\n;return module.exports; })';
+
+/** Scripts are compiled once per process and kept by the key the parent gives them (LRU). */
+export const MAX_SCRIPTS = 500;
+
+/**
+ * `guard.started(timeoutMs)` / `guard.ended()` bracket the only stretch in which workflow code
+ * runs (the guard enforces the time budget: `sandbox-child.js`).
+ */
+export function createHost(limits, guard) {
+  const LIMITS_JSON = JSON.stringify(limits);
+  const scripts = new Map();
+  let library; // { key, script }
+
+  /** The compiled script for `key`, compiling `code` when given; undefined when neither is known. */
+  const scriptFor = (key, code, libName) => {
+    let script = scripts.get(key);
+    if (script) {
+      scripts.delete(key);
+    } else {
+      if (typeof code !== 'string') return undefined;
+      if (typeof libName !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(libName)) throw new TypeError('the library name must be an identifier');
+      script = new vm.Script(wrapWorkflow(code, libName), { filename: 'Workflow.js' });
+      if (scripts.size >= MAX_SCRIPTS) scripts.delete(scripts.keys().next().value);
+    }
+    scripts.set(key, script);
+    return script;
+  };
+
+  const libraryFor = (req) => {
+    if (library && library.key === req.libKey) return library;
+    if (typeof req.lib !== 'string') return undefined;
+    library = { key: req.libKey, script: new vm.Script(wrapLibrary(req.lib), { filename: 'kinde-infrastructure.js' }) };
+    return library;
+  };
+
+  const freshContext = (lib) => {
+    const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
+    return { context, init: bootstrapScript.runInContext(context), libFactory: lib.script.runInContext(context) };
+  };
+
+  return (req) => handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, guard);
 }
 
-function handle(req) {
+function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, guard) {
   const writes = [];
   const logs = [];
   let writeChars = 0;
@@ -263,6 +293,8 @@ function handle(req) {
     try {
       if (closed || outcome !== undefined || typeof status !== 'string' || typeof message !== 'string') return undefined;
       outcome = { status, message, extra: typeof extra === 'string' ? extra : '' };
+      // The token is made from what was written until the promise settled: later writes and logs are dropped.
+      closed = true;
     } catch {
       // never throw into the sandbox
     }
@@ -275,37 +307,29 @@ function handle(req) {
   };
 
   let script;
+  let lib;
   try {
-    script = scriptFor(req.code);
+    lib = libraryFor(req);
+    if (lib === undefined) return reply('missing', 'lib');
+    script = scriptFor(req.codeKey, req.code, req.libName);
+    if (script === undefined) return reply('missing', 'code');
   } catch (e) {
     return reply('build', `the bundled workflow does not compile: ${e && e.message}`);
   }
-  const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
-  const init = bootstrapScript.runInContext(context);
-  init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON);
+  const { context, init, libFactory } = freshContext(lib);
+  init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON, libFactory);
+  // Microtasks drain after evaluation (microtaskMode afterEvaluate): everything the workflow does
+  // happens inside this call, which the guard ends (with the process) once the budget is spent.
+  guard.started(req.timeoutMs);
   try {
-    // Microtasks drain after evaluation, inside the same timeout scope.
-    script.runInContext(context, { timeout: req.timeoutMs });
-  } catch (e) {
-    if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      return reply('timeout', `the workflow did not finish within ${req.timeoutMs} ms`);
-    }
+    script.runInContext(context);
+  } catch {
     return reply('threw', 'the workflow script failed');
+  } finally {
+    guard.ended();
   }
   if (outcome === undefined) {
     return reply('unsettled', 'the promise returned by the workflow never settled');
   }
   return reply(outcome.status, outcome.message, outcome.extra);
 }
-
-port.on('message', (req) => {
-  let res;
-  try {
-    res = handle(req);
-  } catch (e) {
-    res = { id: req.id, status: 'threw', message: `sandbox failure: ${e && e.message}`, extra: '', writes: [], logs: [] };
-  }
-  port.postMessage(res);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-});
