@@ -25,7 +25,7 @@ mutant_verifier_gate() {
   tail -2 "reports/verifiers/$v.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -eq 1 ]
 }
-for v in decode-only any-alg aud-ignored exp-ignored iss-prefix org-check-missing org-case-insensitive; do
+for v in decode-only any-alg aud-ignored exp-ignored iss-prefix org-check-missing org-case-insensitive alg-family; do
   gate "mutant verifier $v is caught" mutant_verifier_gate "mutant:$v"
 done
 
