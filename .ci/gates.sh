@@ -84,3 +84,6 @@ done
 
 # The installed package, from a scratch project outside the repository.
 gate "installed tarball works from a scratch project (run, serve, own adapter, library, http-api, no false green)" bash .ci/consumer.sh
+
+# Hostile targets (loopback only, bounded): the fast subset of `npm run hardening`.
+gate "hardening (fast subset): hostile targets end with the right exit code, no stack trace, bounded time and memory" node --import tsx hardening/run.ts --fast
