@@ -13,6 +13,9 @@ import { own } from './lib/json.js';
 import { verifySignature, type Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 
+/** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
+const PRIVATE_RSA_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+
 function modulusBits(jwk: Jwk): number {
   return typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
 }
@@ -52,7 +55,12 @@ async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwk
   }
   if (judge.focused('SIG-RS256')) {
     const why = await verifySignature(token.raw, jwks);
-    judge.check(why === null, 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token does not verify against the JWKS with RS256 pinned: ${why}`, details);
+    // A verifier cannot use a published private key as a verification key: that is SIG-JWKS-PUBLIC-ONLY's defect.
+    const leaked = key !== undefined && PRIVATE_RSA_MEMBERS.some((m) => Object.hasOwn(key, m));
+    judge.check(why === null, 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token does not verify against the JWKS with RS256 pinned: ${why}`, {
+      ...details,
+      ...(leaked ? { because: 'SIG-JWKS-PUBLIC-ONLY' } : {}),
+    });
   }
 }
 
@@ -66,9 +74,6 @@ function duplicatesMessage(type: TokenType, token: Decoded): string {
   const read = top.length > 0 ? `; the suite, like JSON.parse and jose, reads the last one: ${top.map((n) => `${n} = ${JSON.stringify(own(token.payload, n))?.slice(0, 100)}`).join(', ')}` : '';
   return `${type} token repeats member names (RFC 7519 §4: claim names MUST be unique): ${token.duplicates.slice(0, 10).join(', ')}${read}`;
 }
-
-/** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
-const PRIVATE_RSA_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
 /** The key with its secret members replaced: a report must not spread a leaked key further. */
 function redactKey(key: Jwk): JsonObject {

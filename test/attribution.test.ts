@@ -9,91 +9,75 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../adapters/reference.js';
 import { consequences, withConsequences } from '../reports/attribution.js';
 import { renderMarkdown } from '../reports/markdown.js';
-import { exitCodeFor, summarize, type RequirementResult, type RunResults, type Verdict } from '../reports/results.js';
+import { exitCodeFor, type RequirementResult, type RunResults, type Verdict } from '../reports/results.js';
 import { validateResults } from '../reports/schema.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
 import { describeFailure } from '../reports/text.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
+import { collectResults } from '../suites/lib/collect.js';
 import { runCheck, type RequirementOutcome } from '../suites/lib/run-check.js';
 
-function row(id: string, verdict: Verdict, because?: string): RequirementResult {
-  const req = requirementById(id);
-  const r: RequirementResult = {
-    id,
-    area: req.area,
-    statement: req.statement,
-    level: req.level,
-    severity: req.severity,
-    tokenTypes: [...req.tokenTypes],
-    source: { url: req.source.url, quote: req.source.quote },
-    verdict,
-    tests: [],
-    runs: 1,
-    durationMs: 1,
-  };
-  if (verdict === 'FAILED' || verdict === 'WARNING') {
-    r.failure = {
-      message: `${id}: broken`,
-      seed: 1,
-      replay: `npm test -- --only=${id}`,
-      counterexample: { requirement: id, message: `${id}: broken`, ...(because ? { because } : {}) },
-    };
-  }
-  return r;
+/** Results as the real collector folds them, from one outcome per requirement. */
+function run(outcomes: Record<string, RequirementOutcome>): RunResults {
+  const options = { target: 'mutant:x', seed: 1, runs: 1, strict: false, only: [] };
+  const target = { name: 'mutant:x', version: '1', capabilities: { userTokens: true, refresh: true, m2m: true, orgScopedM2m: true, workflows: true, properties: true, featureFlags: true, clock: true, keyRotation: true } };
+  const tests = Object.entries(outcomes).map(([id, o]) => ({
+    title: `[${id}] check`,
+    meta: { area: requirementById(id).area, check: 'check', target, seed: 1, runs: 1, durationMs: 1, outcomes: { [id]: o.failure ? { ...o, replay: `npm test -- --only=${id}` } : o } },
+  }));
+  return collectResults(tests, options, { startedAt: new Date(0), finishedAt: new Date(0) });
 }
 
-function run(requirements: RequirementResult[]): RunResults {
-  return {
-    schemaVersion: 1,
-    suite: { name: 'kinde-token-conformance', version: '0.1.0' },
-    target: { name: 'mutant:x', version: '1', capabilities: { userTokens: true, refresh: true, m2m: true, orgScopedM2m: true, workflows: true, properties: true, featureFlags: true, clock: true, keyRotation: true } },
-    seed: 1,
-    runs: 1,
-    strict: false,
-    node: process.version,
-    startedAt: new Date(0).toISOString(),
-    finishedAt: new Date(0).toISOString(),
-    requirements,
-    summary: summarize(requirements),
-  };
+function outcome(id: string, verdict: Verdict, because?: string): RequirementOutcome {
+  if (verdict !== 'FAILED' && verdict !== 'WARNING') return { verdict };
+  return { verdict, failure: { message: `${id}: broken`, seed: 1, counterexample: { requirement: id, message: `${id}: broken`, ...(because ? { because } : {}) } } };
 }
+
+const rows = (list: Array<[string, Verdict, string?]>): RequirementResult[] => run(Object.fromEntries(list.map(([id, v, b]) => [id, outcome(id, v, b)]))).requirements;
 
 describe('attribution rule', () => {
   it('marks a failure whose cause failed too, following chains to the root', () => {
-    const map = consequences([
-      row('WF-PROHIBITED-ID', 'FAILED'),
-      row('WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'),
-      row('TOKEN-BOUNDED', 'FAILED'),
-      row('TOKEN-WELL-FORMED', 'FAILED', 'TOKEN-BOUNDED'),
-      row('SIG-RS256', 'FAILED', 'TOKEN-WELL-FORMED'),
-    ]);
+    const map = consequences(
+      rows([
+        ['WF-PROHIBITED-ID', 'FAILED'],
+        ['WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'],
+        ['TOKEN-BOUNDED', 'FAILED'],
+        ['TOKEN-WELL-FORMED', 'FAILED', 'TOKEN-BOUNDED'],
+        ['SIG-RS256', 'FAILED', 'TOKEN-WELL-FORMED'],
+      ]),
+    );
     expect(Object.fromEntries(map)).toEqual({ 'WF-FAILURE-CONTINUE': 'WF-PROHIBITED-ID', 'TOKEN-WELL-FORMED': 'TOKEN-BOUNDED', 'SIG-RS256': 'TOKEN-BOUNDED' });
   });
 
   it('never hides an independent failure: a named cause that passed, a cycle, a self-reference stay unmarked', () => {
-    const map = consequences([
-      row('WF-PROHIBITED-ID', 'PASSED'),
-      row('WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'),
-      row('TOKEN-BOUNDED', 'FAILED', 'TOKEN-WELL-FORMED'),
-      row('TOKEN-WELL-FORMED', 'FAILED', 'TOKEN-BOUNDED'),
-      row('ACCESS-SCP', 'FAILED', 'ACCESS-SCP'),
-      row('CLAIMS-REQUIRED-M2M', 'FAILED', 'NO-SUCH-REQUIREMENT'),
-    ]);
+    const map = consequences(
+      rows([
+        ['WF-PROHIBITED-ID', 'PASSED'],
+        ['WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'],
+        ['TOKEN-BOUNDED', 'FAILED', 'TOKEN-WELL-FORMED'],
+        ['TOKEN-WELL-FORMED', 'FAILED', 'TOKEN-BOUNDED'],
+        ['ACCESS-SCP', 'FAILED', 'ACCESS-SCP'],
+        ['CLAIMS-REQUIRED-M2M', 'FAILED', 'NO-SUCH-REQUIREMENT'],
+      ]),
+    );
     expect(map.size).toBe(0);
   });
 
   it('reports list roots first, mark consequences, and keep every verdict, count and the exit code', () => {
-    const rows = [row('WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'), row('WF-PROHIBITED-ID', 'FAILED'), row('SIG-RS256', 'PASSED')];
-    const results = run(rows);
+    const results = run({
+      'WF-FAILURE-CONTINUE': outcome('WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'),
+      'WF-PROHIBITED-ID': outcome('WF-PROHIBITED-ID', 'FAILED'),
+      'SIG-RS256': outcome('SIG-RS256', 'PASSED'),
+    });
     const marked = withConsequences(results);
     validateResults(marked);
     expect(marked.requirements.map((r) => [r.id, r.verdict, r.consequenceOf])).toEqual([
+      ['SIG-RS256', 'PASSED', undefined],
       ['WF-FAILURE-CONTINUE', 'FAILED', 'WF-PROHIBITED-ID'],
       ['WF-PROHIBITED-ID', 'FAILED', undefined],
-      ['SIG-RS256', 'PASSED', undefined],
     ]);
-    expect(results.requirements[0]!.consequenceOf, 'the input is not changed').toBeUndefined();
+    expect(results.requirements.every((r) => r.consequenceOf === undefined), 'the input is not changed').toBe(true);
     expect(exitCodeFor(marked)).toBe(1);
     expect(marked.summary.FAILED).toBe(2);
 
@@ -104,7 +88,7 @@ describe('attribution rule', () => {
     const md = renderMarkdown(marked);
     expect(md).toContain('_Also failed because of `WF-PROHIBITED-ID`: read that failure first._');
     expect(md.indexOf('`WF-PROHIBITED-ID`: ')).toBeLessThan(md.indexOf('`WF-FAILURE-CONTINUE`: '));
-    expect(describeFailure(marked.requirements[0]!)).toContain('also failed because of: WF-PROHIBITED-ID');
+    expect(describeFailure(marked.requirements.find((r) => r.id === 'WF-FAILURE-CONTINUE')!)).toContain('also failed because of: WF-PROHIBITED-ID');
   });
 });
 
@@ -118,12 +102,7 @@ describe('a real defect: mutant:workflow-overwrites-sub', () => {
       const r = await runCheck(check, { adapter, info }, { seed: 1, runs: 30, severity: (id) => requirementById(id).severity });
       for (const [id, o] of Object.entries(r.outcomes)) if (outcomes[id]?.verdict !== 'FAILED') outcomes[id] = o;
     }
-    const rows = Object.entries(outcomes).map(([id, o]) => {
-      const r = row(id, o.verdict);
-      if (o.failure) r.failure = { ...o.failure, replay: 'npm test' };
-      return r;
-    });
-    const marked = withConsequences(run(rows)).requirements;
+    const marked = withConsequences(run(outcomes)).requirements;
     const failed = marked.filter((r) => r.verdict === 'FAILED');
     const own = failed.filter((r) => r.consequenceOf === undefined).map((r) => r.id);
     const follow = Object.fromEntries(failed.filter((r) => r.consequenceOf !== undefined).map((r) => [r.id, r.consequenceOf]));

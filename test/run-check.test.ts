@@ -89,33 +89,29 @@ describe('runCheck: consequences are not shrunk', () => {
     expect(callsAfterFailure).toBe(0);
   });
 
-  it('a violation naming its own requirement as cause is its own failure, and is shrunk', async () => {
+  /** Fails for n ≥ 10 with `because` as given: the shrunk counterexample is 10 unless shrinking is skipped. */
+  async function shrunkFor(requirement: string, because?: string) {
     const check = defineCheck({
-      name: 'self cause',
-      requirements: ['WF-PROHIBITED-ACCESS'],
+      name: `fails from 10 (${requirement}, because ${because})`,
+      requirements: [requirement],
       needs: [],
       arbitrary: () => fc.integer({ min: 0, max: 1_000_000 }),
       async predicate(n, judge) {
-        judge.check(n < 10, 'WF-PROHIBITED-ACCESS', 'ERR_CLAIM_MISMATCH', `n = ${n}`, { actual: n, because: 'WF-PROHIBITED-ACCESS' });
+        judge.check(n < 10, requirement, 'ERR_CLAIM_MISMATCH', `n = ${n}`, { actual: n, ...(because ? { because } : {}) });
       },
     });
-    const o = (await runCheck(check, await env(), options)).outcomes['WF-PROHIBITED-ACCESS']!;
-    expect(o.failure?.counterexample.actual).toBe(10);
-    expect(o.failure?.counterexample.because).toBeUndefined();
+    return (await runCheck(check, await env(), options)).outcomes[requirement]!.failure!.counterexample;
+  }
+
+  it('a violation naming its own requirement as cause is its own failure, and is shrunk', async () => {
+    const c = await shrunkFor('WF-PROHIBITED-ACCESS', 'WF-PROHIBITED-ACCESS');
+    expect(c.actual).toBe(10);
+    expect(c.because).toBeUndefined();
   });
 
   it('a violation without `because` is shrunk (control: the same property shrinks to 10)', async () => {
-    const check = defineCheck({
-      name: 'own failure',
-      requirements: ['ACCESS-SUB-AZP'],
-      needs: [],
-      arbitrary: () => fc.integer({ min: 0, max: 1_000_000 }),
-      async predicate(n, judge) {
-        judge.check(n < 10, 'ACCESS-SUB-AZP', 'ERR_CLAIM_MISMATCH', `n = ${n}`, { actual: n });
-      },
-    });
-    const o = (await runCheck(check, await env(), options)).outcomes['ACCESS-SUB-AZP']!;
-    expect(o.failure?.counterexample.actual).toBe(10);
-    expect(o.failure?.counterexample.because).toBeUndefined();
+    const c = await shrunkFor('ACCESS-SUB-AZP');
+    expect(c.actual).toBe(10);
+    expect(c.because).toBeUndefined();
   });
 });

@@ -116,8 +116,12 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     let shrinkSteps = 0;
     const maxSteps = options.maxShrinkSteps ?? SHRINK_STEPS;
     const property = fc.asyncProperty(arbitrary, async (input) => {
-      if (aborted || shrinkStop || performance.now() > shrinkDeadline) return;
-      if (found && shrinkSteps++ >= maxSteps) return;
+      // Done (an error, or shrinking out of budget): end the run here. An interrupt keeps the
+      // failure found so far; merely passing the remaining candidates would make fast-check
+      // build every one of them (thousands for a generated tenant) for nothing.
+      if (aborted || shrinkStop || performance.now() > shrinkDeadline || (found && shrinkSteps++ >= maxSteps)) {
+        throw new fc.PreconditionFailure(true);
+      }
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
