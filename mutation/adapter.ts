@@ -125,6 +125,11 @@ export class MutantAdapter implements Adapter {
     await this.#inner.advanceClock(seconds);
   }
 
+  async clockNow(): Promise<number> {
+    if (!this.#inner.clockNow) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.#inner.name} cannot tell its clock`);
+    return this.#inner.clockNow();
+  }
+
   async rotateKeys(): Promise<void> {
     if (!this.#inner.rotateKeys) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.#inner.name} cannot rotate keys`);
     await this.#inner.rotateKeys();

@@ -7,8 +7,8 @@ import type { TokenResult } from '../adapters/types.js';
 import { schemaErrors } from '../schemas/catalog.js';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
-import { claimEquals } from './lib/conditions.js';
-import { clientCredentialsExpectingToken, provision, signInExpectingTokens, tokensOf } from './lib/flows.js';
+import { claimEquals, issuedBetween, validWhenIssued } from './lib/conditions.js';
+import { clientCredentialsExpectingToken, provision, refreshOnce, signInExpectingTokens, tokensOf } from './lib/flows.js';
 import { withOpenId } from './lib/issuance.js';
 import { own } from './lib/json.js';
 import type { Decoded } from './lib/tokens.js';
@@ -77,6 +77,49 @@ export const checks: Check<any>[] = [
           if (!t) return;
           judgeOne(`m2m token #${n}`, t.token, m2m.tenant.subdomain);
         }
+      }
+    },
+  }),
+  defineCheck({
+    name: "every token's times are the target's clock when it was issued",
+    requirements: ['TOKEN-TIMES'],
+    needs: ['clock'],
+    notApplicable: (env) => (env.adapter.clockNow ? undefined : `the adapter of "${env.info.name}" cannot read the target's clock (clockNow)`),
+    arbitrary: () => fc.record({ user: userScenarioArb().map(withOpenId), m2m: m2mScenarioArb() }),
+    async predicate({ user, m2m }, judge, env) {
+      const req = 'TOKEN-TIMES';
+      const now = () => env.adapter.clockNow!();
+      const fresh = (type: 'access' | 'id' | 'm2m', t: Decoded, from: number, to: number) => {
+        issuedBetween(judge, req, type, t, from, to);
+        validWhenIssued(judge, req, type, t);
+      };
+      if (env.info.capabilities.userTokens) {
+        await provision(env, judge, user.tenant);
+        const from = await now();
+        const t = await signInExpectingTokens(env, judge, user.request, [req]);
+        const to = await now();
+        if (!t) return;
+        fresh('access', t.access, from, to);
+        if (t.id) {
+          fresh('id', t.id, from, to);
+          issuedBetween(judge, req, 'id', t.id, from, to, 'auth_time');
+        }
+        const again = await now();
+        const r = await refreshOnce(env, judge, user.application, t, [req]);
+        const after = await now();
+        if (r && r.access.raw !== t.access.raw) fresh('access', r.access, again, after);
+        if (r?.id) {
+          fresh('id', r.id, again, after);
+          // OpenID Connect Core 12.2: a refreshed ID token reports the original authentication.
+          if (t.id) claimEquals(judge, req, 'id', r.id, 'auth_time', own(t.id.payload, 'auth_time'));
+        }
+      }
+      if (env.info.capabilities.m2m) {
+        await provision(env, judge, m2m.tenant);
+        const from = await now();
+        const t = await clientCredentialsExpectingToken(env, judge, m2m.request, [req]);
+        const to = await now();
+        if (t) fresh('m2m', t.token, from, to);
       }
     },
   }),
