@@ -14,7 +14,11 @@ export interface Decoded {
 /** Decode without verifying; returns an explanation instead of throwing. */
 export function decodeToken(raw: unknown): Decoded | { error: string } {
   if (typeof raw !== 'string' || raw.length === 0) return { error: `token is ${raw === undefined ? 'absent' : 'not a non-empty string'}` };
-  if (raw.split('.').length !== 3) return { error: `a JWS compact token has 3 segments, this one has ${raw.split('.').length}` };
+  const segments = raw.split('.');
+  if (segments.length !== 3) return { error: `a JWS compact token has 3 segments, this one has ${segments.length}` };
+  // RFC 7515 §2 and §7.1: each segment is base64url without padding, whitespace or other characters, and canonical.
+  const bad = segments.findIndex((x, i) => !/^[A-Za-z0-9_-]*$/.test(x) || (i < 2 && x.length === 0) || Buffer.from(x, 'base64url').toString('base64url') !== x);
+  if (bad >= 0) return { error: `the ${['header', 'payload', 'signature'][bad]} segment is not canonical base64url (RFC 7515 §2): ${JSON.stringify(segments[bad]!.slice(-12))}` };
   tokenStats.decoded += 1;
   try {
     return {
