@@ -90,6 +90,7 @@ export const REQUIREMENT_IDS = [
   'ACCESS-OPTIONAL-CLAIMS',
   'ID-UPDATED-AT',
   'RESP-CONSISTENT',
+  'TOKEN-NO-FOREIGN-CLAIMS',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 
