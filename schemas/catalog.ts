@@ -91,6 +91,7 @@ export const REQUIREMENT_IDS = [
   'ID-UPDATED-AT',
   'RESP-CONSISTENT',
   'TOKEN-NO-FOREIGN-CLAIMS',
+  'SIG-JWK-USE',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 
