@@ -92,6 +92,7 @@ export const REQUIREMENT_IDS = [
   'RESP-CONSISTENT',
   'TOKEN-NO-FOREIGN-CLAIMS',
   'SIG-JWK-USE',
+  'RT-CLIENT-BOUND',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

@@ -62,7 +62,7 @@ function judgeIdToken(judge: Judge, t: UserTokens, { request, application, user 
   claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'sub', user.id);
   claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'azp', application.clientId);
   const aud = own(id.payload, 'aud');
-  judge.check(Array.isArray(aud) && aud.every((x) => typeof x === 'string'), 'ID-AUD-ARRAY', 'ERR_CLAIM_INVALID', `ID token aud is ${JSON.stringify(aud) ?? '(absent)'}, not an array of strings`, {
+  judge.check(Array.isArray(aud) && aud.length > 0 && aud.every((x) => typeof x === 'string' && x.length > 0), 'ID-AUD-ARRAY', 'ERR_CLAIM_INVALID', `ID token aud is ${JSON.stringify(aud) ?? '(absent)'}, not a non-empty array of non-empty strings`, {
     tokenType: 'id',
     claim: 'aud',
     actual: aud,
