@@ -6,6 +6,7 @@
  * ext_ claims only for enterprise (MS Entra ID) sign-ins, which the generated
  * tenants never have. Tokens a refresh issues are judged the same way.
  */
+import fc from 'fast-check';
 import type { JsonValue } from '../adapters/types.js';
 import { userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
@@ -20,8 +21,16 @@ export const checks: Check<any>[] = [
     name: 'optional access-token claims appear exactly when the application includes them, with the right values',
     requirements: [REQ],
     needs: ['userTokens'],
-    arbitrary: () => userScenarioArb(),
-    async predicate({ tenant, request, application, user }, judge, env) {
+    // Each optional claim toggled for the app under test half of the time (the tenant generator toggles them rarely).
+    arbitrary: () =>
+      fc.record({
+        s: userScenarioArb(),
+        toggles: fc.record({ email: fc.boolean(), orgName: fc.boolean(), externalOrganizationId: fc.boolean(), roles: fc.boolean() }),
+      }),
+    async predicate({ s, toggles }, judge, env) {
+      const { request, user } = s;
+      const application = { ...s.application, tokens: { ...s.application.tokens, access: { properties: [], ...s.application.tokens.access, ...toggles } } };
+      const tenant = { ...s.tenant, applications: s.tenant.applications.map((a) => (a.clientId === application.clientId ? application : a)) };
       await provision(env, judge, tenant);
       const first = await signInExpectingTokens(env, judge, request, [REQ]);
       if (!first) return;
