@@ -3,14 +3,16 @@
  * JSON Schemas: for every claim of every token type, drop it, change its JSON
  * type, replace it by each near miss of its kind, add it when it is absent
  * (a conditional or optional claim where its condition does not hold), and
- * add every claim another token type documents where this one does not.
+ * add every claim another token type documents where this one does not (a
+ * constant, plausible value: a claim leaking across the tokens of one answer
+ * is the consistency operators' business).
  * A `@refresh` twin of the drop and first near miss of each user-token claim
  * rewrites only tokens issued by a refresh_token grant (one refresh chain).
  */
 import { TOKEN_TYPES, type JsonObject, type JsonValue, type TokenType } from '../adapters/types.js';
 import { claimCatalog, type ClaimEntry } from '../schemas/catalog.js';
 import { claimKinds, plausibleValue } from './claim-shapes.js';
-import type { Grant, Operator, TokenContext, TokenEdit } from './types.js';
+import type { Grant, Operator, TokenEdit } from './types.js';
 import { convert, JSON_KINDS, kindOf, nearMisses } from './values.js';
 
 export function hasClaim(p: JsonObject, name: string): boolean {
@@ -56,9 +58,9 @@ function claimOperators(type: TokenType, entry: ClaimEntry): Operator[] {
       id: `${target}:add-absent`,
       family: 'foreign-claim',
       description: `the ${type} token carries ${name} (${entry.status}${entry.condition ? `: ${entry.condition}` : ''}) even when it is absent from the target's token`,
-      token: (edit, ctx) => {
+      token: (edit) => {
         if (hasClaim(edit.payload, name)) return false;
-        setClaim(edit.payload, name, siblingValue(ctx, name) ?? plausibleValue(type, name, edit.payload, target));
+        setClaim(edit.payload, name, plausibleValue(type, name, edit.payload, target));
         return true;
       },
     });
@@ -89,14 +91,6 @@ function claimOperators(type: TokenType, entry: ClaimEntry): Operator[] {
   return ops;
 }
 
-/** The same claim in another token of the same answer, if one carries it. */
-function siblingValue(ctx: TokenContext, name: string): JsonValue | undefined {
-  for (const p of Object.values(ctx.siblings)) {
-    if (p && hasClaim(p, name)) return structuredClone(getClaim(p, name)!);
-  }
-  return undefined;
-}
-
 /** Claims documented for some other token type and not for `type`. */
 export function foreignClaims(type: TokenType): Array<{ owner: TokenType; name: string }> {
   const own = new Set(claimCatalog.tokens[type].map((c) => c.name));
@@ -115,9 +109,9 @@ function foreignOperators(type: TokenType): Operator[] {
     area: type,
     tokenTypes: [type],
     description: `the ${type} token carries ${name}, a claim only the ${owner} token documents`,
-    token: (edit, ctx) => {
+    token: (edit) => {
       if (hasClaim(edit.payload, name)) return false;
-      setClaim(edit.payload, name, siblingValue(ctx, name) ?? plausibleValue(owner, name, edit.payload, `${type}+${name}`));
+      setClaim(edit.payload, name, plausibleValue(owner, name, edit.payload, `${type}+${name}`));
       return true;
     },
   }));

@@ -126,6 +126,28 @@ const CONSISTENCY: Operator[] = [
       return true;
     },
   })),
+  ...(['access', 'id'] as const).map<Operator>((to) => {
+    const from = to === 'id' ? 'access' : 'id';
+    return {
+      id: `consistency:leak-${from}-into-${to}`,
+      family: 'consistency',
+      target: `${to}.claims`,
+      area: 'consistency',
+      tokenTypes: [to],
+      description: `the ${to} token also carries every claim of the answer's ${from} token that it lacks (custom claims a workflow set included)`,
+      token: (e, ctx) => {
+        const source = ctx.siblings[from];
+        if (!source) return false;
+        let any = false;
+        for (const k of Object.keys(source)) {
+          if (hasClaim(e.payload, k)) continue;
+          setClaim(e.payload, k, structuredClone(getClaim(source, k)!));
+          any = true;
+        }
+        return any;
+      },
+    };
+  }),
   {
     id: 'consistency:sub-azp-swap',
     family: 'consistency',
