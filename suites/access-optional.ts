@@ -12,6 +12,7 @@ import { userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals } from './lib/conditions.js';
 import { provision, refreshOnce, signInExpectingTokens } from './lib/flows.js';
+import { withOpenId } from './lib/issuance.js';
 import type { Decoded } from './lib/tokens.js';
 
 const REQ = 'ACCESS-OPTIONAL-CLAIMS';
@@ -24,7 +25,8 @@ export const checks: Check<any>[] = [
     // Each optional claim toggled for the app under test half of the time (the tenant generator toggles them rarely).
     arbitrary: () =>
       fc.record({
-        s: userScenarioArb(),
+        // With openid: a sign-in that skips it is another check's business.
+        s: userScenarioArb().map(withOpenId),
         toggles: fc.record({ email: fc.boolean(), orgName: fc.boolean(), externalOrganizationId: fc.boolean(), roles: fc.boolean() }),
       }),
     async predicate({ s, toggles }, judge, env) {
