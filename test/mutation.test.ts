@@ -165,5 +165,10 @@ describe('the power command', () => {
     expect(await powerCommand(['--runs=zero'])).toBe(2);
     expect(await powerCommand(['--operators=nope:*'])).toBe(2);
     expect(await powerCommand(['--target=nope', '--operators=access.sub:drop'])).toBe(2);
+    expect(await powerCommand(['--target=http', '--operators=access.sub:drop'])).toBe(2);
+  });
+
+  it('exits 3 when an http target cannot be reached', async () => {
+    expect(await powerCommand(['--target=http', '--target-url=http://127.0.0.1:9', '--timeout=2000', '--operators=access.sub:drop'])).toBe(3);
   });
 });
