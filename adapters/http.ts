@@ -212,9 +212,18 @@ export class HttpAdapter implements Adapter {
   }
 
   async advanceClock(seconds: number): Promise<void> {
+    await this.#advance(seconds);
+  }
+
+  /** The protocol answers every clock move with the target's time: a move by 0 s reads it. */
+  async clockNow(): Promise<number> {
+    return this.#advance(0);
+  }
+
+  async #advance(seconds: number): Promise<number> {
     this.#need('clock');
     const a = await this.#control('POST', 'clock/advance', { seconds: Math.floor(seconds) }, 'clock-request');
-    this.#json(a, [200], 'clock-response');
+    return (this.#json(a, [200], 'clock-response') as { now: number }).now;
   }
 
   async rotateKeys(): Promise<void> {

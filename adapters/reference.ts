@@ -111,6 +111,10 @@ export class ReferenceAdapter implements Adapter {
     this.issuer.clock.advance(seconds);
   }
 
+  async clockNow(): Promise<number> {
+    return this.issuer.clock.now();
+  }
+
   async rotateKeys(): Promise<void> {
     await this.issuer.rotateKeys();
   }

@@ -281,6 +281,8 @@ export interface Adapter {
   jwks(): Promise<Jwks>;
   /** Move the target's clock forward. Only with capability `clock`. */
   advanceClock?(seconds: number): Promise<void>;
+  /** The target's clock now, in Unix seconds (what it puts in `iat`). Only with capability `clock`. */
+  clockNow?(): Promise<number>;
   /** Rotate the signing key (the old key leaves the JWKS). Only with capability `keyRotation`. */
   rotateKeys?(): Promise<void>;
   stop(): Promise<void>;

@@ -27,6 +27,11 @@ export function wordArb(minLength: number, maxLength: number, extra = ''): Arbit
   return fc.tuple(fc.constantFrom(...LOWER), rest).map(([head, tail]) => head + tail);
 }
 
+/** An identifier from the customer's own system (an organization's external ID): letters of both cases, digits and dashes. */
+export const externalIdArb: Arbitrary<string> = fc
+  .tuple(fc.constantFrom(...ALNUM), fc.string({ unit: fc.constantFrom(...ALNUM, '-'), maxLength: 15 }))
+  .map(([head, tail]) => head + tail);
+
 /** Kinde user id: `kp_` + 32 lowercase hex. */
 export const userIdArb: Arbitrary<string> = hexArb(32).map((h) => `kp_${h}`);
 

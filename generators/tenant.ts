@@ -32,6 +32,7 @@ import {
   audienceArb,
   clientIdArb,
   clientSecretArb,
+  externalIdArb,
   flagKeyArb,
   hexArb,
   orgCodeArb,
@@ -151,7 +152,7 @@ const userSpecArb = fc.record({
 const orgSpecArb = fc.record({
   code: orgCodeArb,
   name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
-  externalId: fc.option(wordArb(1, 16, '-'), { nil: undefined }),
+  externalId: fc.option(externalIdArb, { nil: undefined }),
   properties: propertySeedsArb,
 });
 

@@ -3,10 +3,11 @@
  * claims that depend on the requested scopes and the app's settings.
  */
 import { createHash } from 'node:crypto';
-import { userScenarioArb } from '../generators/tenant.js';
+import { userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
-import { provision, signInExpectingTokens } from './lib/flows.js';
+import { provision, refreshOnce, signInExpectingTokens, type UserTokens } from './lib/flows.js';
+import type { Judge } from './lib/violation.js';
 import { withOpenId } from './lib/issuance.js';
 import { own } from './lib/json.js';
 
@@ -20,6 +21,7 @@ const REQS = [
   'ID-EMAIL-SCOPE',
   'ID-ORG-CODES',
   'ID-PROVIDED-ID',
+  'ID-UPDATED-AT',
 ];
 
 /** OIDC Core 3.1.3.6: base64url of the left-most half of SHA-256 over the access token's ASCII. */
@@ -38,48 +40,62 @@ export const checks: Check<any>[] = [
       await provision(env, judge, tenant);
       const t = await signInExpectingTokens(env, judge, request, REQS);
       if (!t) return;
-      const id = t.id;
-      judge.check(id !== undefined, 'ID-SUB-AZP', 'ERR_RESPONSE_INVALID', 'the sign-in requested openid but the token response has no id_token', {
+      judge.check(t.id !== undefined, 'ID-SUB-AZP', 'ERR_RESPONSE_INVALID', 'the sign-in requested openid but the token response has no id_token', {
         tokenType: 'id',
       });
-      if (!id) return;
-      const token = { header: id.header, payload: id.payload };
-      claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'sub', user.id);
-      claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'azp', application.clientId);
-      const aud = own(id.payload, 'aud');
-      judge.check(Array.isArray(aud) && aud.every((x) => typeof x === 'string'), 'ID-AUD-ARRAY', 'ERR_CLAIM_INVALID', `ID token aud is ${JSON.stringify(aud) ?? '(absent)'}, not an array of strings`, {
-        tokenType: 'id',
-        claim: 'aud',
-        actual: aud,
-        token,
-      });
-      lifetimeIs(judge, 'ID-LIFETIME', 'id', id, application.lifetimes.idToken);
-      const authTime = own(id.payload, 'auth_time');
-      const iat = own(id.payload, 'iat');
-      judge.check(
-        Number.isInteger(authTime) && Number.isInteger(iat) && (authTime as number) <= (iat as number),
-        'ID-AUTH-TIME',
-        'ERR_CLAIM_INVALID',
-        `ID token auth_time ${JSON.stringify(authTime) ?? '(absent)'} is not an integer ≤ iat ${JSON.stringify(iat)}`,
-        { tokenType: 'id', claim: 'auth_time', actual: authTime, token },
-      );
-      claimEquals(judge, 'ID-AT-HASH', 'id', id, 'at_hash', expectedAtHash(t.access.raw));
-      const profile = request.scopes.includes('profile');
-      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'given_name', profile ? user.givenName : undefined);
-      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'family_name', profile ? user.familyName : undefined);
-      const name = own(id.payload, 'name');
-      judge.check(profile ? typeof name === 'string' : name === undefined, 'ID-PROFILE-SCOPE', profile ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_UNEXPECTED', `ID token name is ${JSON.stringify(name) ?? '(absent)'} with profile scope ${profile ? '' : 'not '}requested`, {
-        tokenType: 'id',
-        claim: 'name',
-        actual: name,
-        token,
-      });
-      claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'picture', profile ? user.picture : undefined);
-      claimEquals(judge, 'ID-EMAIL-SCOPE', 'id', id, 'email', request.scopes.includes('email') ? user.email : undefined);
-      claimEquals(judge, 'ID-PROVIDED-ID', 'id', id, 'provided_id', user.providedId);
-      if (application.tokens.id?.orgCodes) {
-        claimSetEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', [...new Set(user.memberships.map((m) => m.orgCode))]);
-      }
+      judgeIdToken(judge, t, { request, application, user });
+      // An ID token a refresh issues meets the same requirements (OpenID Connect Core 12.2).
+      if (!env.info.capabilities.refresh) return;
+      const offline = { ...request, scopes: [...new Set([...request.scopes, 'offline'])] };
+      const again = await signInExpectingTokens(env, judge, offline, REQS);
+      const refreshed = again && (await refreshOnce(env, judge, application, again, REQS));
+      if (refreshed) judgeIdToken(judge, refreshed, { request: offline, application, user });
     },
   }),
 ];
+
+/** Judge the ID token of one answer (a sign-in's or a refresh's) against the sign-in it continues. */
+function judgeIdToken(judge: Judge, t: UserTokens, { request, application, user }: Pick<UserScenario, 'request' | 'application' | 'user'>): void {
+  const id = t.id;
+  if (!id) return;
+  const token = { header: id.header, payload: id.payload };
+  claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'sub', user.id);
+  claimEquals(judge, 'ID-SUB-AZP', 'id', id, 'azp', application.clientId);
+  const aud = own(id.payload, 'aud');
+  judge.check(Array.isArray(aud) && aud.length > 0 && aud.every((x) => typeof x === 'string' && x.length > 0), 'ID-AUD-ARRAY', 'ERR_CLAIM_INVALID', `ID token aud is ${JSON.stringify(aud) ?? '(absent)'}, not a non-empty array of non-empty strings`, {
+    tokenType: 'id',
+    claim: 'aud',
+    actual: aud,
+    token,
+  });
+  lifetimeIs(judge, 'ID-LIFETIME', 'id', id, application.lifetimes.idToken);
+  const authTime = own(id.payload, 'auth_time');
+  const iat = own(id.payload, 'iat');
+  judge.check(
+    Number.isInteger(authTime) && Number.isInteger(iat) && (authTime as number) <= (iat as number),
+    'ID-AUTH-TIME',
+    'ERR_CLAIM_INVALID',
+    `ID token auth_time ${JSON.stringify(authTime) ?? '(absent)'} is not an integer ≤ iat ${JSON.stringify(iat)}`,
+    { tokenType: 'id', claim: 'auth_time', actual: authTime, token },
+  );
+  claimEquals(judge, 'ID-AT-HASH', 'id', id, 'at_hash', expectedAtHash(t.access.raw));
+  const profile = request.scopes.includes('profile');
+  claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'given_name', profile ? user.givenName : undefined);
+  claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'family_name', profile ? user.familyName : undefined);
+  const name = own(id.payload, 'name');
+  judge.check(profile ? typeof name === 'string' : name === undefined, 'ID-PROFILE-SCOPE', profile ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_UNEXPECTED', `ID token name is ${JSON.stringify(name) ?? '(absent)'} with profile scope ${profile ? '' : 'not '}requested`, {
+    tokenType: 'id',
+    claim: 'name',
+    actual: name,
+    token,
+  });
+  claimEquals(judge, 'ID-PROFILE-SCOPE', 'id', id, 'picture', profile ? user.picture : undefined);
+  claimEquals(judge, 'ID-EMAIL-SCOPE', 'id', id, 'email', request.scopes.includes('email') ? user.email : undefined);
+  claimEquals(judge, 'ID-PROVIDED-ID', 'id', id, 'provided_id', user.providedId);
+  if (application.tokens.id?.orgCodes) {
+    claimSetEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', [...new Set(user.memberships.map((m) => m.orgCode))]);
+  } else {
+    claimEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', undefined);
+  }
+  claimEquals(judge, 'ID-UPDATED-AT', 'id', id, 'updated_at', user.updatedAt);
+}

@@ -10,6 +10,7 @@ import type { Check } from './lib/check.js';
 import { checks as m2mToken } from './m2m-token.js';
 import { checks as properties } from './properties.js';
 import { checks as refresh } from './refresh.js';
+import { checks as refreshClient } from './refresh-client.js';
 import { checks as signature } from './signature.js';
 import { checks as tokenResponse } from './token-response.js';
 import { checks as verifier } from './verifier.js';
@@ -23,7 +24,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'm2m-token', file: 'm2m-token', checks: m2mToken },
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
-  { area: 'refresh', file: 'refresh', checks: refresh },
+  { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
   { area: 'workflows', file: 'workflows', checks: workflows },
 ];
 

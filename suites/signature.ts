@@ -21,7 +21,7 @@ function modulusBits(jwk: Jwk): number {
 }
 
 /** Requirements judged on every issued token (the token-form ones first: nothing else can be judged without them). */
-const TOKEN_REQUIREMENTS = ['TOKEN-WELL-FORMED', 'TOKEN-BOUNDED', 'TOKEN-CLAIM-NAMES-UNIQUE', 'SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048'];
+const TOKEN_REQUIREMENTS = ['TOKEN-WELL-FORMED', 'TOKEN-BOUNDED', 'TOKEN-CLAIM-NAMES-UNIQUE', 'SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE'];
 
 async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwks: Jwks): Promise<void> {
   const details = { tokenType: type, token: { header: token.header, payload: token.payload } };
@@ -34,7 +34,8 @@ async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwk
     actual: alg ?? null,
   });
   const kid = token.header.kid;
-  const key = typeof kid === 'string' ? jwks.keys.find((k) => k.kid === kid) : undefined;
+  const matches = typeof kid === 'string' ? jwks.keys.filter((k) => k.kid === kid) : [];
+  const key = matches.length === 1 ? matches[0] : undefined;
   judge.check(
     key !== undefined,
     'SIG-KID-IN-JWKS',
@@ -42,10 +43,20 @@ async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwk
     () =>
       typeof kid !== 'string'
         ? `${type} token header has no kid`
-        : `${type} token kid "${kid}" is not in the JWKS (kids: ${kidList(jwks)})`,
+        : matches.length > 1
+          ? `${type} token kid "${kid}" names ${matches.length} keys of the JWKS, not exactly one`
+          : `${type} token kid "${kid}" is not in the JWKS (kids: ${kidList(jwks)})`,
     { ...details, claim: 'kid', expected: jwks.keys.slice(0, 20).map((k) => k.kid ?? null), actual: kid ?? null },
   );
   if (key) {
+    // Kinde's own validator (@kinde/jwt-validator) refuses any other key: "Invalid JWK RSA key".
+    const usable = key.kty === 'RSA' && typeof key.n === 'string' && typeof key.e === 'string' && key.use === 'sig';
+    judge.check(usable, 'SIG-JWK-USE', 'ERR_SIG_INVALID', () => `the JWKS key "${kid}" is ${JSON.stringify({ kty: key.kty, use: key.use ?? '(absent)' })}, not an RSA key with n, e and use "sig"`, {
+      ...details,
+      claim: 'kid',
+      expected: { kty: 'RSA', use: 'sig' },
+      actual: { kty: key.kty, use: key.use ?? null },
+    });
     const bits = modulusBits(key);
     judge.check(key.kty === 'RSA' && bits >= 2048, 'SIG-RSA-2048', 'ERR_SIG_INVALID', `${type} token is signed with a ${key.kty} key of ${bits} bits`, {
       ...details,

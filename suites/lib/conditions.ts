@@ -54,3 +54,34 @@ export function lifetimeIs(judge: Judge, req: string, type: TokenType, t: Decode
     token: { header: t.header, payload: t.payload },
   });
 }
+
+/**
+ * `claim` (default `iat`) is a whole second between two readings of the
+ * target's clock taken just before and just after the request that issued `t`.
+ */
+export function issuedBetween(judge: Judge, req: string, type: TokenType, t: Decoded, from: number, to: number, claim = 'iat'): void {
+  const v = own(t.payload, claim);
+  judge.check(Number.isInteger(v) && (v as number) >= from && (v as number) <= to, req, v === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_MISMATCH', () => `${type} token "${claim}" is ${show(v)}; the target's clock read ${from} before and ${to} after issuing it`, {
+    tokenType: type,
+    claim,
+    expected: from === to ? from : `${from}…${to}`,
+    actual: v,
+    token: { header: t.header, payload: t.payload },
+  });
+}
+
+/** `exp` is later than `iat`, and a `nbf`, if present, is not later than `iat` (the token is valid when issued). */
+export function validWhenIssued(judge: Judge, req: string, type: TokenType, t: Decoded): void {
+  const iat = own(t.payload, 'iat');
+  const exp = own(t.payload, 'exp');
+  const nbf = own(t.payload, 'nbf');
+  const token = { header: t.header, payload: t.payload };
+  judge.check(typeof exp === 'number' && typeof iat === 'number' && exp > iat, req, 'ERR_CLAIM_INVALID', () => `${type} token exp ${show(exp)} is not later than iat ${show(iat)}`, { tokenType: type, claim: 'exp', actual: exp, token });
+  judge.check(nbf === undefined || (typeof nbf === 'number' && typeof iat === 'number' && nbf <= iat), req, 'ERR_CLAIM_INVALID', () => `${type} token nbf ${show(nbf)} is later than iat ${show(iat)}: not valid when issued`, {
+    tokenType: type,
+    claim: 'nbf',
+    expected: `≤ ${show(iat)}`,
+    actual: nbf,
+    token,
+  });
+}

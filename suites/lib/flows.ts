@@ -4,7 +4,9 @@
  * requirement being judged.
  */
 import type {
+  Application,
   ClientCredentialsRequest,
+  RefreshRequest,
   JsonValue,
   SignInRequest,
   Tenant,
@@ -123,4 +125,18 @@ export function refused(judge: Judge, requirement: string, result: Extract<Token
     'ERR_REQUEST_REFUSED',
     `the target refused a valid ${what} request: HTTP ${result.status} ${result.error}${result.errorDescription ? ` (${result.errorDescription})` : ''}`,
   );
+}
+
+/**
+ * One refresh_token grant with the refresh token a sign-in returned (none
+ * came back, or the target cannot refresh: null). Tokens a refresh issues
+ * must meet every requirement a sign-in's tokens meet.
+ */
+export async function refreshOnce(env: CheckEnv, judge: Judge, app: Application, first: UserTokens, requirements: string[]): Promise<UserTokens | null> {
+  const rt = first.result.body.refresh_token;
+  if (typeof rt !== 'string' || rt.length === 0 || !env.info.capabilities.refresh) return null;
+  const request: RefreshRequest = { clientId: app.clientId, refreshToken: rt };
+  if (app.kind !== 'frontend') request.clientSecret = app.clientSecret;
+  judge.trace.request = redactRequest(request);
+  return tokensOf(judge, await env.adapter.refresh(request), requirements, 'refresh');
 }

@@ -19,7 +19,7 @@ import {
 import type { JsonValue } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
 import { expectWorkflows, finalClaims } from './expect-workflows.js';
-import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens } from './flows.js';
+import { clientCredentialsExpectingToken, deployWorkflows, provision, refreshOnce, signInExpectingTokens } from './flows.js';
 import type { Decoded } from './tokens.js';
 import type { Judge, Trace } from './violation.js';
 
@@ -40,10 +40,15 @@ export function withOpenId(s: UserScenario): UserScenario {
   return s.request.scopes.includes('openid') ? s : { ...s, request: { ...s.request, scopes: ['openid', ...s.request.scopes] } };
 }
 
+/** Ask for `offline` too, so that the issuance includes the tokens of a refresh. */
+export function withOffline(s: UserScenario): UserScenario {
+  return s.request.scopes.includes('offline') ? s : { ...s, request: { ...s.request, scopes: [...s.request.scopes, 'offline'] } };
+}
+
 export function issuanceArb(): fc.Arbitrary<Issuance> {
   return shrinkingFirst(
     {
-      user: userScenarioArb().map(withOpenId),
+      user: userScenarioArb().map(withOpenId).map(withOffline),
       m2m: m2mScenarioArb(),
       userWorkflows: completingWorkflowsArb('user:tokens_generation'),
       m2mWorkflows: completingWorkflowsArb('m2m:token_generation'),
@@ -117,6 +122,15 @@ export async function issueAll(
       const names = (b: TokenBinding) => (caps.workflows ? writtenNames(input.userWorkflows, 'user:tokens_generation', event, b) : new Set<string>());
       tokens.push({ type: 'access', token: t.access, trace, written: names('kinde.accessToken') });
       if (t.id) tokens.push({ type: 'id', token: t.id, trace, written: names('kinde.idToken') });
+      // The tokens of a refresh (workflows run again, with origin refresh_token_request).
+      const r = await refreshOnce(env, judge, input.user.application, t, requirements);
+      if (r) {
+        const refreshed = snap();
+        const again = userEventValues(input.user.request, 'refresh_token_request');
+        const later = (b: TokenBinding) => (caps.workflows ? writtenNames(input.userWorkflows, 'user:tokens_generation', again, b) : new Set<string>());
+        if (r.access.raw !== t.access.raw) tokens.push({ type: 'access', token: r.access, trace: refreshed, written: later('kinde.accessToken') });
+        if (r.id) tokens.push({ type: 'id', token: r.id, trace: refreshed, written: later('kinde.idToken') });
+      }
     }
   }
   if (caps.m2m) {

@@ -87,6 +87,8 @@ function segmentProblem(seg: string): string | undefined {
     return `${JSON.stringify(seg[at])} at offset ${at}`;
   }
   if (seg.length % 4 === 1) return `${seg.length} characters cannot be base64url (length ≡ 1 mod 4)`;
+  // RFC 7515 §2 / RFC 4648 §3.5: the unused bits of the last character are zero, so every value has one encoding.
+  if (Buffer.from(seg, 'base64url').toString('base64url') !== seg) return `not canonical base64url (the last character ${JSON.stringify(seg.at(-1))} carries bits beyond the data)`;
   return undefined;
 }
 

@@ -1,0 +1,141 @@
+/**
+ * A mutation campaign: the unmutated target and the wrapped identity must
+ * pass every issuer check first (the control); then each operator wraps a
+ * fresh instance of the target and the checks run until one requirement
+ * fails (killed). Survivors the ledger does not explain get a second chance
+ * with more runs (escalation) before they count as unexplained.
+ */
+import type { Adapter } from '../adapters/types.js';
+import type { Check } from '../suites/lib/check.js';
+import { MutantAdapter } from './adapter.js';
+import { campaignKeys } from './jws.js';
+import type { Ledger, LedgerEntry } from './ledger.js';
+import { IDENTITY } from './operators.js';
+import { runSuite, type Detection } from './run-suite.js';
+import type { Operator } from './types.js';
+
+export type MutantStatus = 'killed' | 'errored' | 'equivalent' | 'survived' | 'unexercised';
+
+export interface MutantResult {
+  id: string;
+  family: string;
+  target: string;
+  area: string;
+  description: string;
+  status: MutantStatus;
+  /** The first requirement that failed (killed) or the check that errored. */
+  detection?: Detection;
+  /** Tokens, answers or JWKS the operator changed during the run that decided it. */
+  applied: number;
+  runs: number;
+  /** Killed only with the escalated run count. */
+  escalated?: boolean;
+  /** The ledger entry covering this operator (on a killed mutant: the suite is stricter than the ledger says). */
+  ledgered?: Pick<LedgerEntry, 'why' | 'docUrl' | 'quote' | 'rfc'>;
+  durationMs: number;
+}
+
+export interface ControlResult {
+  passed: boolean;
+  /** What failed on the unmutated target, or on the wrapped identity. */
+  failures: Array<Detection & { where: 'target' | 'wrapped' }>;
+  requirementsPassed: number;
+}
+
+export interface CampaignOptions {
+  /** A fresh, unstarted instance of the target per call. */
+  createTarget: () => Adapter;
+  operators: readonly Operator[];
+  ledger: Ledger;
+  seed: number;
+  runs: number;
+  /** Runs for an unexplained survivor's second chance (default 5 × runs; 0 = none). */
+  escalateRuns?: number;
+  concurrency: number;
+  checks?: ReadonlyArray<Check<any>>;
+  onResult?(r: MutantResult, done: number, total: number): void;
+}
+
+export interface CampaignOutcome {
+  control: ControlResult;
+  mutants: MutantResult[];
+  wallMs: number;
+}
+
+async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefined, f: (a: Adapter) => Promise<T>): Promise<T> {
+  const inner = createTarget();
+  const adapter = op ? new MutantAdapter(inner, op, await campaignKeys()) : inner;
+  try {
+    return await f(adapter);
+  } finally {
+    await adapter.stop().catch(() => {});
+  }
+}
+
+export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>): Promise<ControlResult> {
+  const failures: ControlResult['failures'] = [];
+  let requirementsPassed = 0;
+  for (const [where, op] of [['target', undefined], ['wrapped', IDENTITY]] as const) {
+    const run = await withTarget(o.createTarget, op, async (a) => runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}) }));
+    failures.push(...run.detections.map((d) => ({ ...d, where })));
+    requirementsPassed = Math.max(requirementsPassed, run.passed.length);
+  }
+  return { passed: failures.length === 0, failures, requirementsPassed };
+}
+
+async function runMutant(op: Operator, o: CampaignOptions, runs: number): Promise<Omit<MutantResult, 'status' | 'ledgered'>> {
+  const started = performance.now();
+  return withTarget(o.createTarget, op, async (a) => {
+    const run = await runSuite(a, await a.start(), { seed: o.seed, runs, ...(o.checks ? { checks: o.checks } : {}) });
+    return {
+      id: op.id,
+      family: op.family,
+      target: op.target,
+      area: op.area,
+      description: op.description,
+      ...(run.detection ? { detection: run.detection } : {}),
+      applied: (a as MutantAdapter).applied,
+      runs,
+      durationMs: Math.round(performance.now() - started),
+    };
+  });
+}
+
+function decide(r: Omit<MutantResult, 'status' | 'ledgered'>, ledger: Ledger): MutantResult {
+  const entry = ledger.explain(r.id);
+  const ledgered = entry ? { ledgered: { why: entry.why, ...(entry.docUrl ? { docUrl: entry.docUrl, quote: entry.quote! } : {}), ...(entry.rfc ? { rfc: entry.rfc } : {}) } } : {};
+  if (r.detection) return { ...r, status: r.detection.verdict === 'ERRORED' ? 'errored' : 'killed', ...ledgered };
+  if (entry) return { ...r, status: 'equivalent', ...ledgered };
+  return { ...r, status: r.applied === 0 ? 'unexercised' : 'survived' };
+}
+
+export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
+  const results: MutantResult[] = new Array(o.operators.length);
+  const escalate = o.escalateRuns ?? o.runs * 5;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < o.operators.length) {
+      const i = next++;
+      const op = o.operators[i]!;
+      let r = decide(await runMutant(op, o, o.runs), o.ledger);
+      if ((r.status === 'survived' || r.status === 'unexercised') && escalate > o.runs) {
+        const again = decide(await runMutant(op, o, escalate), o.ledger);
+        r = again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
+      }
+      results[i] = r;
+      done += 1;
+      o.onResult?.(r, done, o.operators.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency, o.operators.length)) }, worker));
+  return results;
+}
+
+export async function runCampaign(o: CampaignOptions): Promise<CampaignOutcome> {
+  const started = performance.now();
+  const control = await runControl(o);
+  if (!control.passed) return { control, mutants: [], wallMs: Math.round(performance.now() - started) };
+  const mutants = await runMutants(o);
+  return { control, mutants, wallMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,156 @@
+/**
+ * `kinde-token-conformance power`: a mutation campaign against a target.
+ *
+ *   power --target=<name> [--target-url=URL] [--operators=<ids or globs>] [--runs=N] [--seed=N]
+ *         [--sample=N] [--concurrency=N] [--escalate-runs=N] [--report-dir=DIR] [--list]
+ *
+ * Exit codes: 0 every survivor is explained by the ledger, 1 an unexplained
+ * survivor or a failed control, 2 usage error, 3 target unreachable.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HttpAdapter } from '../adapters/http.js';
+import { createAdapter, type TargetOptions } from '../adapters/registry.js';
+import { AdapterError } from '../adapters/types.js';
+import { runCampaign } from './campaign.js';
+import { renderMutationHtml } from './html.js';
+import { loadLedger } from './ledger.js';
+import { allOperators, OperatorSelectionError, sampleOperators, selectOperators } from './operators.js';
+import { buildResults, renderSummary } from './report.js';
+
+export const POWER_EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
+export const DEFAULT_POWER_RUNS = 10;
+
+export const POWER_USAGE = `Usage: kinde-token-conformance power --target=NAME [options]
+
+Wraps the target in generated defects (mutants) and runs the issuer checks
+against each; a mutant no requirement catches is a survivor. Survivors the
+docs allow are listed in mutation/equivalent.json; any other one fails.
+
+Options:
+  --target=NAME        target to wrap (default: reference; see 'targets')
+  --target-url=URL     base URL of an out-of-process target (--target=http)
+  --timeout=MS         per-call timeout for out-of-process targets
+  --operators=LIST     operator ids or globs, comma separated (e.g. 'access.*:drop,refresh:*')
+  --sample=N           run a seeded sample of N of the selected operators, spread over families
+  --runs=N             generated cases per check (default ${DEFAULT_POWER_RUNS})
+  --escalate-runs=N    runs for an unexplained survivor's second chance (default 5 × runs, 0 = none)
+  --seed=N             fast-check seed, also picks the sample (default: random, printed)
+  --concurrency=N      mutants run at once (default 2; 1 for an http target without sessions)
+  --report-dir=DIR     where mutation-results.json and mutation-report.html go (default reports/out)
+  --list               list the selected operators and exit
+  -h, --help           this help`;
+
+class PowerUsageError extends Error {}
+
+function int(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new PowerUsageError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+  return Number(v);
+}
+
+export async function powerCommand(argv: string[]): Promise<number> {
+  try {
+    return await power(argv);
+  } catch (e) {
+    if (e instanceof PowerUsageError || e instanceof OperatorSelectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_UNKNOWN_TARGET') {
+      console.error(`kinde-token-conformance power: ${(e as Error).message}\n\n${POWER_USAGE}`);
+      return POWER_EXIT.USAGE;
+    }
+    if (e instanceof AdapterError && (e.code === 'ERR_TARGET_UNREACHABLE' || e.code === 'ERR_TARGET_TIMEOUT')) {
+      console.error(`kinde-token-conformance power: ${e.message}`);
+      return POWER_EXIT.UNREACHABLE;
+    }
+    throw e;
+  }
+}
+
+async function power(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      target: { type: 'string' },
+      'target-url': { type: 'string' },
+      timeout: { type: 'string' },
+      operators: { type: 'string' },
+      sample: { type: 'string' },
+      runs: { type: 'string' },
+      'escalate-runs': { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      'report-dir': { type: 'string' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(POWER_USAGE);
+    return POWER_EXIT.OK;
+  }
+  const target = values.target ?? 'reference';
+  const seed = int('seed', values.seed, -(2 ** 31)) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
+  const runs = int('runs', values.runs, 1) ?? DEFAULT_POWER_RUNS;
+  const escalateRuns = int('escalate-runs', values['escalate-runs'], 0) ?? runs * 5;
+  const sample = int('sample', values.sample, 1);
+  const timeoutMs = int('timeout', values.timeout, 1);
+  const targetOptions: TargetOptions = {
+    ...(values['target-url'] !== undefined ? { targetUrl: values['target-url'] } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+  const generated = allOperators();
+  const selected = selectOperators(values.operators, generated);
+  const operators = sample === undefined ? selected : sampleOperators(selected, sample, seed);
+  if (values.list) {
+    for (const op of operators) console.log(`${op.id.padEnd(52)} ${op.description}`);
+    console.log(`\n${operators.length} of ${generated.length} operators`);
+    return POWER_EXIT.OK;
+  }
+  const ledger = loadLedger();
+  // Unknown target names and a missing --target-url fail here, before any work.
+  const probe = createAdapter(target, targetOptions);
+  let concurrency = int('concurrency', values.concurrency, 1) ?? 2;
+  if (probe instanceof HttpAdapter) {
+    const { sessions } = await probe.probe();
+    if (!sessions) concurrency = 1;
+  }
+
+  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${generated.length} operators, seed ${seed}, ${runs} runs per check, concurrency ${concurrency}`);
+  const startedAt = new Date();
+  const outcome = await runCampaign({
+    createTarget: () => createAdapter(target, targetOptions),
+    operators,
+    ledger,
+    seed,
+    runs,
+    escalateRuns,
+    concurrency,
+    onResult: (r, done, total) => {
+      const by = r.detection ? ` by ${r.detection.requirement ?? r.detection.check} (${r.detection.verdict})` : '';
+      console.log(`[${String(done).padStart(String(total).length)}/${total}] ${r.status.padEnd(11)} ${r.id}${by}${r.escalated ? ' after escalation' : ''}`);
+    },
+  });
+  const results = buildResults(outcome, {
+    target,
+    seed,
+    runs,
+    escalateRuns,
+    selection: { ...(values.operators !== undefined ? { operators: values.operators } : {}), ...(sample !== undefined ? { sample } : {}), selected: operators.length, generated: generated.length },
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+  });
+  const dir = resolve(values['report-dir'] ?? 'reports/out');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'mutation-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(dir, 'mutation-report.html'), renderMutationHtml(results));
+  if (!outcome.control.passed) {
+    console.error('\nThe control failed: the target (or the wrapped identity) does not pass the issuer checks, so mutants would prove nothing:');
+    for (const f of outcome.control.failures) console.error(`  ${f.where}: ${f.requirement ?? f.check} ${f.verdict}: ${f.message.slice(0, 300)}`);
+    console.error(`\nReports: ${join(dir, 'mutation-report.html')}`);
+    return POWER_EXIT.FAILED;
+  }
+  console.log(`\n${renderSummary(results)}\n\nReports: ${join(dir, 'mutation-report.html')}\n         ${join(dir, 'mutation-results.json')}`);
+  return results.unexplained.length > 0 ? POWER_EXIT.FAILED : POWER_EXIT.OK;
+}
