@@ -237,7 +237,7 @@ export const checks: Check<any>[] = [
         scenario: userScenarioArb().map(withOpenId),
         binding: fc.constantFrom<TokenBinding>('kinde.accessToken', 'kinde.idToken'),
         name: fc.constantFrom('companyName', 'tier', 'name', 'permissions', 'https://example.com/claims/x'),
-        values: fc.uniqueArray(jsonClaimValueArb({ maxDepth: 2 }), { minLength: 2, maxLength: 4, comparator: (a, b) => jsonEqual(a, b) }),
+        values: fc.uniqueArray(jsonClaimValueArb({ maxDepth: 2, maxJsonBytes: 3072 }), { minLength: 2, maxLength: 4, comparator: (a, b) => jsonEqual(a, b) }),
         style: fc.constantFrom<'proxy' | 'lowLevel'>('proxy', 'lowLevel'),
       }),
     async predicate({ scenario, binding, name, values, style }, judge, env) {
@@ -267,7 +267,7 @@ export const checks: Check<any>[] = [
           name: fc.string({ maxLength: 8 }),
           email: fc.constant('attacker@example.com'),
         }),
-        plain: fc.tuple(fc.constantFrom('companyName', 'tier'), jsonClaimValueArb({ maxDepth: 1 })),
+        plain: fc.tuple(fc.constantFrom('companyName', 'tier'), jsonClaimValueArb({ maxDepth: 1, maxJsonBytes: 3072 })),
       }),
     async predicate({ scenario, binding, hostile, payload, plain }, judge, env) {
       const program: WorkflowProgram = {
