@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   report: { summary: 'render saved results again: report <results.json…> [--out DIR] [--merge] [--compare base.json]', run: async (a) => (await import('../reports/cli.js')).reportCommand(a) },
   targets: { summary: 'list known targets and verifiers', run: targetsCommand },
   serve: { summary: 'the reference issuer over HTTP on 127.0.0.1 (target protocol v1)', run: async (a) => (await import('../reference/serve-cli.js')).serveCommand(a) },
+  power: {
+    summary: 'a mutation campaign: generated defects around --target, killed by which requirement, or survived',
+    run: async (a) => (await import('../mutation/cli.js')).powerCommand(a),
+  },
   'check-workflow': {
     summary: 'check Workflow.ts files before deploying them: check-workflow <file | kindeSrc folder> [--seed=N] [--runs=N]',
     run: async (a) => (await import('../workflow-check/cli.js')).checkWorkflowCommand(a),
