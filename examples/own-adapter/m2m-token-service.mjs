@@ -234,6 +234,10 @@ export function createAdapter() {
     async advanceClock(seconds) {
       started().advanceClock(seconds);
     },
+    // Optional: the clock that sets iat, so TOKEN-TIMES can judge the token times.
+    async clockNow() {
+      return started().now();
+    },
     async rotateKeys() {
       await started().rotateSigningKey();
     },
