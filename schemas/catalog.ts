@@ -95,6 +95,7 @@ export const REQUIREMENT_IDS = [
   'TOKEN-NO-FOREIGN-CLAIMS',
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
+  'ACCESS-FLAGS',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

@@ -177,4 +177,28 @@ export const checks: Check<any>[] = [
       }
     },
   }),
+  defineCheck({
+    name: "access tokens carry the environment's feature flags with the values of the organization signed in to",
+    requirements: ['ACCESS-FLAGS'],
+    needs: ['userTokens', 'featureFlags'],
+    arbitrary: () => userScenarioArb(),
+    async predicate({ tenant, request, user }, judge, env) {
+      await provision(env, judge, tenant);
+      const t = await signInExpectingTokens(env, judge, request, ['ACCESS-FLAGS']);
+      if (!t) return;
+      const overrides = user.memberships.find((m) => m.orgCode === request.orgCode)?.featureFlags ?? {};
+      const expected: JsonObject = {};
+      for (const f of tenant.featureFlags) expected[f.key] = { t: f.type, v: Object.hasOwn(overrides, f.key) ? overrides[f.key]! : f.value };
+      const actual = own(t.access.payload, 'feature_flags');
+      // No flags in the environment: the claim may be left out.
+      const ok = jsonEqual(actual, expected) || (tenant.featureFlags.length === 0 && actual === undefined);
+      judge.check(ok, 'ACCESS-FLAGS', actual === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_MISMATCH', () => `access token feature_flags ${JSON.stringify(actual) ?? '(absent)'}; the environment's flags for this sign-in: ${JSON.stringify(expected)}`, {
+        tokenType: 'access',
+        claim: 'feature_flags',
+        expected,
+        actual,
+        token: { header: t.access.header, payload: t.access.payload },
+      });
+    },
+  }),
 ];
