@@ -14,18 +14,13 @@ import { isModulePath } from '../adapters/load.js';
 import { SUITES, VERIFIER_SUITES } from '../suites/index.js';
 import { DEFAULT_RUNS } from '../suites/lib/options.js';
 import { registerChecks } from '../suites/lib/register.js';
+import type { ConformanceRunOptions } from './index.js';
 
-export interface VitestConformanceOptions {
+/** The options of {@link runConformance}, with the target and verifier named (each worker of vitest makes its own). */
+export type VitestConformanceOptions = Omit<ConformanceRunOptions, 'target' | 'verifier' | 'concurrency' | 'keepGoing' | 'reportDir'> & {
   target?: string;
-  targetUrl?: string;
   verifier?: string;
-  verifierUrl?: string;
-  seed?: number;
-  runs?: number;
-  only?: string[];
-  strict?: boolean;
-  timeoutMs?: number;
-}
+};
 
 export function conformance(opts: VitestConformanceOptions = {}): void {
   const named = (x: string) => (isModulePath(x) ? resolve(x) : x);
