@@ -3,7 +3,8 @@
  * pass every issuer check first (the control); then each operator wraps a
  * fresh instance of the target and the checks run until one requirement
  * fails (killed). Survivors the ledger does not explain get a second chance
- * with more runs (escalation) before they count as unexplained.
+ * with more runs (escalation) before they count as unexplained; a mutant that
+ * changed nothing (unexercised) does not.
  */
 import type { Adapter } from '../adapters/types.js';
 import type { Check } from '../suites/lib/check.js';
@@ -119,7 +120,9 @@ export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
       const i = next++;
       const op = o.operators[i]!;
       let r = decide(await runMutant(op, o, o.runs), o.ledger);
-      if ((r.status === 'survived' || r.status === 'unexercised') && escalate > o.runs) {
+      // Only a survivor that changed something gets more runs: an operator that found nothing to change
+      // (a claim this target never issues) is reported unexercised at the base run count.
+      if (r.status === 'survived' && escalate > o.runs) {
         const again = decide(await runMutant(op, o, escalate), o.ledger);
         r = again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
       }
