@@ -41,3 +41,22 @@ export const SERVER_LIMITS = Object.freeze({
    */
   keepAliveTimeoutMs: 65_000,
 });
+
+/**
+ * Workflow fixtures (environment variables and fetch answers: reference/workflows/fixtures.ts),
+ * per file or deployment. The per-run request bound is SANDBOX_LIMITS.maxFetches.
+ */
+export const FIXTURE_LIMITS = Object.freeze({
+  /** Bytes of a fixtures file (check-workflow --fixtures) or of one deployment's fixtures as JSON. */
+  maxBytes: 1024 * 1024,
+  /** Environment variables. */
+  maxEnv: 256,
+  /** Characters of one environment variable's value. */
+  maxEnvValueChars: 65_536,
+  /** Fetch answers. */
+  maxFetch: 256,
+  /** Characters of one URL pattern. */
+  maxUrlPatternChars: 4_096,
+  /** Characters of one answer's body (its text, or its JSON as text). */
+  maxBodyChars: 262_144,
+});

@@ -10,6 +10,14 @@ export { TOKEN_BINDINGS } from './types.js';
 export type { ClaimWrite, CompiledWorkflow, RunInput, RunResult, TokenBinding, WorkflowSettingsInfo } from './types.js';
 export { compileWorkflow, clearCompileCache, compileCounters, MAX_SOURCE_BYTES, COMPILE_CACHE_SIZE } from './compile.js';
 export { parseWorkflowSettings } from './settings.js';
+export {
+  EMPTY_FIXTURES,
+  KINDE_DOMAIN_PLACEHOLDER,
+  parseWorkflowFixtures,
+  parseWorkflowFixturesJson,
+  WorkflowFixturesError,
+} from './fixtures.js';
+export type { EnvValue, FetchBinding, FetchFixture, FetchRequest, WorkflowFixtures } from './fixtures.js';
 export { runWorkflow, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './run.js';
 export {
   closeSandbox,

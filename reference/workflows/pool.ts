@@ -91,7 +91,7 @@ interface Slot {
 
 type Failure = Pick<SandboxResponse, 'status' | 'message'>;
 
-const answer = (f: Failure): SandboxResponse => ({ ...f, extra: '', writes: [], logs: [] });
+const answer = (f: Failure): SandboxResponse => ({ ...f, extra: '', writes: [], logs: [], requests: [] });
 
 export class SandboxPool {
   readonly options: Readonly<PoolOptions>;
@@ -258,6 +258,8 @@ export class SandboxPool {
       tokensJson: req.tokensJson,
       eventJson: req.eventJson,
     };
+    if (req.bindingsJson !== undefined) msg.bindingsJson = req.bindingsJson;
+    if (req.fixturesJson !== undefined) msg.fixturesJson = req.fixturesJson;
     if (full || !slot.codes.has(req.codeKey)) msg.code = req.code;
     if (full || slot.libKey !== req.libKey) msg.lib = req.lib;
     slot.proc.send(msg, (e) => {

@@ -7,11 +7,13 @@
 
 import type { JsonValue } from '../../adapters/types.js';
 import type { WorkflowErrorCode } from './errors.js';
+import { EMPTY_FIXTURES, resolveFetchFixtures, type FetchBinding, type FetchRequest, type WorkflowFixtures } from './fixtures.js';
 import { LIBRARY_NAME, loadLibrary } from './library.js';
 import { callSandbox } from './sandbox.js';
 import type { SandboxResponse } from './sandbox.js';
 import { TOKEN_BINDINGS } from './types.js';
 import type { ClaimWrite, CompiledWorkflow, RunInput, RunResult, TokenBinding } from './types.js';
+
 
 export const DEFAULT_TIMEOUT_MS = 1_000;
 /** Upper bound for `timeoutMs`: a run takes this long at most (plus a grace period). */
@@ -51,20 +53,65 @@ export async function runWorkflow(wf: CompiledWorkflow, input: RunInput): Promis
   const tokensJson = JSON.stringify(exposed);
   const eventJson = JSON.stringify(input.event);
   if (typeof eventJson !== 'string') throw new TypeError('the event must be a JSON object');
+  const fixtures = input.fixtures ?? EMPTY_FIXTURES;
+  const { bindingsJson, fixturesJson } = declaredBindings(declared, fixtures, kindeDomainOf(input.event));
   const lib = await loadLibrary();
   const response = await callSandbox(
-    { mode: 'run', code: wf.code, codeKey: wf.hash, lib: lib.code, libKey: lib.key, libName: LIBRARY_NAME, timeoutMs: Math.ceil(timeoutMs), tokensJson, eventJson },
+    {
+      mode: 'run',
+      code: wf.code,
+      codeKey: wf.hash,
+      lib: lib.code,
+      libKey: lib.key,
+      libName: LIBRARY_NAME,
+      timeoutMs: Math.ceil(timeoutMs),
+      tokensJson,
+      eventJson,
+      bindingsJson,
+      fixturesJson,
+    },
     input.owner,
   );
   return toResult(response, performance.now() - startedAt);
 }
 
+/**
+ * The non-token bindings the sandbox mounts, each only when declared (Kinde's
+ * runtime mounts native modules per requested binding). `kinde.cache` comes
+ * with `kinde.fetch` too: the docs' M2M tutorial declares kinde.fetch, kinde.env
+ * and url, and its createKindeAPI reaches kinde.cache.jwtToken (inferred).
+ */
+function declaredBindings(declared: ReadonlySet<string>, fixtures: WorkflowFixtures, kindeDomain: string | undefined): { bindingsJson: string; fixturesJson: string } {
+  const options: { env?: [string, string, boolean][]; fetch?: true; secureFetch?: true; cache?: true; url?: true } = {};
+  if (declared.has('kinde.env')) options.env = Object.entries(fixtures.env).map(([k, v]) => [k, v.value, v.isSecret]);
+  if (declared.has('kinde.fetch')) options.fetch = true;
+  if (declared.has('kinde.secureFetch')) options.secureFetch = true;
+  if (declared.has('kinde.cache') || declared.has('kinde.fetch')) options.cache = true;
+  if (declared.has('url')) options.url = true;
+  const fetching = options.fetch === true || options.secureFetch === true;
+  return { bindingsJson: JSON.stringify(options), fixturesJson: fetching ? resolveFetchFixtures(fixtures.fetch, kindeDomain) : '[]' };
+}
+
+function kindeDomainOf(event: RunInput['event']): string | undefined {
+  const context = event.context;
+  const domains = context !== null && typeof context === 'object' && !Array.isArray(context) ? context.domains : undefined;
+  const domain = domains !== null && typeof domains === 'object' && !Array.isArray(domains) ? domains.kindeDomain : undefined;
+  return typeof domain === 'string' ? domain : undefined;
+}
+
 function toResult(response: SandboxResponse, durationMs: number): RunResult {
   const writes = response.writes.map(toWrite);
   const logs = response.logs.slice();
-  if (response.status === 'ok') return { ok: true, writes, logs, durationMs };
+  const requests = (response.requests ?? []).map(toRequest);
+  if (response.status === 'ok') return { ok: true, writes, logs, requests, durationMs };
   const code = CODES[response.status] ?? 'ERR_WORKFLOW_THREW';
-  return { ok: false, error: { code, message: response.message }, writes, logs, durationMs };
+  return { ok: false, error: { code, message: response.message }, writes, logs, requests, durationMs };
+}
+
+function toRequest(r: SandboxResponse['requests'][number]): FetchRequest {
+  const out: FetchRequest = { binding: r.binding as FetchBinding, method: r.method, url: r.url };
+  if (r.fixture >= 0) out.fixture = r.fixture;
+  return out;
 }
 
 /** Values arrive as JSON text produced inside the sandbox; parsing yields plain host data (own `__proto__` keys stay data). */

@@ -16,6 +16,9 @@
  * Each context serves one run: nothing of one run is reachable from the next.
  */
 import vm from 'node:vm';
+import { bindings } from './sandbox-bindings.js';
+import { createFetchHost, hostUrl } from './sandbox-io.js';
+import { urlBinding } from './sandbox-url.js';
 
 const CONTEXT_OPTIONS = {
   name: 'kinde-workflow',
@@ -30,7 +33,7 @@ const CONTEXT_OPTIONS = {
  * wrappers below, which pass and return primitives and never rethrow what a
  * host callback threw.
  */
-function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, limitsJson, libFactory) {
+function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, limitsJson, libFactory, mountBindings, urlApi) {
   'use strict';
   const g = globalThis;
   const { parse, stringify } = JSON;
@@ -92,6 +95,13 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
   const kinde = {};
   for (const [binding, claimsJson] of parse(tokensJson)) {
     kinde[apply(stringSlice, binding, [6])] = makeBinding(binding, claimsJson);
+  }
+  // The declared non-token bindings (sandbox-bindings.js), made in this context.
+  mountBindings(kinde);
+  if (urlApi !== undefined) {
+    for (const name of ['URL', 'URLSearchParams']) {
+      defineProperty(g, name, { value: urlApi[name], writable: true, enumerable: false, configurable: true });
+    }
   }
   defineProperty(g, 'kinde', { value: freeze(kinde), writable: false, enumerable: false, configurable: false });
 
@@ -191,6 +201,8 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
 }
 
 const bootstrapScript = new vm.Script(`(${bootstrap.toString()})`, { filename: 'kinde-workflow-bootstrap.js' });
+const bindingsScript = new vm.Script(`(${bindings.toString()})`, { filename: 'kinde-workflow-bindings.js' });
+const urlScript = new vm.Script(`(${urlBinding.toString()})`, { filename: 'kinde-workflow-url.js' });
 
 /**
  * The workflow script: takes `start` off the global before any workflow code
@@ -248,10 +260,17 @@ export function createHost(limits, guard) {
   // A fresh, never-used context made while the process is idle, so a request does not wait for its
   // creation (two thirds of a run's CPU). Nothing runs in it before its request: it is as fresh as
   // one made then, and it serves that one request only.
-  let spare; // { key, context, init, libFactory }
+  let spare; // { key, context, init, bindings, url, libFactory }
   const makeContext = (lib) => {
     const context = vm.createContext(Object.create(null), CONTEXT_OPTIONS);
-    return { key: lib.key, context, init: bootstrapScript.runInContext(context), libFactory: lib.script.runInContext(context) };
+    return {
+      key: lib.key,
+      context,
+      init: bootstrapScript.runInContext(context),
+      bindings: bindingsScript.runInContext(context),
+      url: urlScript.runInContext(context),
+      libFactory: lib.script.runInContext(context),
+    };
   };
   const freshContext = (lib) => {
     const fresh = spare !== undefined && spare.key === lib.key ? spare : makeContext(lib);
@@ -273,6 +292,7 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, g
   let logsDropped = false;
   let closed = false;
   let outcome; // { status, message, extra }
+  const fetchHost = createFetchHost(req.fixturesJson, limits, () => closed);
 
   // Host callbacks: primitives in, primitives out, never throw.
   const hostWrite = (binding, name, json) => {
@@ -315,7 +335,7 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, g
 
   const reply = (status, message, extra = '') => {
     closed = true;
-    return { id: req.id, status, message, extra, writes, logs };
+    return { id: req.id, status, message, extra, writes, logs, requests: fetchHost.requests };
   };
 
   let script;
@@ -328,8 +348,12 @@ function handle(req, LIMITS_JSON, limits, scriptFor, libraryFor, freshContext, g
   } catch (e) {
     return reply('build', `the bundled workflow does not compile: ${e && e.message}`);
   }
-  const { context, init, libFactory } = freshContext(lib);
-  init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON, libFactory);
+  const { context, init, bindings: makeBindings, url, libFactory } = freshContext(lib);
+  const declared = typeof req.bindingsJson === 'string' && req.bindingsJson !== '' ? req.bindingsJson : '{}';
+  // Both run code of ours only (no workflow code has run in this context yet).
+  const mountBindings = makeBindings(fetchHost.hostFetch, declared, LIMITS_JSON);
+  const urlApi = JSON.parse(declared).url === true ? url(hostUrl) : undefined;
+  init(hostWrite, hostLog, hostSettle, req.mode, req.tokensJson, req.eventJson, LIMITS_JSON, libFactory, mountBindings, urlApi);
   // Microtasks drain after evaluation (microtaskMode afterEvaluate): everything the workflow does
   // happens inside this call, which the guard ends (with the process) once the budget is spent.
   guard.started(req.timeoutMs);

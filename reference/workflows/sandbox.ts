@@ -29,6 +29,10 @@ export const SANDBOX_LIMITS = Object.freeze({
   maxLogTotalChars: 65_536,
   /** Characters of an error message reported back. */
   maxMessageChars: 2_000,
+  /** kinde.fetch / kinde.secureFetch requests per run; one more is a RangeError in the sandbox. */
+  maxFetches: 100,
+  /** Characters of a requested URL kept (matched and recorded). */
+  maxFetchUrlChars: 4_096,
 });
 
 /**
@@ -76,6 +80,10 @@ export interface SandboxRequest {
   /** `[binding, claims JSON]` pairs the sandbox exposes on `kinde`. */
   tokensJson: string;
   eventJson: string;
+  /** The declared non-token bindings to mount: `{ env?: [key, value, isSecret][], fetch?, secureFetch?, cache?, url? }`. */
+  bindingsJson?: string;
+  /** The fetch answers, resolved for this run (sandbox-io.js `createFetchHost`). */
+  fixturesJson?: string;
 }
 
 /**
@@ -89,6 +97,8 @@ export interface SandboxResponse {
   extra: string;
   writes: { binding: string; name: string; json: string }[];
   logs: string[];
+  /** kinde.fetch / kinde.secureFetch requests, in order (`fixture` -1: none matched). */
+  requests: { binding: string; method: string; url: string; fixture: number }[];
 }
 
 /** Counters for benchmarks: requests, time from request to answer, and of that the time inside sandbox processes. */

@@ -2,6 +2,7 @@
 
 import type { JsonObject, JsonValue } from '../../adapters/types.js';
 import type { WorkflowErrorCode } from './errors.js';
+import type { FetchRequest, WorkflowFixtures } from './fixtures.js';
 
 /** Token bindings a workflow can declare (`workflowSettings.bindings`) and the issuer can offer. */
 export type TokenBinding = 'kinde.accessToken' | 'kinde.idToken' | 'kinde.m2mToken';
@@ -46,14 +47,22 @@ export interface RunInput {
    * one owner queue behind each other, never behind another owner's.
    */
   owner?: unknown;
+  /**
+   * What `kinde.env.get` and `kinde.fetch` / `kinde.secureFetch` answer (each
+   * mounted only when declared). Absent: no variables, and every request fails
+   * like a network error.
+   */
+  fixtures?: WorkflowFixtures;
 }
 
 export type RunResult =
-  | { ok: true; writes: ClaimWrite[]; logs: string[]; durationMs: number }
+  | { ok: true; writes: ClaimWrite[]; logs: string[]; requests: FetchRequest[]; durationMs: number }
   | {
       ok: false;
       error: { code: WorkflowErrorCode; message: string };
       writes: ClaimWrite[];
       logs: string[];
+      /** Every kinde.fetch / kinde.secureFetch request, in order (none when the sandbox was stopped: timeout, memory). */
+      requests: FetchRequest[];
       durationMs: number;
     };
