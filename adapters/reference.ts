@@ -18,6 +18,7 @@ import {
   type TargetInfo,
   type Tenant,
   type TokenResult,
+  type WorkflowFixtureSet,
 } from './types.js';
 
 export class ReferenceAdapter implements Adapter {
@@ -41,7 +42,7 @@ export class ReferenceAdapter implements Adapter {
       name: this.name,
       version,
       refreshOverlapSeconds: this.#issuer.refreshOverlapSeconds,
-      capabilities: { ...REFERENCE_CAPABILITIES },
+      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true },
     };
   }
 
@@ -53,9 +54,9 @@ export class ReferenceAdapter implements Adapter {
     }
   }
 
-  async deployWorkflow(source: string): Promise<DeployedWorkflow> {
+  async deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
     try {
-      return await this.issuer.deployWorkflow(source);
+      return await this.issuer.deployWorkflow(source, fixtures);
     } catch (e) {
       if (e instanceof WorkflowError) {
         throw new AdapterError('ERR_WORKFLOW_BUILD', (e as Error).message, { cause: e });

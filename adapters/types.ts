@@ -228,6 +228,11 @@ export interface Capabilities {
   orgScopedM2m: boolean;
   /** Deploys and runs `Workflow.ts` sources. */
   workflows: boolean;
+  /**
+   * Answers a deployed workflow's kinde.env and kinde.fetch / kinde.secureFetch from the
+   * {@link WorkflowFixtureSet} given with it (protocol 1.1). Absent: false.
+   */
+  workflowFixtures?: boolean;
   /** Properties in tokens. */
   properties: boolean;
   /** Feature flags in tokens. */
@@ -255,6 +260,23 @@ export interface TargetInfo {
   notApplicable?: Record<string, string>;
 }
 
+/**
+ * What a deployed workflow's kinde.env and kinde.fetch answer (schemas/workflow-fixtures.schema.json):
+ * env values, and fetch answers by method and URL pattern (`*`; `{kindeDomain}` = the event's Kinde domain).
+ */
+export interface WorkflowFixtureSet {
+  env?: Record<string, string | { value: string; isSecret?: boolean }>;
+  fetch?: Array<{
+    method?: string;
+    url: string;
+    binding?: 'kinde.fetch' | 'kinde.secureFetch';
+    status?: number;
+    headers?: Record<string, string>;
+    json?: JsonValue;
+    text?: string;
+  }>;
+}
+
 export interface DeployedWorkflow {
   id: string;
   trigger: string;
@@ -272,7 +294,7 @@ export interface Adapter {
   /** Replace the whole tenant (apps, users, orgs, …). Removes deployed workflows. */
   provision(tenant: Tenant): Promise<void>;
   /** Deploy a `Workflow.ts` source. Rejects with AdapterError if it does not build. */
-  deployWorkflow(source: string): Promise<DeployedWorkflow>;
+  deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow>;
   removeWorkflow(id: string): Promise<void>;
   /** Complete a sign-in and exchange the authorization code at the token endpoint. */
   signIn(request: SignInRequest): Promise<TokenResult>;

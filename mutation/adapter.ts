@@ -21,6 +21,7 @@ import type {
   Tenant,
   TokenResult,
   TokenType,
+  WorkflowFixtureSet,
 } from '../adapters/types.js';
 import { AdapterError } from '../adapters/types.js';
 import { signToken, type CampaignKeys, type SubstituteKey } from './jws.js';
@@ -84,8 +85,8 @@ export class MutantAdapter implements Adapter {
     await this.#inner.provision(tenant);
   }
 
-  deployWorkflow(source: string): Promise<DeployedWorkflow> {
-    return this.#inner.deployWorkflow(source);
+  deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
+    return this.#inner.deployWorkflow(source, fixtures);
   }
 
   removeWorkflow(id: string): Promise<void> {

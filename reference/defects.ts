@@ -47,6 +47,8 @@ export const DEFECTS = {
   'token-standard-base64': { description: 'token segments are standard base64 with padding (`+`, `/`, `=`), not base64url', caughtBy: 'TOKEN-WELL-FORMED' },
   'duplicate-claim-names': { description: 'the payload is built by string concatenation and repeats `iss` (a stale default first)', caughtBy: 'TOKEN-CLAIM-NAMES-UNIQUE' },
   'oversized-token': { description: 'every token carries a 24 KiB `_debug` claim, too big for an HTTP header', caughtBy: 'TOKEN-BOUNDED' },
+  'fetch-env-always-mounted': { description: 'kinde.env and kinde.fetch are there for workflows that do not declare them', caughtBy: 'WF-NATIVE-BINDING-GATE' },
+  'env-values-trimmed': { description: 'environment variables reach the workflow without their surrounding whitespace', caughtBy: 'WF-FIXTURE-VALUES' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

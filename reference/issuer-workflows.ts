@@ -9,12 +9,21 @@ import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { ISSUER_COMPUTED, PROHIBITED } from './prohibited.js';
-import { compileWorkflow, runWorkflow, type ClaimWrite, type CompiledWorkflow, type TokenBinding } from './workflows/index.js';
+import {
+  compileWorkflow,
+  runWorkflow,
+  type ClaimWrite,
+  type CompiledWorkflow,
+  type TokenBinding,
+  type WorkflowFixtures,
+} from './workflows/index.js';
 
 export type ClaimWrites = Record<TokenBinding, ClaimWrite[]>;
 
 export class DeployedWorkflows {
   readonly #byId = new Map<string, CompiledWorkflow>();
+  /** What kinde.env and kinde.fetch answer for each deployed workflow (by id; absent: nothing). */
+  readonly #fixtures = new Map<string, WorkflowFixtures>();
   readonly #has: (d: DefectName) => boolean;
   readonly #timeoutMs: number;
   /** The sandbox fairness key: this issuer's runs queue behind each other, not behind other issuers'. */
@@ -30,7 +39,7 @@ export class DeployedWorkflows {
     return this.#byId.size;
   }
 
-  async deploy(source: string): Promise<DeployedWorkflow> {
+  async deploy(source: string, fixtures?: WorkflowFixtures): Promise<DeployedWorkflow> {
     const wf = await compileWorkflow(source, this.#owner);
     if (!this.#byId.has(wf.settings.id) && this.#byId.size >= ISSUER_LIMITS.maxWorkflows) {
       throw new IssuerError(
@@ -41,15 +50,19 @@ export class DeployedWorkflows {
     }
     this.#byId.delete(wf.settings.id);
     this.#byId.set(wf.settings.id, wf);
+    if (fixtures) this.#fixtures.set(wf.settings.id, fixtures);
+    else this.#fixtures.delete(wf.settings.id);
     return { id: wf.settings.id, trigger: wf.settings.trigger };
   }
 
   remove(id: string): void {
     if (!this.#byId.delete(id)) throw new IssuerError('invalid_request', `no workflow with id "${id}"`, 404);
+    this.#fixtures.delete(id);
   }
 
   clear(): void {
     this.#byId.clear();
+    this.#fixtures.clear();
   }
 
   /**
@@ -63,9 +76,7 @@ export class DeployedWorkflows {
     // A snapshot: a deployment during the runs does not change this request.
     for (const deployed of [...this.#byId.values()]) {
       if (!triggers.includes(deployed.settings.trigger)) continue;
-      const wf = this.#has('bindings-not-enforced')
-        ? { ...deployed, settings: { ...deployed.settings, bindings: [...deployed.settings.bindings, ...Object.keys(tokens)] } }
-        : deployed;
+      const wf = this.#withDefects(deployed, tokens);
       // Each workflow sees the claims as the previous workflows left them.
       const current: Partial<Record<TokenBinding, JsonObject>> = {};
       for (const [b, claims] of Object.entries(tokens) as [TokenBinding, JsonObject][]) {
@@ -73,7 +84,14 @@ export class DeployedWorkflows {
         applyWrites(copy, bindingType(b), out[b], this.#has);
         current[b] = copy;
       }
-      const result = await runWorkflow(wf, { event: event as JsonObject, tokens: current, timeoutMs: this.#timeoutMs, owner: this.#owner });
+      const fixtures = this.#fixtures.get(deployed.settings.id);
+      const result = await runWorkflow(wf, {
+        event: event as JsonObject,
+        tokens: current,
+        timeoutMs: this.#timeoutMs,
+        owner: this.#owner,
+        ...(fixtures ? { fixtures: this.#has('env-values-trimmed') ? trimmedEnv(fixtures) : fixtures } : {}),
+      });
       if (!result.ok) {
         if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) continue;
         throw new IssuerError(
@@ -86,6 +104,19 @@ export class DeployedWorkflows {
     }
     return out;
   }
+
+  /** The deployed workflow as a defective issuer would run it (its declared bindings widened). */
+  #withDefects(deployed: CompiledWorkflow, tokens: Partial<Record<TokenBinding, JsonObject>>): CompiledWorkflow {
+    const extra: string[] = [];
+    if (this.#has('bindings-not-enforced')) extra.push(...Object.keys(tokens));
+    if (this.#has('fetch-env-always-mounted')) extra.push('kinde.env', 'kinde.fetch');
+    return extra.length === 0 ? deployed : { ...deployed, settings: { ...deployed.settings, bindings: [...deployed.settings.bindings, ...extra] } };
+  }
+}
+
+/** Seeded defect `env-values-trimmed`: environment values lose their surrounding whitespace (as some .env readers do). */
+function trimmedEnv(f: WorkflowFixtures): WorkflowFixtures {
+  return { ...f, env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, { ...v, value: v.value.trim() }])) };
 }
 
 function bindingType(b: TokenBinding): TokenType {

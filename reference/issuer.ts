@@ -23,6 +23,7 @@ import {
   type SignInRequest,
   type Tenant,
   type TokenSet,
+  type WorkflowFixtureSet,
 } from '../adapters/types.js';
 import { accessTokenClaims, atHash, idTokenClaims, m2mTokenClaims, newJti, type ClaimContext, type UserGrant } from './claims.js';
 import { Clock } from './clock.js';
@@ -32,7 +33,7 @@ import { applyWrites, DeployedWorkflows } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { TenantIndex, validateTenant } from './tenant.js';
-import type { TokenBinding } from './workflows/index.js';
+import { parseWorkflowFixtures, type TokenBinding, type WorkflowFixtures } from './workflows/index.js';
 
 /** Everything the reference can do. */
 export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
@@ -140,9 +141,18 @@ export class ReferenceIssuer {
     this.#refresh.clear();
   }
 
-  /** Compiles and deploys a `Workflow.ts` source (`ISSUER_LIMITS.maxWorkflows` at once). */
-  deployWorkflow(source: string): Promise<DeployedWorkflow> {
-    return this.#workflows.deploy(source);
+  /**
+   * Compiles and deploys a `Workflow.ts` source (`ISSUER_LIMITS.maxWorkflows` at once), with what its
+   * kinde.env and kinde.fetch answer (schemas/workflow-fixtures.schema.json; a bad one is `invalid_request`).
+   */
+  deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
+    let parsed: WorkflowFixtures | undefined;
+    try {
+      parsed = fixtures === undefined ? undefined : parseWorkflowFixtures(fixtures, 'fixtures');
+    } catch (e) {
+      return Promise.reject(new IssuerError('invalid_request', (e as Error).message, 400));
+    }
+    return this.#workflows.deploy(source, parsed);
   }
 
   removeWorkflow(id: string): void {

@@ -54,6 +54,7 @@ const CAPABILITIES = {
   featureFlags: true,
   clock: true,
   keyRotation: true,
+  workflowFixtures: true,
 } satisfies Record<Capability, true>;
 
 const DOC_URL = /^https:\/\/docs\.kinde\.com\/[a-z0-9-]+(\/[a-z0-9-]+)*\/$/;

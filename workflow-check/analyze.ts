@@ -11,6 +11,7 @@ import {
   BINDING_TOKEN,
   DOCS,
   DOCUMENTED_BINDINGS,
+  isDeclared,
   isTokenBinding,
   isTokenTrigger,
   M2M_TRIGGER,
@@ -85,7 +86,7 @@ export function bindingFindings(input: AnalyzeInput): Finding[] {
       }, u.at));
       continue;
     }
-    if (!declared.has(binding)) {
+    if (!isDeclared(binding, declared)) {
       if (binding === 'console') {
         out.push(withAt({
           kind: 'binding-undeclared',

@@ -72,9 +72,26 @@ export const KNOWN_BINDINGS: readonly string[] = [
 /** Bindings named by the docs or by the library's `WorkflowSettings.bindings` type; the rest are library or runtime internals. */
 export const DOCUMENTED_BINDINGS: readonly string[] = KNOWN_BINDINGS.filter((b) => !['util', 'kinde.plan', 'kinde.cache'].includes(b));
 
+/**
+ * Non-token bindings the reference runtime implements (reference/workflows/sandbox-bindings.js,
+ * sandbox-url.js): env and fetch are answered from the user's fixtures; console is always there.
+ */
+export const REFERENCE_NATIVE_BINDINGS: readonly string[] = ['console', 'url', 'kinde.env', 'kinde.fetch', 'kinde.secureFetch', 'kinde.cache'];
+
+/**
+ * Bindings the reference mounts along with another declared one: kinde.cache with kinde.fetch (inferred: the docs'
+ * M2M tutorial declares kinde.m2mToken, kinde.fetch, kinde.env and url, and its createKindeAPI calls kinde.cache.jwtToken).
+ */
+export const IMPLIED_BINDINGS: Readonly<Record<string, string>> = { 'kinde.cache': 'kinde.fetch' };
+
+export function isDeclared(binding: string, declared: ReadonlySet<string>): boolean {
+  const by = IMPLIED_BINDINGS[binding];
+  return declared.has(binding) || (by !== undefined && declared.has(by));
+}
+
 /** Bindings the reference runtime implements. Everything else is reported, not run. */
 export function referenceSupports(binding: string): boolean {
-  return isTokenBinding(binding) || binding === 'console';
+  return isTokenBinding(binding) || REFERENCE_NATIVE_BINDINGS.includes(binding);
 }
 
 /**

@@ -5,10 +5,12 @@
  */
 import { basename, relative } from 'node:path';
 import type { JsonObject, TokenType } from '../adapters/types.js';
+import type { WorkflowFixtures } from '../reference/workflows/index.js';
 import { asyncFindings, bindingFindings, claimFindings, firstLine, jsonFindings, notRunFindings, sizeFindings, type AnalyzeInput } from './analyze.js';
 import { DOCS, isTokenTrigger, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
 import { isWorkflowFileName } from './discover.js';
+import { fetchFindings } from './fetch-findings.js';
 import { DeployError, type Harness } from './execute.js';
 import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
 import { Findings, type Finding, type SourcePosition } from './findings.js';
@@ -25,6 +27,8 @@ export interface CheckOptions {
   runs: number;
   timeoutMs: number;
   shrinkBudgetMs?: number;
+  /** What kinde.env and kinde.fetch answer (--fixtures, --env-file, --env). */
+  fixtures?: WorkflowFixtures;
   /** Replay: run exactly this recorded case instead of generating. */
   replayCase?: CheckCase;
   /** Replay: a recorded fast-check path (with the same seed). */
@@ -141,7 +145,14 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     return finish();
   }
 
-  const ctx: RunContext = { harness: options.harness, checked, settings, trigger: settings.trigger, timeoutMs: options.timeoutMs };
+  const ctx: RunContext = {
+    harness: options.harness,
+    checked,
+    settings,
+    trigger: settings.trigger,
+    timeoutMs: options.timeoutMs,
+    ...(options.fixtures ? { fixtures: options.fixtures } : {}),
+  };
   try {
     // The sample request: the token preview and the console output.
     // Every run counts: the sample's, the generated ones, and the counterexample's re-run.
@@ -182,7 +193,9 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       ...sizeFindings(obs, describeCase, locate),
       ...asyncFindings(full),
       ...notRunFindings(obs, options.timeoutMs),
+      ...fetchFindings(obs, options.fixtures),
     ].forEach(add);
+    if (obs.requests.size > 0) report.requests = [...obs.requests.values()];
   } catch (e) {
     if (e instanceof DeployError) {
       add({ kind: 'build', level: 'error', message: `the reference refuses to deploy it: ${e.message}` });
@@ -217,7 +230,7 @@ async function counterexample(
     };
   }
   const f = again.failed;
-  const outcomes = await ctx.harness.issue(failure.case, ctx.checked.source);
+  const outcomes = await ctx.harness.issue(failure.case, ctx.checked.source, ctx.fixtures);
   const refused = outcomes.find((o) => !o.ok);
   const effect = refused && !refused.ok
     ? `failurePolicy ${ctx.settings.failurePolicy}: the ${refused.origin === 'client_credentials' ? 'token request' : refused.origin === 'refresh_token_request' ? 'refresh' : 'sign-in'} is refused (${refused.status} ${refused.error})`

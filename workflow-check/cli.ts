@@ -6,13 +6,14 @@
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json' with { type: 'json' };
-import { closeSandbox, MAX_TIMEOUT_MS } from '../reference/workflows/index.js';
+import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
 import { INFRASTRUCTURE_VERSION } from './bundle.js';
 import { checkWorkflowFile } from './check.js';
 import { discover, UsageError } from './discover.js';
 import { Harness } from './execute.js';
 import { extendedBudget } from './explore.js';
+import { loadFixtures } from './fixtures-input.js';
 import { countLevels, type Finding } from './findings.js';
 import { readResults, restoreSecrets, toJson, writeResults } from './output.js';
 import type { CheckWorkflowResults, WorkflowReport } from './report.js';
@@ -35,6 +36,12 @@ Options:
   --timeout=MS      time budget of one workflow run (default ${DEFAULT_CHECK_TIMEOUT_MS}; Kinde documents none); a run
                     past it gets a second, longer one before it counts as a timeout
   --replay=FILE     run again the smallest failing requests recorded in a check-workflow.json
+  --fixtures=FILE   what kinde.env and kinde.fetch / kinde.secureFetch answer: one JSON file
+                    { "env": { KEY: value }, "fetch": [ { method, url, status, json | text, headers } ] };
+                    url is a whole URL where * matches anything and {kindeDomain} is the event's Kinde
+                    domain. A request no answer matches fails like a network error and is reported.
+  --env-file=FILE   KEY=VALUE lines added to the fixtures' env
+  --env KEY=VALUE   one more environment variable (repeatable; wins over the files)
   --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
   --json            print the JSON results instead of the summary
   -h, --help        this help
@@ -58,6 +65,8 @@ interface Parsed {
   json: boolean;
   replayOf?: string;
   replays?: Map<string, { case: CheckCase; path?: string }>;
+  fixtures?: WorkflowFixtures;
+  fixturesFile?: string;
 }
 
 async function parse(argv: string[]): Promise<Parsed | 'help'> {
@@ -72,6 +81,9 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
         runs: { type: 'string' },
         timeout: { type: 'string' },
         replay: { type: 'string' },
+        fixtures: { type: 'string' },
+        'env-file': { type: 'string' },
+        env: { type: 'string', multiple: true },
         'report-dir': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -85,7 +97,14 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length > 1) throw new UsageError(`one file or folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const fixtures = loadFixtures({
+    ...(values.fixtures !== undefined ? { fixtures: values.fixtures } : {}),
+    ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
+    ...(values.env !== undefined ? { env: values.env } : {}),
+  });
   const out: Partial<Parsed> = {
+    ...(fixtures ? { fixtures } : {}),
+    ...(values.fixtures !== undefined ? { fixturesFile: values.fixtures } : {}),
     json: values.json === true,
     timeoutMs: int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? DEFAULT_CHECK_TIMEOUT_MS,
   };
@@ -163,6 +182,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
           seed: args.seed,
           runs: args.runs,
           timeoutMs: args.timeoutMs,
+          ...(args.fixtures ? { fixtures: args.fixtures } : {}),
           ...(replay ? { replayCase: replay.case } : {}),
         }),
       );
@@ -181,6 +201,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
     seed: args.seed,
     runs: args.runs,
     timeoutMs: args.timeoutMs,
+    ...(args.fixturesFile !== undefined ? { fixtures: args.fixturesFile } : {}),
     ...(args.replayOf ? { replayOf: args.replayOf } : {}),
     startedAt,
     durationMs: Math.round(performance.now() - started),

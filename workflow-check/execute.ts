@@ -10,7 +10,7 @@ import type { JsonObject, TokenSet, TokenType } from '../adapters/types.js';
 import { IssuerError } from '../reference/errors.js';
 import { ReferenceIssuer, type GrantRequest } from '../reference/issuer.js';
 import { ISSUER_COMPUTED } from '../reference/prohibited.js';
-import type { TokenBinding } from '../reference/workflows/index.js';
+import type { TokenBinding, WorkflowFixtures } from '../reference/workflows/index.js';
 import { M2M_TRIGGER, USER_TRIGGER } from './bindings.js';
 import type { CheckCase } from './scenario.js';
 
@@ -113,14 +113,14 @@ export class Harness {
     return new Harness(probe, check);
   }
 
-  async #deploy(issuer: ReferenceIssuer, tenant: CheckCase['tenant'], source: string): Promise<void> {
+  async #deploy(issuer: ReferenceIssuer, tenant: CheckCase['tenant'], source: string, fixtures?: WorkflowFixtures): Promise<void> {
     try {
       issuer.provision(tenant);
     } catch (e) {
       throw new HarnessError(`the reference refused a generated tenant: ${(e as Error).message}`);
     }
     try {
-      await issuer.deployWorkflow(source);
+      await issuer.deployWorkflow(source, fixtures);
     } catch (e) {
       throw new DeployError((e as Error).message);
     }
@@ -136,8 +136,8 @@ export class Harness {
   }
 
   /** Runs the case's token requests with `source` deployed; stops at the first refusal. */
-  async #flow(issuer: ReferenceIssuer, c: CheckCase, source: string): Promise<Array<{ origin: Origin; result: TokenAnswer }>> {
-    await this.#deploy(issuer, c.tenant, source);
+  async #flow(issuer: ReferenceIssuer, c: CheckCase, source: string, fixtures?: WorkflowFixtures): Promise<Array<{ origin: Origin; result: TokenAnswer }>> {
+    await this.#deploy(issuer, c.tenant, source, fixtures);
     const app = c.tenant.applications.find((a) => a.clientId === c.request.clientId);
     if (!app) throw new HarnessError(`generated request names an unknown client ${c.request.clientId}`);
     if (c.kind === 'm2m') {
@@ -205,8 +205,8 @@ export class Harness {
   }
 
   /** The case with the workflow under check deployed: the tokens issued, or the refusal. */
-  async issue(c: CheckCase, source: string): Promise<StepOutcome[]> {
-    const flow = await this.#flow(this.#check, c, source);
+  async issue(c: CheckCase, source: string, fixtures?: WorkflowFixtures): Promise<StepOutcome[]> {
+    const flow = await this.#flow(this.#check, c, source, fixtures);
     return flow.map(({ origin, result }): StepOutcome => {
       if (!result.ok) {
         return { origin, ok: false, status: result.error.status, error: result.error.code, description: result.error.message };

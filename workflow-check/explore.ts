@@ -7,7 +7,7 @@
  * else the runs show is accumulated in {@link Observations}.
  */
 import fc from 'fast-check';
-import { MAX_TIMEOUT_MS, type WorkflowErrorCode, type WorkflowSettingsInfo } from '../reference/workflows/index.js';
+import { MAX_TIMEOUT_MS, type WorkflowErrorCode, type WorkflowFixtures, type WorkflowSettingsInfo } from '../reference/workflows/index.js';
 import { NATIVE_GLOBALS, referenceSupports, type TokenTrigger } from './bindings.js';
 import type { Harness, Observed, Step, StepOutcome } from './execute.js';
 import { Observations } from './observations.js';
@@ -20,6 +20,8 @@ export interface RunContext {
   settings: WorkflowSettingsInfo;
   trigger: TokenTrigger;
   timeoutMs: number;
+  /** What kinde.env and kinde.fetch answer (check-workflow --fixtures / --env). */
+  fixtures?: WorkflowFixtures;
 }
 
 export interface FailedRun {
@@ -70,9 +72,9 @@ export async function runCase(ctx: RunContext, c: CheckCase, obs: Observations, 
   if (observed.notRun) obs.addNotRun(observed.notRun);
   const runs: CheckedRun[] = [];
   for (const step of observed.steps) {
-    let run = await ctx.checked.run(ctx.settings, step.event, step.tokens, ctx.timeoutMs);
+    let run = await ctx.checked.run(ctx.settings, step.event, step.tokens, ctx.timeoutMs, ctx.fixtures);
     if (!run.result.ok && run.result.error.code === 'ERR_WORKFLOW_TIMEOUT') {
-      const again = await ctx.checked.run(ctx.settings, step.event, step.tokens, extendedBudget(ctx.timeoutMs));
+      const again = await ctx.checked.run(ctx.settings, step.event, step.tokens, extendedBudget(ctx.timeoutMs), ctx.fixtures);
       if (again.result.ok || again.result.error.code !== 'ERR_WORKFLOW_TIMEOUT') obs.addSlow(again.result.durationMs);
       run = again;
     }
@@ -87,7 +89,7 @@ export async function runCase(ctx: RunContext, c: CheckCase, obs: Observations, 
     return { observed, runs, failed: { step, run, code: run.result.error.code, message: run.result.error.message } };
   }
   if (!issue || observed.notRun !== undefined) return { observed, runs };
-  const outcome = await ctx.harness.issue(c, ctx.checked.source);
+  const outcome = await ctx.harness.issue(c, ctx.checked.source, ctx.fixtures);
   obs.addOutcome(c, observed.steps, outcome);
   return { observed, runs, outcome };
 }

@@ -19,6 +19,8 @@ export type FindingKind =
   | 'binding-unused'
   /** A binding the reference does not implement yet: runs that reach it are not judged. */
   | 'binding-unsupported'
+  /** A kinde.fetch / kinde.secureFetch request no fixture answers (it failed like a network error). */
+  | 'fetch-unmatched'
   /** A claim Kinde never lets a workflow change (the write is ignored silently). */
   | 'prohibited-claim'
   /** A claim written to a token this trigger does not issue or offer. */

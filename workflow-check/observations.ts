@@ -2,8 +2,8 @@
  * What the runs of one workflow showed, accumulated over every generated
  * request (shrinking runs included: they are real runs too).
  */
-import type { TokenType } from '../adapters/types.js';
-import type { TokenBinding } from '../reference/workflows/index.js';
+import type { JsonObject, TokenType } from '../adapters/types.js';
+import { KINDE_DOMAIN_PLACEHOLDER, type TokenBinding } from '../reference/workflows/index.js';
 import type { CheckCase } from './scenario.js';
 import type { Origin, Step, StepOutcome } from './execute.js';
 import type { CheckedRun } from './sandbox.js';
@@ -31,12 +31,31 @@ export interface WriteSeen {
   count: number;
 }
 
+export interface RequestSeen {
+  binding: string;
+  method: string;
+  /** The first URL seen (requests answered by one fixture are grouped). */
+  url: string;
+  fixture?: number;
+  count: number;
+}
+
+/** Distinct groups of requests kept (further ones are counted in `requestsDropped`). */
+const MAX_REQUEST_GROUPS = 50;
+
 export interface LargestToken {
   bytes: number;
   /** The same token without the workflow. */
   baseline?: number;
   origin: Origin;
   case: CheckCase;
+}
+
+function kindeDomainOf(event: JsonObject): string | undefined {
+  const context = event.context;
+  const domains = context && typeof context === 'object' && !Array.isArray(context) ? context.domains : undefined;
+  const domain = domains && typeof domains === 'object' && !Array.isArray(domains) ? domains.kindeDomain : undefined;
+  return typeof domain === 'string' && domain !== '' ? domain : undefined;
 }
 
 export class Observations {
@@ -60,10 +79,23 @@ export class Observations {
   truncated = false;
   /** A run that passed directly but whose sign-in the issuer refused (the workflow is not deterministic). */
   nondeterministic?: { case: CheckCase; description: string };
+  /** kinde.fetch / kinde.secureFetch requests: matched ones by fixture, unmatched ones by URL. */
+  readonly requests = new Map<string, RequestSeen>();
+  requestsDropped = 0;
 
   addRun(run: CheckedRun, step: Step): void {
     this.runs++;
     this.consoleLines += run.logs.length;
+    const domain = kindeDomainOf(step.event);
+    for (const q of run.result.requests) {
+      // Generated tenants differ in their domain: shown as the placeholder a fixture would use.
+      const url = domain !== undefined && q.url.startsWith(domain) ? KINDE_DOMAIN_PLACEHOLDER + q.url.slice(domain.length) : q.url;
+      const key = `${q.binding}\u0000${q.method}\u0000${q.fixture !== undefined ? `#${q.fixture}` : url}`;
+      const seen = this.requests.get(key);
+      if (seen) seen.count++;
+      else if (this.requests.size >= MAX_REQUEST_GROUPS) this.requestsDropped++;
+      else this.requests.set(key, { binding: q.binding, method: q.method, url, ...(q.fixture !== undefined ? { fixture: q.fixture } : {}), count: 1 });
+    }
     if (run.truncated) this.truncated = true;
     for (const r of run.records) {
       if (r.k === 'b') {

@@ -5,6 +5,7 @@
 import type { JsonObject, TokenType } from '../adapters/types.js';
 import type { Origin } from './execute.js';
 import type { Finding } from './findings.js';
+import type { RequestSeen } from './observations.js';
 import type { CheckCase } from './scenario.js';
 
 export interface TokenPreview {
@@ -60,6 +61,8 @@ export interface WorkflowReport {
   counterexample?: Counterexample;
   largestTokens: Partial<Record<TokenType, { bytes: number; withoutWorkflow?: number; request: string }>>;
   preview?: Preview;
+  /** kinde.fetch / kinde.secureFetch requests the runs made, grouped (fixture: the index of the answer; absent: none matched; the run's Kinde domain shown as {kindeDomain}). */
+  requests?: RequestSeen[];
   /** The sample run's console output: log/info/debug, and warn/error apart (as Kinde's runtime captures them). */
   console: { out: string[]; err: string[] };
   durationMs: number;
@@ -74,6 +77,8 @@ export interface CheckWorkflowResults {
   seed: number;
   runs: number;
   timeoutMs: number;
+  /** The --fixtures file the runs were answered from. */
+  fixtures?: string;
   /** Set on a --replay run: the results file replayed. */
   replayOf?: string;
   startedAt: string;

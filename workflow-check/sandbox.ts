@@ -11,6 +11,7 @@ import {
   type CompiledWorkflow,
   type RunResult,
   type TokenBinding,
+  type WorkflowFixtures,
   type WorkflowSettingsInfo,
 } from '../reference/workflows/index.js';
 import { parseFrames, SETTINGS_MODE_KEY, splitLogs, type ShimRecord, type SplitLogs } from './shim.js';
@@ -49,8 +50,9 @@ export class CheckedWorkflow {
     event: JsonObject,
     tokens: Partial<Record<TokenBinding, JsonObject>>,
     timeoutMs: number,
+    fixtures?: WorkflowFixtures,
   ): Promise<CheckedRun> {
-    const result = await runWorkflow(this.#compiled(settings), { event, tokens, timeoutMs });
+    const result = await runWorkflow(this.#compiled(settings), { event, tokens, timeoutMs, ...(fixtures ? { fixtures } : {}) });
     const split: SplitLogs = splitLogs(result.logs);
     return { result, ...split };
   }

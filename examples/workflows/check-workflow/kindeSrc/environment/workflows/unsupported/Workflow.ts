@@ -1,7 +1,8 @@
-// In the style of the docs' "M2M apps and token management" tutorial: reads the M2M app's properties through
-// the Kinde Management API (kinde.fetch, kinde.env, url), which the reference does not implement yet.
+// Uses kinde.widget (through the library's invalidateFormField), a binding the reference does not implement:
+// check-workflow reports it and never judges the runs that reach it. (kinde.env, kinde.fetch, url and console
+// are implemented: see examples/workflows/m2m-tutorial for the docs' M2M tutorial run on fixtures.)
 import {
-  createKindeAPI,
+  invalidateFormField,
   m2mTokenClaims,
   type onM2MTokenGeneratedEvent,
   type WorkflowSettings,
@@ -9,24 +10,18 @@ import {
 } from '@kinde/infrastructure';
 
 export const workflowSettings: WorkflowSettings = {
-  id: 'm2mTokenGeneration',
-  name: 'M2M custom claims',
+  id: 'm2mWidgetWorkflow',
+  name: 'M2M claims behind a widget check',
   failurePolicy: { action: 'stop' },
   trigger: WorkflowTrigger.M2MTokenGeneration,
   bindings: {
     'kinde.m2mToken': {},
-    'kinde.fetch': {},
-    'kinde.env': {},
-    url: {},
+    'kinde.widget': {},
   },
 };
 
 export default async function Workflow(event: onM2MTokenGeneratedEvent) {
-  const kindeAPI = await createKindeAPI(event);
-  const clientId = event.context.application.clientId;
-  const { data } = await kindeAPI.get({ endpoint: `applications/${clientId}/properties` });
-  const orgCode = data.properties?.find((p: { key: string }) => p.key === 'org_code')?.value;
-  const m2mToken = m2mTokenClaims<{ applicationId: string; orgCode: string }>();
-  m2mToken.applicationId = clientId;
-  m2mToken.orgCode = orgCode;
+  invalidateFormField('client_id', `checked ${event.context.application.clientId}`);
+  const m2mToken = m2mTokenClaims<{ applicationId: string }>();
+  m2mToken.applicationId = event.context.application.clientId;
 }

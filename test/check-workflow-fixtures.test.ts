@@ -1,0 +1,113 @@
+/**
+ * check-workflow with fixtures: the docs' M2M tutorial workflow
+ * (examples/workflows/m2m-tutorial: createKindeAPI, the Management API's
+ * application properties and organization) runs on a fixtures file, and the
+ * claims it sets land in the M2M token JSON-identical to the fixture values.
+ * A request no fixture answers is named; a bad fixtures file or flag is a
+ * usage error naming the field.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { checkWorkflowCommand } from '../workflow-check/cli.js';
+import { parseEnvFile } from '../workflow-check/fixtures-input.js';
+import type { CheckWorkflowResults, WorkflowReport } from '../workflow-check/report.js';
+
+const PROJECT = 'examples/workflows/m2m-tutorial';
+const FIXTURES = `${PROJECT}/fixtures.json`;
+const OUT = 'test-output/check-workflow-fixtures';
+const COMMON = ['--seed=20261123', '--runs=6', '--timeout=1000'];
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await checkWorkflowCommand(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+function only(dir: string): WorkflowReport {
+  const results = JSON.parse(readFileSync(join(dir, 'check-workflow.json'), 'utf8')) as CheckWorkflowResults;
+  expect(results.workflows).toHaveLength(1);
+  return results.workflows[0]!;
+}
+
+interface TutorialFixtures {
+  fetch: Array<{ url: string; json: { properties?: Array<{ key: string; value: string }>; name?: string; code?: string } }>;
+}
+const fixtures = JSON.parse(readFileSync(FIXTURES, 'utf8')) as TutorialFixtures;
+
+describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () => {
+  it('exits 0; the claims land JSON-identical to the fixture answers; every request was answered by its fixture', async () => {
+    const dir = `${OUT}/ok`;
+    const r = await run([PROJECT, `--fixtures=${FIXTURES}`, ...COMMON, `--report-dir=${dir}`]);
+    const w = only(dir);
+    expect(r.code, r.err).toBe(0);
+    expect(w.findings.map((f) => `${f.level} ${f.kind}`)).toEqual(['info not-run']); // the Management API audience only
+    const payload = w.preview?.steps[0]?.tokens?.m2m?.payload;
+    const props = fixtures.fetch[1]!.json.properties!;
+    const org = fixtures.fetch[2]!.json;
+    expect(payload?.orgCode).toEqual(props.find((p) => p.key === 'org_code')!.value);
+    expect(payload?.orgName).toEqual(org.name);
+    expect(payload?.applicationId).toEqual(payload?.azp);
+    expect(w.runs).toBeGreaterThan(1);
+    expect(w.requests?.map((q) => [q.method, q.fixture])).toEqual([
+      ['POST', 0],
+      ['GET', 1],
+      ['GET', 2],
+    ]);
+    // Every run that the issuer ran asked each fixture once: the counts agree.
+    expect(new Set(w.requests?.map((q) => q.count)).size).toBe(1);
+  }, 120_000);
+
+  it('a request no fixture answers fails inside the workflow, is named, and the failurePolicy applies', async () => {
+    const dir = `${OUT}/unmatched`;
+    mkdirSync(dir, { recursive: true });
+    const partial = join(dir, 'fixtures.json');
+    writeFileSync(partial, JSON.stringify({ ...JSON.parse(readFileSync(FIXTURES, 'utf8')), fetch: fixtures.fetch.slice(0, 2) }));
+    const r = await run([PROJECT, `--fixtures=${partial}`, ...COMMON, `--report-dir=${dir}`]);
+    const w = only(dir);
+    expect(r.code).toBe(1);
+    const unmatched = w.findings.filter((f) => f.kind === 'fetch-unmatched');
+    expect(unmatched).toHaveLength(1);
+    expect(unmatched[0]!.message).toMatch(/^GET \{kindeDomain\}\/api\/v1\/organization\?code=org_4ae3d91cb2f \(kinde\.fetch, \d+ runs?\): none of the 2 fetch fixtures answers it/);
+    const thrown = w.findings.find((f) => f.kind === 'throws' && f.level === 'error');
+    expect(thrown?.message).toContain('fetch failed: no fixture answers GET');
+    expect(thrown?.message).toContain('failurePolicy stop: the token request is refused');
+  }, 120_000);
+
+  it('--env wins over the file: without the client id the library says "M2M client ID not set"', async () => {
+    const dir = `${OUT}/env`;
+    const r = await run([PROJECT, `--fixtures=${FIXTURES}`, '--env', 'KINDE_WF_M2M_CLIENT_ID=', ...COMMON, '--runs=2', `--report-dir=${dir}`]);
+    expect(r.code).toBe(1);
+    expect(only(dir).findings.find((f) => f.kind === 'throws')?.message).toContain('M2M client ID not set');
+  }, 120_000);
+
+  it('bad fixtures and flags are usage errors (exit 2) naming the file and field', async () => {
+    const dir = `${OUT}/bad`;
+    mkdirSync(dir, { recursive: true });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ fetch: [{ url: '{kindeDomain}/x', status: 'ok' }] }));
+    const cases: Array<[string[], RegExp]> = [
+      [[`--fixtures=${bad}`], new RegExp(`^check-workflow: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.fetch\\[0\\]\\.status must be integer`)],
+      [[`--fixtures=${dir}/missing.json`], /^check-workflow: --fixtures: cannot read .*missing\.json: ENOENT/],
+      [['--env', 'NOEQUALS'], /^check-workflow: --env must be KEY=VALUE, got "NOEQUALS"/],
+      [['--env', '1BAD=x'], /^check-workflow: fixtures\.env has a key that is not a valid environment variable name/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await run([PROJECT, ...flags, `--report-dir=${dir}`]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+
+  it('--env-file reads KEY=VALUE lines (comments, export, quotes) and names a bad line', () => {
+    expect(parseEnvFile('# c\n\nexport A=1\nB="two words"\nC=x=y\n', 'e.env')).toEqual({ A: '1', B: 'two words', C: 'x=y' });
+    expect(() => parseEnvFile('A=1\nnot a pair\n', 'e.env')).toThrow(/^--env-file: e\.env:2 is not KEY=VALUE$/);
+  });
+});

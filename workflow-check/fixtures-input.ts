@@ -1,0 +1,76 @@
+/**
+ * check-workflow's fixtures: what the workflows' kinde.env and kinde.fetch /
+ * kinde.secureFetch answer, from the files and flags the user passes (never
+ * the process environment):
+ *
+ * - `--fixtures=FILE`: one JSON file `{ "env": {…}, "fetch": [ … ] }`
+ *   (schemas/workflow-fixtures.schema.json);
+ * - `--env-file=FILE`: `KEY=VALUE` lines (`#` comments, blank lines, optional
+ *   `export `, values optionally in matching quotes), added to the env;
+ * - `--env KEY=VALUE` (repeatable): added last, so it wins.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { FIXTURE_LIMITS } from '../reference/limits.js';
+import { parseWorkflowFixtures, parseWorkflowFixturesJson, type WorkflowFixtures } from '../reference/workflows/index.js';
+import { UsageError } from './discover.js';
+
+export interface FixtureFlags {
+  fixtures?: string;
+  envFile?: string;
+  env?: readonly string[];
+}
+
+function readBounded(flag: string, file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new UsageError(`--${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (size > FIXTURE_LIMITS.maxBytes) throw new UsageError(`--${flag}: ${file} is ${size} bytes; at most ${FIXTURE_LIMITS.maxBytes}`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+const PAIR = /^([^=\s]+)=(.*)$/s;
+
+function unquote(v: string): string {
+  const t = v.trim();
+  return t.length >= 2 && (t[0] === '"' || t[0] === "'") && t.at(-1) === t[0] ? t.slice(1, -1) : t;
+}
+
+/** `KEY=VALUE` lines; errors name the file and line. */
+export function parseEnvFile(text: string, file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = PAIR.exec(line.replace(/^export\s+/, ''));
+    if (!m) throw new UsageError(`--env-file: ${file}:${i + 1} is not KEY=VALUE`);
+    out[m[1]!] = unquote(m[2]!);
+  }
+  return out;
+}
+
+/** The fixtures the flags describe; undefined when none was given. Bad input: a UsageError naming the flag and field. */
+export function loadFixtures(flags: FixtureFlags): WorkflowFixtures | undefined {
+  if (flags.fixtures === undefined && flags.envFile === undefined && (flags.env ?? []).length === 0) return undefined;
+  try {
+    const base = flags.fixtures === undefined ? { env: {}, fetch: [] } : parseWorkflowFixturesJson(readBounded('fixtures', flags.fixtures), flags.fixtures);
+    const env: Record<string, string | { value: string; isSecret: boolean }> = { ...base.env };
+    if (flags.envFile !== undefined) Object.assign(env, parseEnvFile(readBounded('env-file', flags.envFile), flags.envFile));
+    for (const pair of flags.env ?? []) {
+      const m = PAIR.exec(pair);
+      if (!m) throw new UsageError(`--env must be KEY=VALUE, got "${pair.slice(0, 100)}"`);
+      env[m[1]!] = m[2]!;
+    }
+    // Validated once more as a whole: names, sizes and counts of the merged env.
+    return parseWorkflowFixtures({ env, fetch: base.fetch }, 'fixtures');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+}
