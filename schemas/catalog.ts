@@ -96,6 +96,8 @@ export const REQUIREMENT_IDS = [
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
   'ACCESS-FLAGS',
+  'WF-NATIVE-BINDING-GATE',
+  'WF-FIXTURE-VALUES',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 
