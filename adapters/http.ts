@@ -26,6 +26,7 @@ import {
   type Tenant,
   type TokenResult,
   type TokenSet,
+  type WorkflowFixtureSet,
 } from './types.js';
 import { clientCredentialsForm, codeExchangeForm, refreshForm } from './oauth-forms.js';
 
@@ -55,10 +56,13 @@ const CAPABILITIES: readonly (keyof Capabilities)[] = [
   'featureFlags',
   'clock',
   'keyRotation',
+  'workflowFixtures',
 ];
 
 interface Handshake {
   protocol: number;
+  /** Absent = 0. 1.1 adds workflow fixtures. */
+  protocolMinor?: number;
   implementation: { name: string; version: string };
   capabilities: Capabilities;
   refreshOverlapSeconds?: number;
@@ -147,6 +151,8 @@ export class HttpAdapter implements Adapter {
     }
     const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
     this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
+    // A capability of protocol 1.1 counts only from a target that speaks 1.1.
+    if ((handshake.protocolMinor ?? 0) < 1) this.#capabilities.workflowFixtures = false;
     const info: TargetInfo = {
       name: handshake.implementation.name,
       version: handshake.implementation.version,
@@ -162,8 +168,10 @@ export class HttpAdapter implements Adapter {
     this.#tenant = structuredClone(tenant);
   }
 
-  async deployWorkflow(source: string): Promise<DeployedWorkflow> {
-    const a = await this.#control('POST', 'workflows', { source }, 'workflow-request');
+  /** Fixtures go only to a protocol 1.1 target declaring workflowFixtures; to any other, asking is an error (never dropped silently). */
+  async deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
+    if (fixtures !== undefined) this.#need('workflowFixtures');
+    const a = await this.#control('POST', 'workflows', fixtures !== undefined ? { source, fixtures } : { source }, 'workflow-request');
     if (a.status === 422) {
       throw new AdapterError('ERR_WORKFLOW_BUILD', `${a.what}: the workflow does not build: ${this.#reason(a)}`);
     }

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Capabilities, SignInRequest } from '../../adapters/types.js';
-import { protocolErrors, PROTOCOL_VERSION } from '../../schemas/protocol/validate.js';
+import type { Capabilities, SignInRequest, WorkflowFixtureSet } from '../../adapters/types.js';
+import { protocolErrors, PROTOCOL_MINOR, PROTOCOL_VERSION } from '../../schemas/protocol/validate.js';
 import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -223,8 +223,10 @@ export class Environment {
   handshake(res: ServerResponse): void {
     sendJson(res, 200, {
       protocol: PROTOCOL_VERSION,
+      protocolMinor: PROTOCOL_MINOR,
       implementation: this.#implementation,
-      capabilities: REFERENCE_CAPABILITIES,
+      // Protocol 1.1: deployments may carry what kinde.env and kinde.fetch answer.
+      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true },
       refreshOverlapSeconds: this.issuer.refreshOverlapSeconds,
       sessions: this.#sessions,
     });
@@ -243,9 +245,9 @@ export class Environment {
   }
 
   async postWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { source } = (await readMessage(req, 'workflow-request')) as { source: string };
+    const { source, fixtures } = (await readMessage(req, 'workflow-request')) as { source: string; fixtures?: WorkflowFixtureSet };
     try {
-      sendJson(res, 201, await this.issuer.deployWorkflow(source));
+      sendJson(res, 201, await this.issuer.deployWorkflow(source, fixtures));
     } catch (e) {
       if (e instanceof WorkflowError) throw new HttpError(422, 'workflow_build_failed', `${e.code}: ${e.message}`);
       throw e;

@@ -22,12 +22,18 @@ import tokenRequest from './token-request.schema.json' with { type: 'json' };
 import tokenResponse from './token-response.schema.json' with { type: 'json' };
 import workflowRequest from './workflow-request.schema.json' with { type: 'json' };
 import workflowResponse from './workflow-response.schema.json' with { type: 'json' };
+import workflowFixtures from '../workflow-fixtures.schema.json' with { type: 'json' };
 
 // ajv-formats is CommonJS; the default import is the plugin or a namespace holding it depending on the loader.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
 
 /** The protocol version this suite speaks. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Its minor version, declared in the handshake as `protocolMinor` (absent = 0). 1.1 adds workflow fixtures
+ * (`fixtures` in POST /_conformance/v1/workflows, capability `workflowFixtures`); a 1.0 peer ignores both.
+ */
+export const PROTOCOL_MINOR = 1;
 /** Handshake `protocol` values the suite accepts. */
 export const SUPPORTED_PROTOCOLS: readonly number[] = [1];
 
@@ -61,6 +67,7 @@ function validator(name: ProtocolMessage): ValidateFunction {
     if (!ajv) {
       ajv = new Ajv2020({ strict: true, allErrors: true });
       addFormats(ajv);
+      ajv.addSchema(workflowFixtures);
     }
     v = ajv.compile(SCHEMAS[name]);
     compiled.set(name, v);
