@@ -63,6 +63,10 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     ]);
     // Every run that the issuer ran asked each fixture once: the counts agree.
     expect(new Set(w.requests?.map((q) => q.count)).size).toBe(1);
+    expect(r.out).toMatch(new RegExp(`fetch: ${3 * w.requests![0]!.count} requests answered by fixtures, 0 unmatched \\(${FIXTURES.replace(/[./]/g, '\\$&')}\\)`));
+    const html = readFileSync(join(dir, 'check-workflow.html'), 'utf8');
+    expect(html).toContain('<h3>Fetch requests');
+    expect(html).toContain('<code>{kindeDomain}/oauth2/token</code>');
   }, 120_000);
 
   it('a request no fixture answers fails inside the workflow, is named, and the failurePolicy applies', async () => {

@@ -86,6 +86,14 @@ function workflow(w: WorkflowReport, index: number): string {
       }
     }
   }
+  if (w.requests && w.requests.length > 0) {
+    parts.push('<h3>Fetch requests (answered from fixtures; nothing left the machine)</h3><table><tr><th>binding</th><th>method</th><th>URL</th><th>fixture</th><th>runs</th></tr>');
+    for (const q of w.requests) {
+      const fixture = q.fixture !== undefined ? `#${q.fixture}` : '<strong>none matched</strong>';
+      parts.push(`<tr><td>${escapeHtml(q.binding)}</td><td>${escapeHtml(q.method)}</td><td><code>${escapeHtml(q.url)}</code></td><td>${fixture}</td><td>${q.count}</td></tr>`);
+    }
+    parts.push('</table>');
+  }
   if (w.console.out.length + w.console.err.length > 0) {
     parts.push('<h3>Console output (sample request)</h3>');
     if (w.console.out.length > 0) parts.push(`<p class="meta">log / info / debug</p>${pre(w.console.out.join('\n'))}`);

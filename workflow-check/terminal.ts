@@ -21,6 +21,11 @@ export function renderSummary(results: CheckWorkflowResults, opts: { color?: boo
       .map(([type, t]) => `${type} ${t.bytes} B`)
       .join(', ');
     lines.push(paint('dim', `  ${plural(w.cases, 'request')}, ${plural(w.runs, 'run')}${sizes ? `; largest tokens: ${sizes}` : ''}${w.counterexample ? `; counterexample after ${w.counterexample.shrinks} shrinks` : ''}`));
+    if (w.requests && w.requests.length > 0) {
+      const answered = w.requests.filter((q) => q.fixture !== undefined).reduce((n, q) => n + q.count, 0);
+      const unmatched = w.requests.filter((q) => q.fixture === undefined).reduce((n, q) => n + q.count, 0);
+      lines.push(paint('dim', `  fetch: ${plural(answered, 'request')} answered by fixtures, ${unmatched} unmatched${results.fixtures ? ` (${results.fixtures})` : ''}`));
+    }
     if (w.console.out.length + w.console.err.length > 0) {
       lines.push(paint('dim', `  console (sample request): ${w.console.out.length} log/info/debug, ${w.console.err.length} warn/error line(s)`));
     }
