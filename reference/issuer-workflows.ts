@@ -4,13 +4,14 @@
  * a trigger in deployment order in the sandbox pool, and applying the writes
  * with the prohibited and issuer-computed claims left alone.
  */
-import type { DeployedWorkflow, JsonObject, JsonValue, TokenType } from '../adapters/types.js';
+import type { DeployedWorkflow, JsonObject, JsonValue, TokenType, WorkflowFixtureSet } from '../adapters/types.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { ISSUER_COMPUTED, PROHIBITED } from './prohibited.js';
 import {
   compileWorkflow,
+  parseWorkflowFixtures,
   runWorkflow,
   type ClaimWrite,
   type CompiledWorkflow,
@@ -39,7 +40,14 @@ export class DeployedWorkflows {
     return this.#byId.size;
   }
 
-  async deploy(source: string, fixtures?: WorkflowFixtures): Promise<DeployedWorkflow> {
+  /** `fixtures`: what the workflow's kinde.env and kinde.fetch answer; invalid ones are `invalid_request` naming the field. */
+  async deploy(source: string, raw?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
+    let fixtures: WorkflowFixtures | undefined;
+    try {
+      fixtures = raw === undefined ? undefined : parseWorkflowFixtures(raw, 'fixtures');
+    } catch (e) {
+      throw new IssuerError('invalid_request', (e as Error).message, 400);
+    }
     const wf = await compileWorkflow(source, this.#owner);
     if (!this.#byId.has(wf.settings.id) && this.#byId.size >= ISSUER_LIMITS.maxWorkflows) {
       throw new IssuerError(

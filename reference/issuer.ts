@@ -33,7 +33,7 @@ import { applyWrites, DeployedWorkflows } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { TenantIndex, validateTenant } from './tenant.js';
-import { parseWorkflowFixtures, type TokenBinding, type WorkflowFixtures } from './workflows/index.js';
+import type { TokenBinding } from './workflows/index.js';
 
 /** Everything the reference can do. */
 export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
@@ -146,13 +146,7 @@ export class ReferenceIssuer {
    * kinde.env and kinde.fetch answer (schemas/workflow-fixtures.schema.json; a bad one is `invalid_request`).
    */
   deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow> {
-    let parsed: WorkflowFixtures | undefined;
-    try {
-      parsed = fixtures === undefined ? undefined : parseWorkflowFixtures(fixtures, 'fixtures');
-    } catch (e) {
-      return Promise.reject(new IssuerError('invalid_request', (e as Error).message, 400));
-    }
-    return this.#workflows.deploy(source, parsed);
+    return this.#workflows.deploy(source, fixtures);
   }
 
   removeWorkflow(id: string): void {

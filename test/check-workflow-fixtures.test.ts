@@ -8,8 +8,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { checkWorkflowCommand } from '../workflow-check/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCheckWorkflow } from './lib/check-workflow-run.js';
 import { parseEnvFile } from '../workflow-check/fixtures-input.js';
 import type { CheckWorkflowResults, WorkflowReport } from '../workflow-check/report.js';
 
@@ -18,18 +18,7 @@ const FIXTURES = `${PROJECT}/fixtures.json`;
 const OUT = 'test-output/check-workflow-fixtures';
 const COMMON = ['--seed=20261123', '--runs=6', '--timeout=1000'];
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await checkWorkflowCommand(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runCheckWorkflow;
 
 function only(dir: string): WorkflowReport {
   const results = JSON.parse(readFileSync(join(dir, 'check-workflow.json'), 'utf8')) as CheckWorkflowResults;

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkWorkflowCommand } from '../workflow-check/cli.js';
+import { runCheckWorkflow } from './lib/check-workflow-run.js';
 import type { Finding } from '../workflow-check/findings.js';
 import type { CheckWorkflowResults, WorkflowReport } from '../workflow-check/report.js';
 import { scanSources } from '../workflow-check/static.js';
@@ -18,19 +18,7 @@ const WORKFLOWS = `${PROJECT}/kindeSrc/environment/workflows`;
 const OUT = 'test-output/check-workflow';
 const COMMON = ['--seed=20261123', '--runs=8', '--timeout=300'];
 
-/** Runs the command quietly; returns its exit code and what it printed. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await checkWorkflowCommand(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = runCheckWorkflow;
 
 function load(dir: string): CheckWorkflowResults {
   return JSON.parse(readFileSync(join(dir, 'check-workflow.json'), 'utf8')) as CheckWorkflowResults;
