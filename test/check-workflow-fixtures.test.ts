@@ -72,6 +72,10 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     const thrown = w.findings.find((f) => f.kind === 'throws' && f.level === 'error');
     expect(thrown?.message).toContain('fetch failed: no fixture answers GET');
     expect(thrown?.message).toContain('failurePolicy stop: the token request is refused');
+    // --replay answers from the recorded fixtures file again: the same request is unmatched.
+    const again = await run([`--replay=${join(dir, 'check-workflow.json')}`, `--report-dir=${dir}/replay`]);
+    expect(again.code).toBe(1);
+    expect(only(`${dir}/replay`).findings.filter((f) => f.kind === 'fetch-unmatched').map((f) => f.detail?.url)).toEqual([unmatched[0]!.detail?.url]);
   }, 120_000);
 
   it('--env wins over the file: without the client id the library says "M2M client ID not set"', async () => {

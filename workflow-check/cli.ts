@@ -35,7 +35,8 @@ Options:
   --runs=N          generated requests per workflow (default ${DEFAULT_CHECK_RUNS})
   --timeout=MS      time budget of one workflow run (default ${DEFAULT_CHECK_TIMEOUT_MS}; Kinde documents none); a run
                     past it gets a second, longer one before it counts as a timeout
-  --replay=FILE     run again the smallest failing requests recorded in a check-workflow.json
+  --replay=FILE     run again the smallest failing requests recorded in a check-workflow.json (answered
+                    from the fixtures file it records unless --fixtures is given; give --env again)
   --fixtures=FILE   what kinde.env and kinde.fetch / kinde.secureFetch answer: one JSON file
                     { "env": { KEY: value }, "fetch": [ { method, url, status, json | text, headers } ] };
                     url is a whole URL where * matches anything and {kindeDomain} is the event's Kinde
@@ -97,19 +98,21 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length > 1) throw new UsageError(`one file or folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const saved = values.replay !== undefined ? await readResults(values.replay) : undefined;
+  // A replay is answered from the same fixtures file unless another is given (--env values are not recorded).
+  const fixturesFile = values.fixtures ?? (typeof saved?.fixtures === 'string' ? saved.fixtures : undefined);
   const fixtures = loadFixtures({
-    ...(values.fixtures !== undefined ? { fixtures: values.fixtures } : {}),
+    ...(fixturesFile !== undefined ? { fixtures: fixturesFile } : {}),
     ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
     ...(values.env !== undefined ? { env: values.env } : {}),
   });
   const out: Partial<Parsed> = {
     ...(fixtures ? { fixtures } : {}),
-    ...(values.fixtures !== undefined ? { fixturesFile: values.fixtures } : {}),
+    ...(fixturesFile !== undefined ? { fixturesFile } : {}),
     json: values.json === true,
     timeoutMs: int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? DEFAULT_CHECK_TIMEOUT_MS,
   };
-  if (values.replay !== undefined) {
-    const saved = await readResults(values.replay);
+  if (values.replay !== undefined && saved !== undefined) {
     out.replayOf = values.replay;
     out.input = positionals[0] ?? saved.input;
     out.seed = saved.seed;

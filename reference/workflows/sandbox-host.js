@@ -133,6 +133,8 @@ function bootstrap(hostWrite, hostLog, hostSettle, mode, tokensJson, eventJson, 
       callHost(hostLog, level, format(args));
     };
   }
+  // Always there, unlike on Kinde (gojaRuntime.go mounts console only when declared): check-workflow's
+  // instrumentation reports through console.log, and check-workflow reports an undeclared console itself.
   defineProperty(g, 'console', { value: freeze(consoleObject), writable: true, enumerable: false, configurable: true });
 
   const event = parse(eventJson);
