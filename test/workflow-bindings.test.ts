@@ -104,6 +104,29 @@ describe('the docs M2M tutorial path: createKindeAPI unmodified', () => {
   });
 });
 
+describe('nothing comes from the machine, nothing leaves it', () => {
+  it('kinde.env never reads the process environment; a request to a live local server never reaches it', async () => {
+    const { createServer } = await import('node:http');
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      expect(process.env.PATH).toBeDefined();
+      const r = await run(['kinde.env', 'kinde.fetch'], `
+        claims.path = kinde.env.get('PATH') ?? null;
+        try { kinde.fetch('http://127.0.0.1:${port}/'); claims.fetched = true; } catch (e) { claims.fetched = e.message; }`);
+      expect(claims(r)).toEqual({ path: null, fetched: `fetch failed: no fixture answers GET http://127.0.0.1:${port}/ (nothing leaves the machine)` });
+      expect(hits).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('kinde.fetch from fixtures', () => {
   it('an unmatched request throws like a network error inside the workflow and is recorded without a fixture', async () => {
     const r = await run(['kinde.fetch'], `
