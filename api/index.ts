@@ -16,7 +16,7 @@ import { isModulePath } from '../adapters/load.js';
 import { resolve } from 'node:path';
 import { startServer } from '../reference/server.js';
 import type { DefectName } from '../reference/defects.js';
-import type { Adapter, DeployedWorkflow, Tenant } from '../adapters/types.js';
+import type { Adapter, DeployedWorkflow, Tenant, WorkflowFixtureSet } from '../adapters/types.js';
 import type { VerifierAdapter } from '../adapters/verifier-types.js';
 
 export type {
@@ -32,6 +32,7 @@ export type {
   Tenant,
   TokenResult,
   TokenSet,
+  WorkflowFixtureSet,
 } from '../adapters/types.js';
 export { AdapterError } from '../adapters/types.js';
 export type { VerifierAdapter, VerifierInfo, VerificationContext } from '../adapters/verifier-types.js';
@@ -128,7 +129,8 @@ export interface ReferenceIssuer {
   tokenUrl: string;
   authorizeUrl: string;
   provision(tenant: Tenant): Promise<void>;
-  deployWorkflow(source: string): Promise<DeployedWorkflow>;
+  /** `fixtures`: what the workflow's kinde.env and kinde.fetch answer (schemas/workflow-fixtures.schema.json). */
+  deployWorkflow(source: string, fixtures?: WorkflowFixtureSet): Promise<DeployedWorkflow>;
   removeWorkflow(id: string): Promise<void>;
   /** Move the issuer's clock forward (tokens, expiry, refresh-token lifetimes). */
   advanceClock(seconds: number): Promise<void>;
@@ -160,7 +162,7 @@ export async function startReferenceIssuer(opts: ReferenceIssuerOptions = {}): P
     async provision(tenant) {
       issuer.provision(tenant);
     },
-    deployWorkflow: (source) => issuer.deployWorkflow(source),
+    deployWorkflow: (source, fixtures) => issuer.deployWorkflow(source, fixtures),
     async removeWorkflow(id) {
       issuer.removeWorkflow(id);
     },
