@@ -1,13 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Self-tests live in test/, issuer conformance suites in suites/*.conformance.ts,
-// verifier conformance suites in suites/*.verifier.ts. The launcher (bin/cli.ts)
-// sets KTC_SUITE=verifier for `--verifier` runs and passes the options through `provide`.
-const verifierRun = process.env.KTC_SUITE === 'verifier';
+// The self-tests (test/). Conformance runs do not go through vitest: bin/cli.ts
+// drives runner/ directly, and `test` runs this config with the package as root.
 
 export default defineConfig({
   test: {
-    include: verifierRun ? ['suites/**/*.verifier.ts'] : ['test/**/*.test.ts', 'suites/**/*.conformance.ts'],
+    include: ['test/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 60_000,
     pool: 'forks',

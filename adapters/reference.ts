@@ -3,7 +3,7 @@
  * Refusals by the issuer become `{ ok: false }` token results, exactly as an
  * HTTP target's 4xx answers would.
  */
-import { version } from '../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../schemas/version.js';
 import { IssuerError } from '../reference/errors.js';
 import { WorkflowError } from '../reference/workflows/index.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';

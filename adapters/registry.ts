@@ -6,8 +6,7 @@ import { DEFECTS, isDefectName } from '../reference/defects.js';
 import { HttpAdapter } from './http.js';
 import { KindeAdapter } from './kinde.js';
 import { ReferenceAdapter } from './reference.js';
-import { OAuth2MockServerAdapter } from './third-party/oauth2-mock-server.js';
-import { OidcProviderAdapter } from './third-party/oidc-provider.js';
+import { lazy } from './lazy.js';
 import { AdapterError, type Adapter } from './types.js';
 
 export interface TargetDescription {
@@ -33,6 +32,9 @@ export interface TargetOptions {
   validateProtocol?: boolean;
 }
 
+/** Every method of the Adapter contract (optional ones included). */
+export const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'advanceClock', 'rotateKeys', 'stop'] as const;
+
 export function createAdapter(target: string, options: TargetOptions = {}): Adapter {
   if (target === 'reference') return new ReferenceAdapter();
   if (target === 'http') {
@@ -45,8 +47,9 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
       ...(options.validateProtocol !== undefined ? { validateProtocol: options.validateProtocol } : {}),
     });
   }
-  if (target === 'oidc-provider') return new OidcProviderAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-  if (target === 'oauth2-mock-server') return new OAuth2MockServerAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  if (target === 'oidc-provider') return lazy(target, ADAPTER_METHODS, async () => new (await import('./third-party/oidc-provider.js')).OidcProviderAdapter(timeout));
+  if (target === 'oauth2-mock-server') return lazy(target, ADAPTER_METHODS, async () => new (await import('./third-party/oauth2-mock-server.js')).OAuth2MockServerAdapter(timeout));
   if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);

@@ -293,8 +293,11 @@ export type AdapterErrorCode =
   | 'ERR_TARGET_TIMEOUT'
   | 'ERR_TARGET_PROTOCOL'
   | 'ERR_TARGET_REJECTED'
+  | 'ERR_VERIFIER_UNREACHABLE'
   | 'ERR_WORKFLOW_BUILD'
-  | 'ERR_UNKNOWN_TARGET';
+  | 'ERR_UNKNOWN_TARGET'
+  /** A verifier is misconfigured, e.g. http-api without --verifier-url (exit 2). */
+  | 'ERR_VERIFIER_CONFIG';
 
 export class AdapterError extends Error {
   readonly code: AdapterErrorCode;

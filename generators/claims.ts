@@ -20,6 +20,13 @@ export interface JsonClaimValueOptions {
   maxStringLength?: number;
   /** Maximal entries per array/object. Default 4. */
   maxEntries?: number;
+  /**
+   * Upper bound of the value's JSON in UTF-8 bytes. Default: none. Checks whose
+   * tokens carry several generated values set it, so a conforming issuer's token
+   * stays within TOKEN-BOUNDED's 16 KiB (a value no real token could carry says
+   * nothing about the issuer).
+   */
+  maxJsonBytes?: number;
 }
 
 /** Numbers at the edges of what JSON and IEEE-754 can carry. `-0` serializes as `0`. */
@@ -135,7 +142,8 @@ export function jsonClaimValueArb(opts: JsonClaimValueOptions = {}): Arbitrary<J
         .map((entries) => Object.fromEntries(entries)),
     }),
   );
-  return value;
+  const maxBytes = opts.maxJsonBytes;
+  return maxBytes === undefined ? value : value.filter((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= maxBytes);
 }
 
 /**

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import type { JsonValue, TokenType } from '../adapters/types.js';
 import { customClaimNameArb, jsonClaimValueArb, jsonRoundTrip } from './claims.js';
+import { fewestItemsArray, shrinkingFirst } from './shrink.js';
 import { wordArb } from './ids.js';
 
 export type TokenBinding = 'kinde.accessToken' | 'kinde.idToken' | 'kinde.m2mToken';
@@ -211,6 +212,11 @@ export function workflowProgramArb(opts: WorkflowProgramOptions = {}): Arbitrary
   return fc.oneof(...triggers.map((trigger) => programForTrigger(trigger, opts, { types, rate, nameArb, valueArb, maxOps })));
 }
 
+/** Several workflow programs, deployed in order; counterexamples shrink to the fewest workflows first. */
+export function workflowListArb(opts: WorkflowProgramOptions, constraints: fc.ArrayConstraints): Arbitrary<WorkflowProgram[]> {
+  return fewestItemsArray(workflowProgramArb(opts), constraints);
+}
+
 interface ResolvedOptions {
   types: readonly TokenType[];
   rate: number;
@@ -247,17 +253,18 @@ function programForTrigger(trigger: WorkflowTriggerName, opts: WorkflowProgramOp
       : []),
     ...(opts.allowHang ? [{ weight: 1, arbitrary: fc.constant<WorkflowOp>({ kind: 'loopForever' }) }] : []),
   );
-  return fc
-    .record({
-      id: wordArb(3, 24).map((w) => `wf${w}`),
-      ops: fc.array(opArb, { maxLength: r.maxOps }),
-      extraBindings: fc.subarray([...universe]),
-      // shrinks to 0 = everything declared
-      undeclaredDie: fc.integer({ min: 0, max: 999 }),
-      undeclaredPick: fc.nat(),
-      declareUrlBinding: fc.boolean(),
-      failurePolicy: fc.constantFrom<'stop' | 'continue' | undefined>(undefined, 'stop', 'continue'),
-    })
+  const fields = {
+    id: wordArb(3, 24).map((w) => `wf${w}`),
+    ops: fewestItemsArray(opArb, { maxLength: r.maxOps }),
+    extraBindings: fc.subarray([...universe]),
+    // shrinks to 0 = everything declared
+    undeclaredDie: fc.integer({ min: 0, max: 999 }),
+    undeclaredPick: fc.nat(),
+    declareUrlBinding: fc.boolean(),
+    failurePolicy: fc.constantFrom<'stop' | 'continue' | undefined>(undefined, 'stop', 'continue'),
+  };
+  // Fewest ops first; the id (cosmetic) and the settings after.
+  return shrinkingFirst(fields, ['ops'])
     .map((s): WorkflowProgram => {
       const used = TOKEN_BINDINGS.filter((b) => s.ops.some((op) => 'binding' in op && op.binding === b));
       const dropped = s.undeclaredDie >= 1000 * (1 - r.rate) && used.length > 0 ? used[s.undeclaredPick % used.length] : undefined;

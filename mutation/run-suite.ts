@@ -8,7 +8,7 @@ import type { Adapter, TargetInfo } from '../adapters/types.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import type { Check } from '../suites/lib/check.js';
-import { declinedBy } from '../suites/lib/register.js';
+import { declinedBy } from '../suites/lib/execute.js';
 import { runCheck } from '../suites/lib/run-check.js';
 
 export interface Detection {
@@ -46,6 +46,7 @@ export async function runSuite(adapter: Adapter, info: TargetInfo, options: Suit
       severity: (id) => requirementById(id).severity,
       declined: (id) => declinedBy(info, id),
       shrinkBudgetMs: 0,
+      maxShrinkSteps: 0,
     });
     for (const [id, o] of Object.entries(r.outcomes)) {
       if (o.verdict === 'PASSED') passed.push(id);

@@ -42,6 +42,11 @@ export const DEFECTS = {
   'offline-access-gives-refresh': { description: '`offline_access` is treated like `offline` and yields a refresh token', caughtBy: 'RT-OFFLINE-ACCESS' },
   'trial-expiry-as-timestamp': { description: '`trial_expires_on` is Unix seconds instead of an ISO 8601 date-time', caughtBy: 'ACCESS-BILLING-TRIAL' },
   'hostile-name-corrupts': { description: 'claims are merged with plain assignment and for…in (a `__proto__` claim pollutes other claims)', caughtBy: 'WF-HOSTILE-NAMES' },
+  'jwks-publishes-private-key': { description: 'the JWKS publishes the signing key with its private members (d, p, q, dp, dq, qi)', caughtBy: 'SIG-JWKS-PUBLIC-ONLY' },
+  'jwks-publishes-hmac-secret': { description: 'the JWKS also lists an HS256 key with its secret `k`', caughtBy: 'SIG-JWKS-PUBLIC-ONLY' },
+  'token-standard-base64': { description: 'token segments are standard base64 with padding (`+`, `/`, `=`), not base64url', caughtBy: 'TOKEN-WELL-FORMED' },
+  'duplicate-claim-names': { description: 'the payload is built by string concatenation and repeats `iss` (a stale default first)', caughtBy: 'TOKEN-CLAIM-NAMES-UNIQUE' },
+  'oversized-token': { description: 'every token carries a 24 KiB `_debug` claim, too big for an HTTP header', caughtBy: 'TOKEN-BOUNDED' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -11,7 +11,8 @@ export type IssuerErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'access_denied'
-  | 'invalid_tenant';
+  | 'invalid_tenant'
+  | 'too_many_workflows';
 
 export class IssuerError extends Error {
   readonly code: IssuerErrorCode;

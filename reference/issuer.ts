@@ -19,21 +19,20 @@ import {
   type ClientCredentialsRequest,
   type DeployedWorkflow,
   type JsonObject,
-  type JsonValue,
   type Jwks,
   type SignInRequest,
   type Tenant,
   type TokenSet,
-  type TokenType,
 } from '../adapters/types.js';
 import { accessTokenClaims, atHash, idTokenClaims, m2mTokenClaims, newJti, type ClaimContext, type UserGrant } from './claims.js';
 import { Clock } from './clock.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
+import { applyWrites, DeployedWorkflows } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
-import { ISSUER_COMPUTED, PROHIBITED } from './prohibited.js';
+import { ISSUER_LIMITS } from './limits.js';
 import { TenantIndex, validateTenant } from './tenant.js';
-import { compileWorkflow, runWorkflow, type ClaimWrite, type CompiledWorkflow, type TokenBinding } from './workflows/index.js';
+import type { TokenBinding } from './workflows/index.js';
 
 /** Everything the reference can do. */
 export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
@@ -101,7 +100,7 @@ export class ReferenceIssuer {
   #keys: KeyStore;
   #rogueKey?: SigningKey;
   #index: TenantIndex;
-  #workflows = new Map<string, CompiledWorkflow>();
+  readonly #workflows: DeployedWorkflows;
   #codes = new Map<string, Session>();
   #refresh = new Map<string, RefreshRecord>();
   #fixedJti?: string;
@@ -113,10 +112,11 @@ export class ReferenceIssuer {
     this.#timeoutMs = options.workflowTimeoutMs ?? 1000;
     this.clock = options.clock ?? new Clock();
     this.#index = new TenantIndex(emptyTenant());
+    this.#workflows = new DeployedWorkflows(this, this.#has, this.#timeoutMs);
   }
 
   static async create(options: IssuerOptions = {}): Promise<ReferenceIssuer> {
-    const issuer = new ReferenceIssuer(await KeyStore.create(), options);
+    const issuer = new ReferenceIssuer(await KeyStore.create(options.defects), options);
     if (issuer.#has('unpublished-signing-key')) issuer.#rogueKey = await freshKey();
     return issuer;
   }
@@ -140,15 +140,18 @@ export class ReferenceIssuer {
     this.#refresh.clear();
   }
 
-  async deployWorkflow(source: string): Promise<DeployedWorkflow> {
-    const wf = await compileWorkflow(source);
-    this.#workflows.delete(wf.settings.id);
-    this.#workflows.set(wf.settings.id, wf);
-    return { id: wf.settings.id, trigger: wf.settings.trigger };
+  /** Compiles and deploys a `Workflow.ts` source (`ISSUER_LIMITS.maxWorkflows` at once). */
+  deployWorkflow(source: string): Promise<DeployedWorkflow> {
+    return this.#workflows.deploy(source);
   }
 
   removeWorkflow(id: string): void {
-    if (!this.#workflows.delete(id)) throw new IssuerError('invalid_request', `no workflow with id "${id}"`, 404);
+    this.#workflows.remove(id);
+  }
+
+  /** What this issuer keeps in memory (all bounded by ISSUER_LIMITS). */
+  stats(): { workflows: number; authorizationCodes: number; refreshTokens: number } {
+    return { workflows: this.#workflows.size, authorizationCodes: this.#codes.size, refreshTokens: this.#refresh.size };
   }
 
   jwks(): Jwks {
@@ -183,7 +186,7 @@ export class ReferenceIssuer {
       authTime: this.clock.now(),
     };
     if (req.orgCode !== undefined) session.orgCode = req.orgCode;
-    this.#codes.set(code, session);
+    remember(this.#codes, code, session, ISSUER_LIMITS.maxAuthorizationCodes);
     return code;
   }
 
@@ -283,7 +286,7 @@ export class ReferenceIssuer {
       },
     };
     const triggers = this.#has('m2m-trigger-on-user-tokens') ? [USER_TRIGGER, M2M_TRIGGER] : [USER_TRIGGER];
-    const writes = this.#runWorkflows(triggers, event, tokens);
+    const writes = await this.#workflows.run(triggers, event, tokens);
     applyWrites(access, 'access', writes['kinde.accessToken'], this.#has);
     if (id) {
       const forId = this.#has('access-claims-leak-into-id')
@@ -308,7 +311,7 @@ export class ReferenceIssuer {
     }
     if (session.scopes.includes('offline') || session.scopes.includes('offline_access')) {
       const rt = randomBytes(32).toString('base64url');
-      this.#refresh.set(rt, { session, expiresAt: ctx.now + app.lifetimes.refreshToken });
+      remember(this.#refresh, rt, { session, expiresAt: ctx.now + app.lifetimes.refreshToken }, ISSUER_LIMITS.maxRefreshTokens);
       body.refresh_token = rt;
     }
     return body;
@@ -371,7 +374,7 @@ export class ReferenceIssuer {
           workflow: { trigger: M2M_TRIGGER },
         },
       };
-      const writes = this.#runWorkflows([M2M_TRIGGER], event, { 'kinde.m2mToken': claims });
+      const writes = await this.#workflows.run([M2M_TRIGGER], event, { 'kinde.m2mToken': claims });
       applyWrites(claims, 'm2m', writes['kinde.m2mToken'], this.#has);
     }
     const accessToken = await this.#sign(claims);
@@ -382,68 +385,10 @@ export class ReferenceIssuer {
       token_type: 'Bearer',
     };
   }
-
-  /**
-   * Run every deployed workflow of the given triggers, in deployment order.
-   * A failed workflow stops the token request (failurePolicy stop, the
-   * default) or contributes nothing (continue).
-   */
-  #runWorkflows(
-    triggers: string[],
-    event: JsonObject | Record<string, unknown>,
-    tokens: Partial<Record<TokenBinding, JsonObject>>,
-  ): Record<TokenBinding, ClaimWrite[]> {
-    const out: Record<TokenBinding, ClaimWrite[]> = { 'kinde.accessToken': [], 'kinde.idToken': [], 'kinde.m2mToken': [] };
-    for (const deployed of this.#workflows.values()) {
-      if (!triggers.includes(deployed.settings.trigger)) continue;
-      const wf = this.#has('bindings-not-enforced')
-        ? { ...deployed, settings: { ...deployed.settings, bindings: [...deployed.settings.bindings, ...Object.keys(tokens)] } }
-        : deployed;
-      // Each workflow sees the claims as the previous workflows left them.
-      const current: Partial<Record<TokenBinding, JsonObject>> = {};
-      for (const [b, claims] of Object.entries(tokens) as [TokenBinding, JsonObject][]) {
-        const copy = structuredClone(claims);
-        applyWrites(copy, bindingType(b), out[b], this.#has);
-        current[b] = copy;
-      }
-      const result = runWorkflow(wf, { event: event as JsonObject, tokens: current, timeoutMs: this.#timeoutMs });
-      if (!result.ok) {
-        if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) continue;
-        throw new IssuerError(
-          'access_denied',
-          `workflow "${wf.settings.id}" failed (${result.error.code}: ${result.error.message}) and its failurePolicy is stop`,
-          403,
-        );
-      }
-      for (const w of result.writes) if (w.binding in out && tokens[w.binding]) out[w.binding].push(w);
-    }
-    return out;
-  }
 }
 
-function bindingType(b: TokenBinding): TokenType {
-  return b === 'kinde.accessToken' ? 'access' : b === 'kinde.idToken' ? 'id' : 'm2m';
-}
-
-/** Apply a workflow's claim writes to one token, ignoring prohibited claims. */
-function applyWrites(claims: JsonObject, type: TokenType, writes: ClaimWrite[], has: (d: DefectName) => boolean): void {
-  const seen = new Set<string>();
-  for (const w of writes) {
-    const overwriteSub = w.name === 'sub' && has('workflow-overwrites-sub');
-    if ((PROHIBITED[type].has(w.name) && !overwriteSub) || ISSUER_COMPUTED[type].has(w.name)) continue;
-    if (has('last-write-first-wins') && seen.has(w.name)) continue;
-    seen.add(w.name);
-    if (has('empty-permissions-removed') && w.name === 'permissions' && Array.isArray(w.value) && w.value.length === 0) {
-      delete claims.permissions;
-      continue;
-    }
-    if (has('hostile-name-corrupts')) {
-      // The classic prototype pollution: build a plain object by assignment, copy it with for…in.
-      const custom: Record<string, JsonValue> = {};
-      custom[w.name] = w.value;
-      for (const k in custom) (claims as Record<string, JsonValue>)[k] = custom[k]!;
-    } else {
-      Object.defineProperty(claims, w.name, { value: w.value, enumerable: true, writable: true, configurable: true });
-    }
-  }
+/** Map insertion with a bound: beyond `max` entries the oldest goes. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as K);
 }

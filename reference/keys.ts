@@ -4,8 +4,10 @@
  * new one (also cached in a small pool so repeated rotations in tests stay cheap).
  */
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Jwk, Jwks, JsonObject } from '../adapters/types.js';
+import type { DefectName } from './defects.js';
+import { encodeToken, publishedKeys } from './token-encoding.js';
 
 export interface SigningKey {
   kid: string;
@@ -35,16 +37,20 @@ export function freshKey(modulusLength = 2048): Promise<SigningKey> {
 
 export class KeyStore {
   #active: SigningKey;
-  #published: SigningKey[];
+  #published: Jwk[];
   #generation = 0;
+  readonly #defects: ReadonlySet<DefectName>;
 
-  private constructor(first: SigningKey) {
+  private constructor(first: SigningKey, published: Jwk[], defects: ReadonlySet<DefectName>) {
     this.#active = first;
-    this.#published = [first];
+    this.#published = published;
+    this.#defects = defects;
   }
 
-  static async create(): Promise<KeyStore> {
-    return new KeyStore(await sharedKey(0));
+  /** `defects`: the seeded defects of token encoding and of the published key set (reference/token-encoding.ts). */
+  static async create(defects: ReadonlySet<DefectName> = new Set()): Promise<KeyStore> {
+    const first = await sharedKey(0);
+    return new KeyStore(first, await publishedKeys([first], defects), defects);
   }
 
   get active(): SigningKey {
@@ -54,17 +60,16 @@ export class KeyStore {
   /** Publish a new key and sign with it; the old key leaves the JWKS. */
   async rotate(): Promise<void> {
     this.#generation += 1;
-    this.#active = await sharedKey(this.#generation);
-    this.#published = [this.#active];
+    const next = await sharedKey(this.#generation);
+    this.#published = await publishedKeys([next], this.#defects);
+    this.#active = next;
   }
 
   jwks(): Jwks {
-    return { keys: this.#published.map((k) => ({ ...k.publicJwk })) };
+    return { keys: this.#published.map((k) => ({ ...k })) };
   }
 
-  async sign(payload: JsonObject, key: SigningKey = this.#active): Promise<string> {
-    return new SignJWT(payload as Record<string, unknown>)
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
-      .sign(key.privateKey);
+  sign(payload: JsonObject, key: SigningKey = this.#active): Promise<string> {
+    return encodeToken(payload, key, this.#defects);
   }
 }

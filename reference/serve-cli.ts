@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { DEFECTS, isDefectName, type DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { isLoopback, startServer, type StartedServer } from './server.js';
+import { closeSandbox } from './workflows/index.js';
 import { protocolErrors } from '../schemas/protocol/validate.js';
 
 const USAGE = `Usage: kinde-token-conformance serve [options]
@@ -162,10 +163,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       console.log(`\n${signal}: shutting down`);
-      server.close().then(
-        () => resolve(SERVE_EXIT.OK),
-        () => resolve(SERVE_EXIT.FAILED),
-      );
+      server
+        .close()
+        .then(() => closeSandbox())
+        .then(
+          () => resolve(SERVE_EXIT.OK),
+          () => resolve(SERVE_EXIT.FAILED),
+        );
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');

@@ -8,16 +8,18 @@
  * more, each under `/sessions/<id>`, so parallel suite workers never share a
  * tenant. Bad requests get a 4xx `{error, error_description}`, never a crash.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { version } from '../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../schemas/version.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import type { ReferenceIssuer } from './issuer.js';
-import { CORS, Environment, type Implementation } from './server/environment.js';
-import { HttpError, MAX_REQUEST_BYTES, readBody, sendEmpty, sendError, sendJson } from './server/http-io.js';
+import { SERVER_LIMITS } from './limits.js';
+import { installConnectionErrorBodies } from './server/connection.js';
+import { CORS, Environment, type EnvironmentStats, type Implementation } from './server/environment.js';
+import { HttpError, readBody, sendEmpty, sendError, sendJson } from './server/http-io.js';
+import { SessionStore } from './server/sessions.js';
 
 export { MAX_REQUEST_BYTES } from './server/http-io.js';
 
@@ -31,10 +33,20 @@ export interface ServerOptions {
   refreshOverlapSeconds?: number;
   /** Provisioned into the root environment at start (sessions start empty). */
   tenant?: unknown;
-  /** Concurrent sessions at most (default 64); idle ones are evicted first. */
+  /** Concurrent sessions at most (default SERVER_LIMITS.maxSessions, 64). */
   maxSessions?: number;
-  /** A session unused for this long may be evicted (default 10 min). */
+  /** A session unused for this long is deleted (default SERVER_LIMITS.sessionIdleMs, 10 min). */
   sessionIdleMs?: number;
+  /** How often idle sessions are looked for (default SERVER_LIMITS.sweepIntervalMs). */
+  sweepIntervalMs?: number;
+  /** The clock of session idleness, in ms (default Date.now; tests pass a controllable one). */
+  now?: () => number;
+  /** Time budget of each workflow run (default 1000 ms). */
+  workflowTimeoutMs?: number;
+  /** A request must be complete within this (default SERVER_LIMITS.requestTimeoutMs); else 408. */
+  requestTimeoutMs?: number;
+  /** Its headers within this (default SERVER_LIMITS.headersTimeoutMs); else 408. */
+  headersTimeoutMs?: number;
   /** Where unexpected (5xx) errors are reported. Default: stderr. */
   log?: (line: string) => void;
 }
@@ -44,7 +56,15 @@ export interface StartedServer {
   url: string;
   /** The issuer of the root environment. */
   issuer: ReferenceIssuer;
+  /** What the server holds: sessions, and over all environments (root included) workflows, codes, refresh tokens. */
+  stats(): ServerStats;
+  /** Deletes the sessions idle for longer than `sessionIdleMs` now (it also happens every `sweepIntervalMs`). */
+  sweepIdleSessions(): number;
   close(): Promise<void>;
+}
+
+export interface ServerStats extends EnvironmentStats {
+  sessions: number;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -88,8 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
   const host = options.host ?? '127.0.0.1';
   const defects = new Set(options.defects ?? []);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const maxSessions = options.maxSessions ?? 64;
-  const idleMs = options.sessionIdleMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now;
   const implementation: Implementation = {
     name: defects.size > 0 ? `kinde-token-conformance reference (mutant: ${[...defects].join(', ')})` : 'kinde-token-conformance reference',
     version,
@@ -98,14 +117,21 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
   const issuerOptions = {
     defects,
     ...(options.refreshOverlapSeconds !== undefined ? { refreshOverlapSeconds: options.refreshOverlapSeconds } : {}),
+    ...(options.workflowTimeoutMs !== undefined ? { workflowTimeoutMs: options.workflowTimeoutMs } : {}),
   };
-  const sessions = new Map<string, Environment>();
+  const sessions = new SessionStore({
+    maxSessions: options.maxSessions ?? SERVER_LIMITS.maxSessions,
+    idleMs: options.sessionIdleMs ?? SERVER_LIMITS.sessionIdleMs,
+    sweepIntervalMs: options.sweepIntervalMs ?? SERVER_LIMITS.sweepIntervalMs,
+    now,
+  });
   // The root environment learns its URL once the port is known.
   let base = '';
   let root: Environment | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawUrl = req.url ?? '/';
+    // Absolute-form targets (RFC 9112 3.2.2) are answered like their path.
+    const rawUrl = (req.url ?? '/').replace(/^https?:\/\/[^/?#]*/i, '') || '/';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
@@ -128,12 +154,7 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
     } else if (path === '/_conformance/v1/sessions') {
       if (method !== 'POST') throw methodNotAllowed(['POST']);
       await readBody(req);
-      const now = Date.now();
-      for (const [id, s] of sessions) if (now - s.lastUsed > idleMs) sessions.delete(id);
-      if (sessions.size >= maxSessions) throw new HttpError(429, 'too_many_sessions', `at most ${maxSessions} sessions at once; DELETE finished ones`);
-      const id = randomBytes(9).toString('base64url');
-      const session = await Environment.create(`${base}/sessions/${id}`, implementation, true, issuerOptions);
-      sessions.set(id, session);
+      const { id, env: session } = await sessions.create((id) => Environment.create(`${base}/sessions/${id}`, implementation, true, issuerOptions));
       sendJson(res, 201, { id, baseUrl: session.baseUrl });
       return;
     } else if (path.startsWith('/_conformance/v1/sessions/')) {
@@ -155,8 +176,6 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
       });
       return;
     }
-    env.lastUsed = Date.now();
-
     for (const route of ENV_ROUTES) {
       const m = route.pattern.exec(rest);
       if (!m) continue;
@@ -185,7 +204,11 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
     throw new HttpError(404, 'not_found', `no endpoint ${JSON.stringify(path.slice(0, 200))}; see ${base}/ for the entry points`);
   };
 
-  const server: Server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? SERVER_LIMITS.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? SERVER_LIMITS.headersTimeoutMs, requestTimeout);
+  // Node looks for timed-out requests at this interval (its default, 30 s, would double a short timeout).
+  const connectionsCheckingInterval = Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4)));
+  const server: Server = createServer({ connectionsCheckingInterval }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const err = toHttpError(e);
       if (err.status >= 500) log(`kinde-token-conformance serve: ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
@@ -193,21 +216,18 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
         res.destroy();
         return;
       }
-      if (err.status === 413) err.headers['Connection'] = 'close';
+      if (err.headers['Connection'] === 'close') {
+        // The client may still be sending: give it a moment to read the answer, then cut.
+        res.on('finish', () => setTimeout(() => req.socket.destroy(), 1_000).unref());
+      }
       sendError(res, err);
     });
   });
-  // Unparseable HTTP still gets a JSON answer.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const body = JSON.stringify({ error: 'invalid_request', error_description: `malformed HTTP request: ${err.code ?? err.message}` });
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  // Clients close idle sockets a second before the advertised timeout; a long one keeps
-  // the server from closing a socket just as a client (whose event loop was busy) reuses it.
-  server.keepAliveTimeout = 65_000;
+  // Unparseable HTTP, timeouts, Expect and CONNECT still get a JSON answer.
+  installConnectionErrorBodies(server);
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = headersTimeout;
+  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -223,6 +243,7 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
     if (options.tenant !== undefined) root.provision(options.tenant);
   } catch (e) {
     server.close();
+    sessions.close();
     throw e;
   }
   const issuer = root.issuer;
@@ -230,11 +251,20 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
   return {
     url: base,
     issuer,
+    stats() {
+      const total: ServerStats = { sessions: sessions.size, ...root!.stats() };
+      for (const env of sessions.values()) {
+        const s = env.stats();
+        for (const k of Object.keys(s) as (keyof EnvironmentStats)[]) total[k] += s[k];
+      }
+      return total;
+    },
+    sweepIdleSessions: () => sessions.sweep(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-        sessions.clear();
+        sessions.close();
       });
       return closing;
     },

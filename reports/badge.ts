@@ -12,9 +12,10 @@ export interface Badge {
   color: string;
 }
 
-/** Red to green by score; grey when nothing was applicable. */
+/** Red whenever a requirement FAILED or ERRORED; otherwise by score; grey when nothing was applicable. */
 export function badgeColor(results: Pick<RunResults, 'summary'>): string {
   if (applicableCount(results) === 0) return 'lightgrey';
+  if (results.summary.FAILED > 0 || results.summary.ERRORED > 0) return 'red';
   const score = results.summary.score;
   if (score >= 100) return 'brightgreen';
   if (score >= 90) return 'green';

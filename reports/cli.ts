@@ -13,7 +13,7 @@ import { writeStepSummary, renderMarkdown } from './markdown.js';
 import { redact } from './redact.js';
 import { ResultsValidationError, validateResults } from './schema.js';
 import { renderTerminalSummary } from './terminal.js';
-import { writeReports } from './write.js';
+import { DEFAULT_REPORT_DIR, writeReports } from './write.js';
 
 export const REPORT_USAGE = `Usage: kinde-token-conformance report <results.json…> [options]
 
@@ -21,7 +21,7 @@ Renders stored conformance results as HTML, JUnit, Markdown, JSON and a badge.
 Several files are shards of one run and are merged.
 
 Options:
-  --out DIR          where to write the reports (default: reports/out)
+  --out DIR          where to write the reports (default: ./kinde-conformance)
   --merge            merge the given files (implied by more than one file)
   --compare FILE     a base run; the HTML report lists what changed since
   --no-color         no ANSI colours in the terminal summary
@@ -114,7 +114,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
     out.stderr(`report: no results file given\n\n${REPORT_USAGE}\n`);
     return EXIT.USAGE;
   }
-  const dir = args.values.out ?? 'reports/out';
+  const dir = args.values.out ?? DEFAULT_REPORT_DIR;
   let results: RunResults;
   let base: RunResults | undefined;
   try {

@@ -60,10 +60,16 @@ export function applicableCount(results: Pick<RunResults, 'summary'>): number {
   return results.summary.total - results.summary.NOT_APPLICABLE;
 }
 
-/** The headline every format shows: `"87.5% conforming"`, or why there is no score. */
+/**
+ * The headline every format shows: `"87.5% conforming"`, or why there is no
+ * score. The score counts applicable requirements only, so how many were not
+ * applicable stands next to it: 100% of 15 is not 100% of 64.
+ */
 export function scoreMessage(results: Pick<RunResults, 'summary'>): string {
-  if (applicableCount(results) === 0) return 'no applicable requirements';
-  return `${formatPercent(results.summary.score)} conforming`;
+  const applicable = applicableCount(results);
+  if (applicable === 0) return 'nothing applicable: not checked';
+  const na = results.summary.NOT_APPLICABLE;
+  return `${formatPercent(results.summary.score)} conforming${na > 0 ? ` (${applicable} of ${results.summary.total} applicable)` : ''}`;
 }
 
 /** Requirements grouped by area, areas in {@link AREAS} order, empty areas left out. */

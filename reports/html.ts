@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TokenType } from '../adapters/types.js';
+import { rootsFirst } from './attribution.js';
 import { diffLines } from './diff.js';
 import {
   AREA_TITLES,
@@ -193,6 +194,7 @@ function requirementRow(r: RequirementResult): string {
       r.contradiction.readings.map((d) => quoteFigure(d.url, d.quote)).join('') +
       `</div>`;
   }
+  if (r.consequenceOf) body += `<p class="reason"><strong>Also failed because of</strong> <a href="#req-${escapeHtml(r.consequenceOf)}">${escapeHtml(r.consequenceOf)}</a>: read that failure first.</p>`;
   if (r.reason) body += `<p class="reason"><strong>${r.verdict === 'ERRORED' ? 'Error' : 'Reason'}:</strong> ${escapeHtml(r.reason)}</p>`;
   body += failureBody(r);
   const id = escapeHtml(r.id);
@@ -530,7 +532,7 @@ const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
 /** The report as one HTML document. `results` should already be redacted (writeReports does that). */
 export function renderHtml(results: RunResults, opts: HtmlOptions = {}): string {
   const s = results.summary;
-  const failures = results.requirements.filter((r) => isFailing(r.verdict));
+  const failures = rootsFirst(results.requirements.filter((r) => isFailing(r.verdict)));
   const warnings = results.requirements.filter((r) => r.verdict === 'WARNING');
   const others = results.requirements.filter((r) => r.verdict === 'PASSED' || r.verdict === 'NOT_APPLICABLE');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;

@@ -5,6 +5,7 @@
  * any backtick run inside them.
  */
 import { appendFile } from 'node:fs/promises';
+import { rootsFirst } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, isFailing, scoreMessage } from './format.js';
 import type { RequirementResult, RunResults, Verdict } from './results.js';
 
@@ -49,6 +50,7 @@ function verdictCell(v: Verdict): string {
 
 function failureEntry(r: RequirementResult): string {
   const lines = [`#### ${ICONS[r.verdict]} ${inlineCode(r.id)}: ${escapeMarkdown(r.statement)}`, ''];
+  if (r.consequenceOf) lines.push(`_Also failed because of ${inlineCode(r.consequenceOf)}: read that failure first._`, '');
   const message = r.failure?.message ?? r.reason;
   if (message) lines.push(escapeMarkdown(message), '');
   if (r.contradiction) lines.push(`> **The docs disagree:** ${escapeMarkdown(r.contradiction.note)}`, '');
@@ -70,7 +72,7 @@ export function renderMarkdown(results: RunResults): string {
       ` (${s.total} requirements, seed ${inlineCode(String(results.seed))}, ${results.runs} runs${results.strict ? ', strict' : ''})`,
     '',
   );
-  const failures = results.requirements.filter((r) => isFailing(r.verdict));
+  const failures = rootsFirst(results.requirements.filter((r) => isFailing(r.verdict)));
   const warnings = results.requirements.filter((r) => r.verdict === 'WARNING');
   if (failures.length > 0) {
     out.push(`### Failures (${failures.length})`, '');

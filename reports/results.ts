@@ -31,6 +31,11 @@ export interface Counterexample {
   /** Requirement the violated condition belongs to. */
   requirement: string;
   message: string;
+  /**
+   * The requirement this failure follows from (the same evidence breaks it too,
+   * e.g. a prohibited claim a workflow changed, a token that does not decode).
+   */
+  because?: string;
   tokenType?: TokenType;
   claim?: string;
   expected?: JsonValue;
@@ -64,6 +69,11 @@ export interface RequirementResult {
   durationMs: number;
   /** Why NOT_APPLICABLE or ERRORED. */
   reason?: string;
+  /**
+   * FAILED or WARNING because of another requirement that failed in the same run
+   * (reports/attribution.ts): read that one first; this verdict still counts.
+   */
+  consequenceOf?: string;
   /** FAILED or WARNING: what broke. */
   failure?: {
     message: string;
@@ -87,6 +97,10 @@ export interface RunResults {
   finishedAt: string;
   /** Set when this run is one shard of several (`--shard=i/n`). */
   shard?: { index: number; count: number };
+  /** Milliseconds from the process start to the first check starting, and the run's wall time. */
+  timing?: { firstCheckAfterMs: number; wallMs: number };
+  /** What was named on the command line (target as given, URLs, timeout), so `--replay` can rerun it. */
+  invocation?: { target: string; targetUrl?: string; verifier?: string; verifierUrl?: string; timeoutMs?: number; validateProtocol?: boolean };
   requirements: RequirementResult[];
   summary: Record<Verdict, number> & { total: number; score: number };
 }

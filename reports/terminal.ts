@@ -2,6 +2,7 @@
  * The summary printed at the end of a run: per-area counts, then what failed
  * and how to replay it, warnings apart, totals last (the line people read).
  */
+import { rootsFirst, withConsequences } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, scoreMessage } from './format.js';
 import type { RunResults, Verdict } from './results.js';
 
@@ -28,7 +29,8 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
-export function renderTerminalSummary(results: RunResults, opts: TerminalOptions): string {
+export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): string {
+  const results = withConsequences(run);
   const paint = (style: Style, text: string): string => (opts.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text);
   const count = (v: Verdict, n: number, label: string): string => {
     const text = `${n} ${label}`;
@@ -55,11 +57,13 @@ export function renderTerminalSummary(results: RunResults, opts: TerminalOptions
         ].join(paint('gray', ' · ')),
     );
   }
-  const failing = results.requirements.filter((r) => r.verdict === 'FAILED' || r.verdict === 'ERRORED');
+  const failing = rootsFirst(results.requirements.filter((r) => r.verdict === 'FAILED' || r.verdict === 'ERRORED'));
   if (failing.length > 0) {
-    lines.push('', paint('bold', `Failures (${failing.length})`));
+    const followers = failing.filter((r) => r.consequenceOf !== undefined).length;
+    lines.push('', paint('bold', `Failures (${failing.length}${followers > 0 ? `; ${followers} of them also failed because of another one, listed last` : ''})`));
     for (const r of failing) {
       lines.push(`  ${paint(VERDICT_STYLE[r.verdict], `${MARK[r.verdict]} ${r.id}`)}  ${clean(r.statement)}`);
+      if (r.consequenceOf) lines.push(`    ${paint('yellow', `also failed because of ${r.consequenceOf}`)}`);
       const message = r.failure?.message ?? r.reason;
       if (message) lines.push(`    ${clean(message)}`);
       if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${clean(r.failure.replay)}`);

@@ -17,6 +17,7 @@ export function describeFailure(r: RequirementResult): string {
   const lines: string[] = [];
   lines.push(`${r.id}: ${r.statement}`);
   lines.push(`verdict: ${r.verdict} (${r.level}, severity ${r.severity})`);
+  if (r.consequenceOf) lines.push(`also failed because of: ${r.consequenceOf} (the same evidence breaks it; read that failure first)`);
   lines.push(`source: ${r.source.url}`);
   lines.push(`quote: "${r.source.quote}"`);
   if (r.contradiction) {

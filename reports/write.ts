@@ -2,8 +2,9 @@
  * Writes every report format for one run into a directory. Validation and
  * redaction happen here, once, so no writer can leak what another removed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { withConsequences } from './attribution.js';
 import { renderBadge } from './badge.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
@@ -25,6 +26,9 @@ export interface WrittenReports {
   badge: string;
 }
 
+/** Where reports go unless told otherwise: a folder in the directory the command runs in. */
+export const DEFAULT_REPORT_DIR = 'kinde-conformance';
+
 export const REPORT_FILES = Object.freeze({
   json: 'results.json',
   html: 'report.html',
@@ -33,16 +37,37 @@ export const REPORT_FILES = Object.freeze({
   badge: 'badge.json',
 });
 
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdir loops forever on
+ * some paths (e.g. under /proc), where this fails at once with the errno.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  const full = resolve(dir);
+  try {
+    if ((await stat(full)).isDirectory()) return;
+    throw Object.assign(new Error(`${full} exists and is not a directory`), { code: 'ENOTDIR' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const parent = dirname(full);
+  if (parent !== full) await makeDirectory(parent);
+  try {
+    await mkdir(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+}
+
 /** Validates, redacts and writes `results.json`, `report.html`, `junit.xml`, `summary.md`, `badge.json`. */
 export async function writeReports(results: RunResults, dir: string, opts: WriteOptions = {}): Promise<WrittenReports> {
   validateResults(results);
-  const safe = redact(results);
+  const safe = withConsequences(redact(results));
   let base: RunResults | undefined;
   if (opts.compareWith) {
     validateResults(opts.compareWith);
     base = redact(opts.compareWith);
   }
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const paths: WrittenReports = {
     json: join(dir, REPORT_FILES.json),
     html: join(dir, REPORT_FILES.html),

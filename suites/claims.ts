@@ -5,6 +5,7 @@
 import { TOKEN_TYPES, type TokenType } from '../adapters/types.js';
 import { claimCatalog, prohibitedClaims, schemaErrors } from '../schemas/catalog.js';
 import { defineCheck, type Check } from './lib/check.js';
+import { PROHIBITED_REQUIREMENT } from './lib/compare.js';
 import { issuanceArb, issueAll } from './lib/issuance.js';
 
 const REQ: Record<TokenType, string> = {
@@ -31,9 +32,12 @@ export const checks: Check<any>[] = [
         const errors = schemaErrors(type, issuerClaims).filter(
           (e) => ![...written].some((n) => e === `/ must have required property '${n}'` && Object.hasOwn(token.payload, n)),
         );
+        // Every error on a prohibited claim a workflow wrote: WF-PROHIBITED-* is broken by the same evidence.
+        const onProhibitedWrite = (e: string) => [...written].some((n) => prohibited.has(n) && (e.startsWith(`/${n} `) || e.startsWith(`/${n}/`)));
         judge.check(errors.length === 0, REQ[type], 'ERR_CLAIM_INVALID', () => `${type} token payload breaks its schema: ${errors.slice(0, 5).join('; ')}`, {
           tokenType: type,
           token: { header: token.header, payload: token.payload },
+          ...(errors.length > 0 && errors.every(onProhibitedWrite) ? { because: PROHIBITED_REQUIREMENT[type] } : {}),
         });
       }
     },

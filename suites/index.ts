@@ -1,6 +1,6 @@
 /**
- * Every issuer check of the suite, by area. The vitest files register these;
- * self-tests (mutant kill matrix, coverage) use the same list.
+ * Every check of the suite, by area. The runner (runner/) and a consumer's
+ * vitest (suites/lib/register.ts) run these; self-tests use the same lists.
  */
 import type { Area } from '../reports/results.js';
 import { checks as accessToken } from './access-token.js';
@@ -30,5 +30,11 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
 
 export const ALL_CHECKS: ReadonlyArray<Check<any>> = SUITES.flatMap((s) => s.checks);
 
-/** Verifier checks (run with --verifier). */
-export const VERIFIER_CHECKS: ReadonlyArray<Check<any>> = verifier;
+/** Verifier checks (run with --verifier), by area: the org-enforcement ones apart. */
+const isOrg = (c: Check<any>) => c.requirements.some((r) => r.startsWith('VERIFY-ORG-'));
+export const VERIFIER_SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any>[] }> = [
+  { area: 'signature', file: 'verifier', checks: verifier.filter((c) => !isOrg(c)) },
+  { area: 'org-m2m', file: 'verifier-org', checks: verifier.filter(isOrg) },
+];
+
+export const VERIFIER_CHECKS: ReadonlyArray<Check<any>> = VERIFIER_SUITES.flatMap((s) => s.checks);

@@ -235,9 +235,9 @@ export class RefreshTokenCommand implements RefreshCommand {
         actual: before.jti ?? null,
       });
       if (after) {
-        judge.check(isDecoded(decodeToken(access)), 'RT-ACCESS-NEW-AFTER-EXPIRY', 'ERR_TOKEN_MALFORMED', `${why} returned an access token that does not decode`, {
-          tokenType: 'access',
-        });
+        const d = decodeToken(access);
+        judge.check(isDecoded(d), 'RT-ACCESS-NEW-AFTER-EXPIRY', 'ERR_TOKEN_MALFORMED', () => `${why} returned an access token that does not decode: ${isDecoded(d) ? '' : d.error}`, {
+          tokenType: 'access', ...(isDecoded(d) ? {} : { because: d.requirement }) });
         judge.check(after.jti === undefined || after.jti !== before.jti, 'RT-ACCESS-NEW-AFTER-EXPIRY', 'ERR_CLAIM_MISMATCH', `${why} returned an access token with the old jti`, {
           tokenType: 'access',
           claim: 'jti',

@@ -1,19 +1,31 @@
 /**
- * Signatures and keys ("Verifying JSON Web Tokens"): every token is RS256,
- * names a key of the published JWKS, and verifies against it.
+ * Signatures and keys ("Verifying JSON Web Tokens"): every token is a
+ * well-formed, bounded compact JWS with unique member names, RS256, names a
+ * key of the published JWKS and verifies against it; the JWKS itself holds
+ * public RSA keys only.
  */
-import type { Jwk, Jwks, TokenType } from '../adapters/types.js';
+import fc from 'fast-check';
+import type { JsonObject, JsonValue, Jwk, Jwks, TokenType } from '../adapters/types.js';
+import { schemaErrors } from '../schemas/catalog.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { issuanceArb, issueAll } from './lib/issuance.js';
+import { own } from './lib/json.js';
 import { verifySignature, type Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
+
+/** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
+const PRIVATE_RSA_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
 function modulusBits(jwk: Jwk): number {
   return typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
 }
 
+/** Requirements judged on every issued token (the token-form ones first: nothing else can be judged without them). */
+const TOKEN_REQUIREMENTS = ['TOKEN-WELL-FORMED', 'TOKEN-BOUNDED', 'TOKEN-CLAIM-NAMES-UNIQUE', 'SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE'];
+
 async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwks: Jwks): Promise<void> {
   const details = { tokenType: type, token: { header: token.header, payload: token.payload } };
+  judge.check(token.duplicates.length === 0, 'TOKEN-CLAIM-NAMES-UNIQUE', 'ERR_TOKEN_MALFORMED', () => duplicatesMessage(type, token), details);
   const alg = token.header.alg;
   judge.check(alg === 'RS256', 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token header alg is ${JSON.stringify(alg)}, not "RS256"`, {
     ...details,
@@ -33,8 +45,8 @@ async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwk
         ? `${type} token header has no kid`
         : matches.length > 1
           ? `${type} token kid "${kid}" names ${matches.length} keys of the JWKS, not exactly one`
-          : `${type} token kid "${kid}" is not in the JWKS (kids: ${jwks.keys.map((k) => k.kid).join(', ') || 'none'})`,
-    { ...details, claim: 'kid', expected: jwks.keys.map((k) => k.kid ?? null), actual: kid ?? null },
+          : `${type} token kid "${kid}" is not in the JWKS (kids: ${kidList(jwks)})`,
+    { ...details, claim: 'kid', expected: jwks.keys.slice(0, 20).map((k) => k.kid ?? null), actual: kid ?? null },
   );
   if (key) {
     // Kinde's own validator (@kinde/jwt-validator) refuses any other key: "Invalid JWK RSA key".
@@ -54,23 +66,81 @@ async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwk
   }
   if (judge.focused('SIG-RS256')) {
     const why = await verifySignature(token.raw, jwks);
-    judge.check(why === null, 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token does not verify against the JWKS with RS256 pinned: ${why}`, details);
+    // A verifier cannot use a published private key as a verification key: that is SIG-JWKS-PUBLIC-ONLY's defect.
+    const leaked = key !== undefined && PRIVATE_RSA_MEMBERS.some((m) => Object.hasOwn(key, m));
+    judge.check(why === null, 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token does not verify against the JWKS with RS256 pinned: ${why}`, {
+      ...details,
+      ...(leaked ? { because: 'SIG-JWKS-PUBLIC-ONLY' } : {}),
+    });
   }
+}
+
+function kidList(jwks: Jwks): string {
+  const kids = jwks.keys.slice(0, 20).map((k) => k.kid).join(', ') || 'none';
+  return jwks.keys.length > 20 ? `${kids}, … ${jwks.keys.length - 20} more` : kids;
+}
+
+function duplicatesMessage(type: TokenType, token: Decoded): string {
+  const top = token.duplicates.map((d) => /^payload \/([^/]*) \(/.exec(d)?.[1]).filter((n): n is string => n !== undefined && !n.includes('~'));
+  const read = top.length > 0 ? `; the suite, like JSON.parse and jose, reads the last one: ${top.map((n) => `${n} = ${JSON.stringify(own(token.payload, n))?.slice(0, 100)}`).join(', ')}` : '';
+  return `${type} token repeats member names (RFC 7519 §4: claim names MUST be unique): ${token.duplicates.slice(0, 10).join(', ')}${read}`;
+}
+
+/** The key with its secret members replaced: a report must not spread a leaked key further. */
+function redactKey(key: Jwk): JsonObject {
+  const out: JsonObject = { ...(key as JsonObject) };
+  for (const m of [...PRIVATE_RSA_MEMBERS, 'k']) if (Object.hasOwn(out, m)) out[m] = '[redacted]';
+  return out;
+}
+
+function judgeJwks(judge: Judge, jwks: Jwks): void {
+  const keys: unknown[] = Array.isArray((jwks as { keys?: unknown }).keys) ? jwks.keys : [];
+  keys.forEach((key, i) => {
+    if (typeof key !== 'object' || key === null) return;
+    const jwk = key as Jwk;
+    const name = `JWKS key ${i}${typeof jwk.kid === 'string' ? ` (kid ${JSON.stringify(jwk.kid.slice(0, 64))})` : ''}`;
+    const priv = PRIVATE_RSA_MEMBERS.filter((m) => Object.hasOwn(jwk, m));
+    judge.check(priv.length === 0, 'SIG-JWKS-PUBLIC-ONLY', 'ERR_RESPONSE_INVALID', `${name} publishes private key members ${priv.join(', ')} (RFC 7518 §6.3.2): the private half of the key is readable by anyone`, {
+      expected: 'a public key: no d, p, q, dp, dq, qi, oth',
+      actual: redactKey(jwk),
+    });
+    const symmetric = jwk.kty === 'oct' || Object.hasOwn(jwk, 'k');
+    judge.check(!symmetric, 'SIG-JWKS-PUBLIC-ONLY', 'ERR_RESPONSE_INVALID', `${name} is a symmetric key (kty ${JSON.stringify(jwk.kty)}${Object.hasOwn(jwk, 'k') ? ', secret k published' : ''}): anyone can sign HMAC tokens with it`, {
+      expected: 'RSA public keys only',
+      actual: redactKey(jwk),
+    });
+  });
+  const errors = schemaErrors('jwks', jwks);
+  judge.check(errors.length === 0, 'SIG-JWKS-PUBLIC-ONLY', 'ERR_RESPONSE_INVALID', () => `the JWKS breaks schemas/jwks.schema.json: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? `; … ${errors.length - 5} more` : ''}`, {
+    expected: 'RSA public keys with kty, n, e and kid',
+    actual: { keys: keys.slice(0, 3).map((k) => (typeof k === 'object' && k !== null ? redactKey(k as Jwk) : (k as JsonValue))) },
+  });
 }
 
 export const checks: Check<any>[] = [
   defineCheck({
     name: 'every token is RS256-signed by a key of the JWKS',
-    requirements: ['SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE'],
+    requirements: TOKEN_REQUIREMENTS,
     needs: [],
     arbitrary: () => issuanceArb(),
     async predicate(input, judge, env) {
-      const issued = await issueAll(env, judge, input, ['SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE']);
+      const issued = await issueAll(env, judge, input, TOKEN_REQUIREMENTS);
       const jwks = await env.adapter.jwks();
       for (const { type, token, trace } of issued.tokens) {
         Object.assign(judge.trace, trace, { token: { header: token.header, payload: token.payload } });
         await judgeSignature(judge, type, token, jwks);
       }
+    },
+  }),
+  defineCheck({
+    name: 'the published JWKS holds RSA public keys only',
+    requirements: ['SIG-JWKS-PUBLIC-ONLY'],
+    needs: [],
+    // The key set does not depend on generated input: a few reads, to see it after other checks provisioned.
+    runsFactor: 0.05,
+    arbitrary: () => fc.constant(null),
+    async predicate(_input, judge, env) {
+      judgeJwks(judge, await env.adapter.jwks());
     },
   }),
 ];

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import type { JsonValue, TokenType } from '../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES, jsonClaimValueArb } from '../generators/claims.js';
 import { m2mScenarioArb, userScenarioArb, type UserScenario } from '../generators/tenant.js';
-import { workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
+import { fewestItemsArray, shrinkingFirst } from '../generators/shrink.js';
+import { workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { judgeAgainstBaseline, type BaselineRequirements } from './lib/compare.js';
 import { expectWorkflows, finalClaims, namesWrittenElsewhere, type Expectation } from './lib/expect-workflows.js';
@@ -16,6 +17,9 @@ import { completingWorkflowsArb, m2mEventValues, sourcesOf, userEventValues, wit
 import { jsonEqual, own } from './lib/json.js';
 import type { Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
+
+/** Counterexamples reach the fewest workflows and ops before the tenant is shrunk. */
+const WORKFLOWS_FIRST = ['programs', 'program', 'm2mPrograms', 'userPrograms'];
 
 const USER_BINDINGS: Array<[TokenType, TokenBinding]> = [
   ['access', 'kinde.accessToken'],
@@ -109,10 +113,13 @@ export const checks: Check<any>[] = [
     requirements: ['WF-PROHIBITED-ACCESS', 'WF-PROHIBITED-ID', 'WF-CUSTOM-ACCESS', 'WF-CUSTOM-ID', 'WF-CUSTOM-ISOLATION'],
     needs: ['userTokens', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        scenario: userScenarioArb().map(withOpenId),
-        programs: fc.array(workflowProgramArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }), { minLength: 1, maxLength: 3 }),
-      }),
+      shrinkingFirst(
+        {
+          scenario: userScenarioArb().map(withOpenId),
+          programs: workflowListArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, programs }, judge, env) {
       await judgeUserRun(env, judge, scenario, programs, {
         perToken: (t) => CORE_USER[t as 'access' | 'id'],
@@ -125,10 +132,13 @@ export const checks: Check<any>[] = [
     requirements: ['WF-PROHIBITED-M2M', 'WF-CUSTOM-M2M'],
     needs: ['m2m', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        scenario: m2mScenarioArb(),
-        programs: fc.array(workflowProgramArb({ trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }), { minLength: 1, maxLength: 3 }),
-      }),
+      shrinkingFirst(
+        {
+          scenario: m2mScenarioArb(),
+          programs: workflowListArb({ trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, programs }, judge, env) {
       await judgeM2mRun(env, judge, scenario, programs, { prohibited: 'WF-PROHIBITED-M2M', custom: 'WF-CUSTOM-M2M', isolation: 'WF-CUSTOM-M2M' }, true);
     },
@@ -138,13 +148,16 @@ export const checks: Check<any>[] = [
     requirements: ['WF-BINDING-REQUIRED'],
     needs: ['userTokens', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        scenario: userScenarioArb().map(withOpenId),
-        programs: fc.array(
-          workflowProgramArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 1 }).filter((p) => p.ops.some((o) => 'binding' in o)),
-          { minLength: 1, maxLength: 2 },
-        ),
-      }),
+      shrinkingFirst(
+        {
+          scenario: userScenarioArb().map(withOpenId),
+          programs: fewestItemsArray(
+            workflowProgramArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 1 }).filter((p) => p.ops.some((o) => 'binding' in o)),
+            { minLength: 1, maxLength: 2 },
+          ),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, programs }, judge, env) {
       await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-BINDING-REQUIRED'), outcome: () => 'WF-BINDING-REQUIRED' });
     },
@@ -154,13 +167,16 @@ export const checks: Check<any>[] = [
     requirements: ['WF-FAILURE-STOP', 'WF-FAILURE-CONTINUE'],
     needs: ['userTokens', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        scenario: userScenarioArb().map(withOpenId),
-        programs: fc.array(workflowProgramArb({ trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
-      }),
+      shrinkingFirst(
+        {
+          scenario: userScenarioArb().map(withOpenId),
+          programs: workflowListArb({ trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }, {
+            minLength: 1,
+            maxLength: 3,
+          }),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, programs }, judge, env) {
       await judgeUserRun(env, judge, scenario, programs, {
         perToken: () => same('WF-FAILURE-CONTINUE'),
@@ -174,13 +190,16 @@ export const checks: Check<any>[] = [
     needs: ['userTokens', 'workflows'],
     runsFactor: 0.05,
     arbitrary: () =>
-      fc.record({
-        scenario: userScenarioArb().map(withOpenId),
-        program: workflowProgramArb({ trigger: 'user:tokens_generation', allowHang: true, maxOps: 3 }).map((p) => ({
-          ...p,
-          ops: [...p.ops, { kind: 'loopForever' as const }],
-        })),
-      }),
+      shrinkingFirst(
+        {
+          scenario: userScenarioArb().map(withOpenId),
+          program: workflowProgramArb({ trigger: 'user:tokens_generation', allowHang: true, maxOps: 3 }).map((p) => ({
+            ...p,
+            ops: [...p.ops, { kind: 'loopForever' as const }],
+          })),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, program }, judge, env) {
       await judgeUserRun(env, judge, scenario, [program], {
         perToken: () => same('WF-FAILURE-CONTINUE'),
@@ -193,12 +212,15 @@ export const checks: Check<any>[] = [
     requirements: ['WF-TRIGGER'],
     needs: ['userTokens', 'm2m', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        user: userScenarioArb().map(withOpenId),
-        m2m: m2mScenarioArb(),
-        m2mPrograms: fc.array(workflowProgramArb({ trigger: 'm2m:token_generation', allowThrow: true }), { minLength: 1, maxLength: 2 }),
-        userPrograms: fc.array(workflowProgramArb({ trigger: 'user:tokens_generation', allowThrow: true }), { minLength: 1, maxLength: 2 }),
-      }),
+      shrinkingFirst(
+        {
+          user: userScenarioArb().map(withOpenId),
+          m2m: m2mScenarioArb(),
+          m2mPrograms: workflowListArb({ trigger: 'm2m:token_generation', allowThrow: true }, { minLength: 1, maxLength: 2 }),
+          userPrograms: workflowListArb({ trigger: 'user:tokens_generation', allowThrow: true }, { minLength: 1, maxLength: 2 }),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ user, m2m, m2mPrograms, userPrograms }, judge, env) {
       // M2M workflows deployed: a user sign-in yields exactly the baseline tokens.
       await judgeUserRun(env, judge, user, m2mPrograms, { perToken: () => same('WF-TRIGGER'), outcome: () => 'WF-TRIGGER' });
@@ -215,7 +237,7 @@ export const checks: Check<any>[] = [
         scenario: userScenarioArb().map(withOpenId),
         binding: fc.constantFrom<TokenBinding>('kinde.accessToken', 'kinde.idToken'),
         name: fc.constantFrom('companyName', 'tier', 'name', 'permissions', 'https://example.com/claims/x'),
-        values: fc.uniqueArray(jsonClaimValueArb({ maxDepth: 2 }), { minLength: 2, maxLength: 4, comparator: (a, b) => jsonEqual(a, b) }),
+        values: fc.uniqueArray(jsonClaimValueArb({ maxDepth: 2, maxJsonBytes: 3072 }), { minLength: 2, maxLength: 4, comparator: (a, b) => jsonEqual(a, b) }),
         style: fc.constantFrom<'proxy' | 'lowLevel'>('proxy', 'lowLevel'),
       }),
     async predicate({ scenario, binding, name, values, style }, judge, env) {
@@ -245,7 +267,7 @@ export const checks: Check<any>[] = [
           name: fc.string({ maxLength: 8 }),
           email: fc.constant('attacker@example.com'),
         }),
-        plain: fc.tuple(fc.constantFrom('companyName', 'tier'), jsonClaimValueArb({ maxDepth: 1 })),
+        plain: fc.tuple(fc.constantFrom('companyName', 'tier'), jsonClaimValueArb({ maxDepth: 1, maxJsonBytes: 3072 })),
       }),
     async predicate({ scenario, binding, hostile, payload, plain }, judge, env) {
       const program: WorkflowProgram = {
@@ -321,10 +343,13 @@ export const checks: Check<any>[] = [
     requirements: ['WF-M2M-MGMT-API'],
     needs: ['m2m', 'workflows'],
     arbitrary: () =>
-      fc.record({
-        scenario: m2mScenarioArb({ includeManagementApi: true }),
-        programs: completingWorkflowsArb('m2m:token_generation', 2).filter((ps) => ps.length > 0),
-      }),
+      shrinkingFirst(
+        {
+          scenario: m2mScenarioArb({ includeManagementApi: true }),
+          programs: completingWorkflowsArb('m2m:token_generation', 2).filter((ps) => ps.length > 0),
+        },
+        WORKFLOWS_FIRST,
+      ),
     async predicate({ scenario, programs }, judge, env) {
       const mgmt = `https://${scenario.tenant.subdomain}.kinde.com/api`;
       if (!scenario.application.apis.includes(mgmt)) return;

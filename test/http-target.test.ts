@@ -81,12 +81,12 @@ describe('http target: same verdicts as in-process', () => {
     const inProcess = await verdicts(new ReferenceAdapter(), SAMPLE);
     expect(viaHttp).toEqual(inProcess);
     expect(Object.values(viaHttp).every((v) => v === 'PASSED'), JSON.stringify(viaHttp, null, 2)).toBe(true);
-  }, 45_000);
+  });
 
   it('with --validate-protocol every exchange matches schemas/protocol and exact status codes', async () => {
     const strict = await verdicts(new HttpAdapter({ targetUrl: server.url, validateProtocol: true }), [signature, ...claimChecks], 5);
     expect(Object.values(strict).every((v) => v === 'PASSED'), JSON.stringify(strict, null, 2)).toBe(true);
-  }, 30_000);
+  });
 
   it('a mutant server (--mutant unpublished-signing-key) is caught over HTTP, as in-process', async () => {
     const mutant = await startServer({ defects: ['unpublished-signing-key'] });
@@ -98,7 +98,7 @@ describe('http target: same verdicts as in-process', () => {
     } finally {
       await mutant.close();
     }
-  }, 30_000);
+  });
 
   it('OAuth refusals at the token endpoint are results, not errors', async () => {
     const adapter = new HttpAdapter({ targetUrl: server.url, validateProtocol: true });
@@ -165,7 +165,7 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
     } finally {
       child.kill('SIGKILL');
     }
-  }, 30_000);
+  });
 
   describe('against fake targets', () => {
     let fake: Server;

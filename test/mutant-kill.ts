@@ -16,12 +16,18 @@ import { runCheck } from '../suites/lib/run-check.js';
 
 export const MUTANT_SEED = Number(process.env.KTC_MUTANT_SEED ?? 20261123);
 
-async function outcomesFor(adapter: ReferenceAdapter, requirement: string): Promise<Record<string, Verdict>> {
+/** Verdict per requirement of the checks deciding `requirement`; `because` names the cause of a failure that follows from another. */
+async function outcomesFor(adapter: ReferenceAdapter, requirement: string, because: Record<string, string> = {}): Promise<Record<string, Verdict>> {
   const info = await adapter.start();
   const out: Record<string, Verdict> = {};
   for (const check of ALL_CHECKS.filter((c) => c.requirements.includes(requirement))) {
     const r = await runCheck(check, { adapter, info }, { seed: MUTANT_SEED, runs: DEFAULT_RUNS, severity: (id) => requirementById(id).severity });
-    for (const [id, o] of Object.entries(r.outcomes)) if (out[id] !== 'FAILED' && out[id] !== 'WARNING') out[id] = o.verdict;
+    for (const [id, o] of Object.entries(r.outcomes)) {
+      if (out[id] === 'FAILED' || out[id] === 'WARNING') continue;
+      out[id] = o.verdict;
+      const cause = o.failure?.counterexample.because;
+      if (cause !== undefined) because[id] = cause;
+    }
   }
   return out;
 }
@@ -34,9 +40,13 @@ export function killMatrix(part: number, parts: number): void {
       const { caughtBy, description } = DEFECTS[name];
       it(`mutant:${name} (${description}) is caught by ${caughtBy}`, async () => {
         const expected: Verdict = requirementById(caughtBy).severity === 'warning' ? 'WARNING' : 'FAILED';
-        const mutant = await outcomesFor(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }), caughtBy);
+        const because: Record<string, string> = {};
+        const mutant = await outcomesFor(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }), caughtBy, because);
         const control = await outcomesFor(new ReferenceAdapter(), caughtBy);
-        const caught = Object.entries(mutant).filter(([, v]) => v === 'FAILED' || v === 'WARNING').map(([id, v]) => `${id} ${v}`);
+        const broken = (id: string) => mutant[id] === 'FAILED' || mutant[id] === 'WARNING';
+        const caught = Object.entries(mutant)
+          .filter(([id]) => broken(id))
+          .map(([id, v]) => `${id} ${v}${because[id] !== undefined && broken(because[id]!) ? ` (because of ${because[id]})` : ''}`);
         rows.push(`| mutant:${name} | ${caughtBy} | ${caught.join(', ') || '—'} |`);
         expect(control[caughtBy], `the reference must pass ${caughtBy} with the same seed`).toBe('PASSED');
         expect(mutant[caughtBy], `mutant:${name} must be caught by ${caughtBy}; outcomes: ${JSON.stringify(mutant)}`).toBe(expected);

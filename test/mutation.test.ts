@@ -74,7 +74,8 @@ const GAP_KILLS: Array<[string, string]> = [
   ['TOKEN-NO-FOREIGN-CLAIMS', 'm2m+permissions:add'],
   ['SIG-JWK-USE', 'jwks.use:drop'],
   ['SIG-KID-IN-JWKS', 'jwks.keys:duplicate-kid'],
-  ['SIG-RS256', 'response.access_token:edit:ws-trailing'],
+  // Strict decoding: a token with trailing whitespace is no compact JWS (caught before its signature is tried).
+  ['TOKEN-WELL-FORMED', 'response.access_token:edit:ws-trailing'],
   ['CLAIMS-REQUIRED-ID', 'id.jti:drop@refresh'],
   ['ACCESS-BILLING-TRIAL', 'access.has_trial_period:edit:negate'],
   ['ACCESS-ROLES', 'access.roles:edit:replace'],

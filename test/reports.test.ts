@@ -329,7 +329,7 @@ describe('Markdown', () => {
   it('has the summary line, a table per area, failures with replay commands, warnings apart', () => {
     const results = FIXTURES.fail;
     const md = renderMarkdown(redact(results));
-    expect(md.split('\n')[2]).toMatch(/^\*\*72\.2% conforming\*\*: ✅ 11 passed · ❌ 4 failed · 💥 1 errored · ⚠️ 2 warning · ➖ 2 not applicable/);
+    expect(md.split('\n')[2]).toMatch(/^\*\*72\.2% conforming \(18 of 20 applicable\)\*\*: ✅ 11 passed · ❌ 4 failed · 💥 1 errored · ⚠️ 2 warning · ➖ 2 not applicable/);
     const failuresAt = md.indexOf('### Failures (5)');
     const warningsAt = md.indexOf('### Warnings (2)');
     const areasAt = md.indexOf('### Requirements by area');
@@ -376,13 +376,19 @@ describe('Markdown', () => {
 });
 
 describe('badge', () => {
-  it('shows the score and goes from red to green', () => {
-    expect(renderBadge(FIXTURES.fail)).toEqual({ schemaVersion: 1, label: 'kinde tokens', message: '72.2% conforming', color: 'yellow' });
-    expect(renderBadge(FIXTURES.pass)).toEqual({ schemaVersion: 1, label: 'kinde tokens', message: '100% conforming', color: 'brightgreen' });
+  it('shows the score of the applicable requirements, the n/a count beside it, and is red whenever anything failed', () => {
+    expect(renderBadge(FIXTURES.fail)).toEqual({ schemaVersion: 1, label: 'kinde tokens', message: '72.2% conforming (18 of 20 applicable)', color: 'red' });
+    const onlyWarnings = FIXTURES.fail.requirements.map((r) => ({ ...r, verdict: r.verdict === 'FAILED' || r.verdict === 'ERRORED' ? ('PASSED' as const) : r.verdict }));
+    expect(renderBadge(withRequirements(FIXTURES.fail, onlyWarnings))).toMatchObject({ color: 'brightgreen' });
+    const fewApplicable = FIXTURES.pass.requirements.map((r, i) => (i < 3 ? r : { ...r, verdict: 'NOT_APPLICABLE' as const }));
+    const applicable = fewApplicable.filter((r) => r.verdict !== 'NOT_APPLICABLE').length;
+    expect(applicable).toBeLessThan(4);
+    expect(renderBadge(withRequirements(FIXTURES.pass, fewApplicable)).message).toBe(`100% conforming (${applicable} of ${FIXTURES.pass.requirements.length} applicable)`);
+    expect(renderBadge(FIXTURES.pass)).toEqual({ schemaVersion: 1, label: 'kinde tokens', message: '100% conforming (19 of 20 applicable)', color: 'brightgreen' });
     const allFailed = FIXTURES.fail.requirements.map((r) => ({ ...r, verdict: 'FAILED' as const }));
     expect(renderBadge(withRequirements(FIXTURES.fail, allFailed))).toMatchObject({ message: '0% conforming', color: 'red' });
     const noneApplicable = FIXTURES.fail.requirements.map((r) => ({ ...r, verdict: 'NOT_APPLICABLE' as const }));
-    expect(renderBadge(withRequirements(FIXTURES.fail, noneApplicable))).toMatchObject({ message: 'no applicable requirements', color: 'lightgrey' });
+    expect(renderBadge(withRequirements(FIXTURES.fail, noneApplicable))).toMatchObject({ message: 'nothing applicable: not checked', color: 'lightgrey' });
   });
 });
 
@@ -393,7 +399,7 @@ describe('terminal summary', () => {
     expect(plain).not.toContain('\x1b');
     expect(plain).toMatch(/^ {2}Workflows +1 passed · 1 failed · 0 warn · 0 n\/a · 0 errored$/m);
     const lines = plain.split('\n');
-    expect(lines.at(-1)).toBe('20 requirements: 11 passed, 4 failed, 2 warning, 2 not applicable, 1 errored — 72.2% conforming');
+    expect(lines.at(-1)).toBe('20 requirements: 11 passed, 4 failed, 2 warning, 2 not applicable, 1 errored — 72.2% conforming (18 of 20 applicable)');
     const failuresAt = plain.indexOf('Failures (5)');
     const warningsAt = plain.indexOf('Warnings (2)');
     expect(warningsAt).toBeGreaterThan(failuresAt);

@@ -1,51 +1,18 @@
 /**
  * The reference server speaks target protocol v1: every endpoint answers per
- * schemas/protocol, bad input gets a 4xx `{error, error_description}` naming
- * what is wrong (never a 5xx), and `serve` starts, prints and stops cleanly.
+ * schemas/protocol and bad input gets a 4xx `{error, error_description}`
+ * naming what is wrong (never a 5xx). Limits: server-limits.test.ts; the
+ * `serve` command: serve-cli.test.ts.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tenant } from '../adapters/types.js';
 import { tenantArb } from '../generators/tenant.js';
 import { isLoopback, MAX_REQUEST_BYTES, startServer, type StartedServer } from '../reference/server.js';
-import { loadTenant, parseServeArgs, serveCommand, ServeUsageError } from '../reference/serve-cli.js';
-import { protocolErrors, type ProtocolMessage } from '../schemas/protocol/validate.js';
-
-const T = { signal: () => AbortSignal.timeout(5_000) };
-
-/** A small, fixed tenant: one app of each kind, one API, two users, one org. */
-function fixture(): Tenant {
-  const lifetimes = { accessToken: 3600, idToken: 3600, refreshToken: 86_400 };
-  return {
-    subdomain: 'acme',
-    apis: [
-      { audience: 'acme:api', scopes: ['read:things', 'write:things'] },
-      { audience: 'acme:other', scopes: ['read:other'] },
-    ],
-    applications: [
-      { clientId: 'spa', clientSecret: 'unused-secret', name: 'SPA', kind: 'frontend', lifetimes, apis: ['acme:api'], tokens: {}, properties: {} },
-      { clientId: 'web', clientSecret: 'web-secret', name: 'Web', kind: 'backend', lifetimes, apis: ['acme:api'], tokens: {}, properties: {} },
-      { clientId: 'robot', clientSecret: 'robot+secret:1', name: 'Robot', kind: 'm2m', lifetimes, apis: ['acme:api', 'acme:other'], tokens: {}, properties: {} },
-    ],
-    users: [
-      { id: 'kp_alice', email: 'alice@example.com', givenName: 'Alice', familyName: 'A', updatedAt: 1_700_000_000, memberships: [{ orgCode: 'org_one', roles: [], permissions: [] }], properties: {} },
-      { id: 'kp_bob', email: 'bob@example.com', givenName: 'Bob', familyName: 'B', updatedAt: 1_700_000_000, memberships: [], properties: {} },
-    ],
-    organizations: [{ code: 'org_one', name: 'One', properties: {} }],
-    roles: [],
-    permissions: [],
-    featureFlags: [],
-    properties: [],
-  };
-}
+import { caller, expectError, expectValid, fixture, form } from './fixtures/server.js';
 
 const WORKFLOW = `
 import { onUserTokenGeneratedEvent, accessTokenCustomClaims, WorkflowSettings, WorkflowTrigger } from '@kinde/infrastructure';
@@ -60,50 +27,10 @@ export default async function (event: onUserTokenGeneratedEvent) {
 
 let server: StartedServer;
 let U: string;
-
-async function call(
-  method: string,
-  path: string,
-  init: { json?: unknown; body?: string; type?: string; headers?: Record<string, string>; base?: string } = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const headers: Record<string, string> = { ...init.headers };
-  let body: string | undefined = init.body;
-  if (init.json !== undefined) {
-    body = JSON.stringify(init.json);
-    headers['content-type'] = 'application/json';
-  }
-  if (init.type) headers['content-type'] = init.type;
-  const res = await fetch(`${init.base ?? U}${path}`, { method, headers, body, signal: T.signal(), redirect: 'manual' });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // leave as text
-  }
-  return { status: res.status, headers: res.headers, body: parsed };
-}
-
-function form(fields: Record<string, string | string[]>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
-  return p.toString();
-}
+const call = caller(() => U);
 
 const token = (fields: Record<string, string | string[]>, headers: Record<string, string> = {}, base?: string) =>
   call('POST', '/oauth2/token', { body: form(fields), type: 'application/x-www-form-urlencoded', headers, ...(base ? { base } : {}) });
-
-function expectValid(message: ProtocolMessage, body: unknown): void {
-  expect(protocolErrors(message, body), `${message}: ${JSON.stringify(body)}`).toEqual([]);
-}
-
-/** A 4xx with an OAuth-style error body. */
-function expectError(r: { status: number; body: any }, status: number, error: string, mentions?: string | RegExp): void {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expectValid('error', r.body);
-  expect(r.body.error).toBe(error);
-  if (mentions !== undefined) expect(r.body.error_description).toMatch(mentions);
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -388,74 +315,4 @@ describe('the reference server: bad input gets the right 4xx JSON', () => {
     expect(isLoopback('127.0.0.1') && isLoopback('localhost') && isLoopback('::1')).toBe(true);
     expect(isLoopback('0.0.0.0') || isLoopback('192.168.1.2')).toBe(false);
   });
-});
-
-describe('serve', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ktc-serve-'));
-  const file = (name: string, text: string) => {
-    const p = join(dir, name);
-    writeFileSync(p, text);
-    return p;
-  };
-
-  it('parses its options and refuses bad ones with a clear message', async () => {
-    expect(await parseServeArgs(['--port', '0', '--mutant', 'jti-reused', '--refresh-overlap', '30'])).toMatchObject({ port: 0, host: '127.0.0.1', defects: ['jti-reused'], refreshOverlapSeconds: 30 });
-    await expect(parseServeArgs(['--mutant', 'nope'])).rejects.toThrow(/unknown defect "nope"[\s\S]*jti-reused/);
-    await expect(parseServeArgs(['--port', '70000'])).rejects.toThrow(ServeUsageError);
-    await expect(parseServeArgs(['--refresh-overlap', '-1'])).rejects.toThrow(/--refresh-overlap/);
-    await expect(parseServeArgs(['--bogus'])).rejects.toThrow(ServeUsageError);
-  });
-
-  it('--tenant errors name the file and the field', async () => {
-    const missing = join(dir, 'missing.json');
-    await expect(loadTenant(missing)).rejects.toThrow(`--tenant ${missing}: cannot read it (ENOENT)`);
-    const notJson = file('broken.json', '{"subdomain": ');
-    await expect(loadTenant(notJson)).rejects.toThrow(new RegExp(`--tenant ${notJson}: not valid JSON`));
-    const wrong = file('wrong.json', JSON.stringify({ ...fixture(), users: [{ ...fixture().users[0]!, updatedAt: 'yesterday' }] }));
-    await expect(loadTenant(wrong)).rejects.toThrow(/wrong\.json: not a valid tenant:\n\s+tenant\/users\/0\/updatedAt must be integer/);
-    // Referential errors come from the issuer, still naming file and field; exit code 2.
-    const dangling = file('dangling.json', JSON.stringify({ ...fixture(), applications: [{ ...fixture().applications[0]!, apis: ['nope'] }] }));
-    const errors: string[] = [];
-    const original = console.error;
-    console.error = (...a: unknown[]) => errors.push(a.join(' '));
-    try {
-      expect(await serveCommand(['--tenant', dangling])).toBe(2);
-    } finally {
-      console.error = original;
-    }
-    expect(errors.join('\n')).toMatch(/dangling\.json: tenant\.applications\[0\]\.apis\[0\]: unknown API "nope"/);
-  });
-
-  it('runs as a process: prints the URLs, serves the --tenant, stops cleanly on SIGTERM', async () => {
-    const tenantFile = file('tenant.json', JSON.stringify(fixture()));
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0', '--tenant', ${JSON.stringify(tenantFile)}])).then(c => process.exit(c))`], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
-        child.stdout.on('data', (d) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m && out.includes('Ctrl-C')) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-      });
-      expect(out).toContain(`${url}/.well-known/openid-configuration`);
-      expect(out).toContain(`${url}/.well-known/jwks`);
-      expect(out).toMatch(/curl -s -X POST .*client_id=robot/);
-      const d = await fetch(`${url}/.well-known/openid-configuration`, { signal: T.signal() });
-      expect(((await d.json()) as { issuer: string }).issuer).toBe('https://acme.kinde.com');
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
-  }, 30_000);
 });

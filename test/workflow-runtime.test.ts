@@ -79,7 +79,7 @@ export default async function Workflow(event: onUserTokenGeneratedEvent) {
       failurePolicy: 'stop',
       bindings: ['kinde.accessToken', 'url'],
     });
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result).toMatchObject({
       ok: true,
       writes: [{ binding: 'kinde.accessToken', name: 'companyName', value: 'Acme Inc.' }],
@@ -95,7 +95,7 @@ export default async function Workflow(event: onUserTokenGeneratedEvent) {
         '"kinde.idToken": {}, url: {}',
       ),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result.ok).toBe(true);
     expect(result.writes).toEqual([
       { binding: 'kinde.idToken', name: 'house', value: 'Gryffindor' },
@@ -109,7 +109,7 @@ export default async function Workflow(event: onUserTokenGeneratedEvent) {
   accessToken.permissions = [];
   accessToken.feature_flags = {};`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result.ok).toBe(true);
     expect(result.writes).toEqual([
       { binding: 'kinde.accessToken', name: 'permissions', value: [] },
@@ -130,7 +130,7 @@ export default async function Workflow(event: onM2MTokenGeneratedEvent) {
   m2mToken.orgCode = "org_123";
 }`);
     expect(wf.settings.trigger).toBe('m2m:token_generation');
-    const result = runWorkflow(wf, { event: M2M_EVENT, tokens: { 'kinde.m2mToken': { sub: 'm2m_1' } } });
+    const result = await runWorkflow(wf, { event: M2M_EVENT, tokens: { 'kinde.m2mToken': { sub: 'm2m_1' } } });
     expect(result.ok).toBe(true);
     expect(result.writes).toEqual([
       { binding: 'kinde.m2mToken', name: 'applicationId', value: 'm2m_1' },
@@ -140,7 +140,7 @@ export default async function Workflow(event: onM2MTokenGeneratedEvent) {
 
   it('low-level binding: kinde.accessToken.setCustomClaim("hello", "Hello there!")', async () => {
     const wf = await compileWorkflow(userWorkflow(`kinde.accessToken.setCustomClaim("hello", "Hello there!");`));
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result.writes).toEqual([{ binding: 'kinde.accessToken', name: 'hello', value: 'Hello there!' }]);
   });
 });
@@ -150,7 +150,7 @@ describe('bindings: declared AND offered', () => {
     const wf = await compileWorkflow(
       userWorkflow(`accessTokenCustomClaims<{ a: string }>().a = "x";`, '"kinde.idToken": {}'),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(expectFailure(result, 'ERR_WORKFLOW_THREW')).toContain('accessToken binding not available');
     expect(result.writes).toEqual([]);
   });
@@ -159,7 +159,7 @@ describe('bindings: declared AND offered', () => {
     const wf = await compileWorkflow(
       userWorkflow(`m2mTokenClaims<{ a: string }>().a = "x";`, '"kinde.m2mToken": {}, "kinde.accessToken": {}'),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(expectFailure(result, 'ERR_WORKFLOW_THREW')).toContain('m2mToken binding not available');
     expect(result.writes).toEqual([]);
   });
@@ -176,7 +176,7 @@ describe('bindings: declared AND offered', () => {
       fc.asyncProperty(fc.subarray([...all]), async (offered) => {
         const tokens: RunInput['tokens'] = {};
         for (const b of offered) tokens[b] = { sub: 'x' };
-        const result = runWorkflow(wf, { event: USER_EVENT, tokens });
+        const result = await runWorkflow(wf, { event: USER_EVENT, tokens });
         const expected = offered
           .filter((b) => b !== 'kinde.idToken')
           .map((b) => b.slice(6))
@@ -195,7 +195,7 @@ describe('bindings: declared AND offered', () => {
   const second = kinde.accessToken.getCustomClaims() as any;
   console.log(JSON.stringify([first === second, second.injected ?? null, second.permissions, accessTokenCustomClaims<{ sub: string }>().sub]));`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result.ok).toBe(true);
     expect(result.writes).toEqual([]);
     expect(result.logs).toEqual([`log: ${JSON.stringify([false, null, ['read:things'], 'kp_123'])}`]);
@@ -324,7 +324,7 @@ describe('writes', () => {
     const name = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('__proto__', 'constructor', 'sub', 'exp'));
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(name, fc.jsonValue()), { maxLength: 12 }), async (items) => {
-        const result = runWorkflow(wf, { event: { items: items as JsonValue }, tokens: USER_TOKENS });
+        const result = await runWorkflow(wf, { event: { items: items as JsonValue }, tokens: USER_TOKENS });
         expect(result.ok).toBe(true);
         expect(result.writes).toEqual(
           items.map(([n, v]) => ({ binding: 'kinde.accessToken', name: n, value: JSON.parse(JSON.stringify(v)) as JsonValue })),
@@ -343,7 +343,7 @@ describe('writes', () => {
       { '': 'empty key', '__proto__': { polluted: true } },
     ];
     const items = values.map((v, i) => [`c${i}`, v]);
-    const result = runWorkflow(wf, { event: { items }, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: { items }, tokens: USER_TOKENS });
     expect(result.writes.map((w) => w.value)).toEqual(values.map((v) => JSON.parse(JSON.stringify(v)) as JsonValue));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -355,7 +355,7 @@ describe('writes', () => {
   kinde.accessToken.setCustomClaim("b", 2);
   throw new TypeError("after two writes");`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(expectFailure(result, 'ERR_WORKFLOW_THREW')).toBe('TypeError: after two writes');
     expect(result.writes.map((w) => w.name)).toEqual(['a', 'b']);
   });
@@ -372,7 +372,7 @@ describe('writes', () => {
   }
   kinde.accessToken.setCustomClaim("v", ${expr});`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(expectFailure(result, 'ERR_WORKFLOW_THREW')).toMatch(/^TypeError: /);
     expect(result.writes).toEqual([{ binding: 'kinde.accessToken', name: 'caught', value: [true, true] }]);
   });
@@ -386,12 +386,12 @@ describe('execution', () => {
   await new Promise((r) => r(undefined));
   kinde.accessToken.setCustomClaim("n", n);`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result).toMatchObject({ ok: true, writes: [{ name: 'n', value: 2000 }] });
 
     const sync = await compileWorkflow(`export const workflowSettings = { id: "s", trigger: "t", bindings: { "kinde.idToken": {} } };
 export default function (event: any) { kinde.idToken.setCustomClaim("origin", event.context.auth.origin); }`);
-    expect(runWorkflow(sync, { event: USER_EVENT, tokens: USER_TOKENS })).toMatchObject({
+    expect(await runWorkflow(sync, { event: USER_EVENT, tokens: USER_TOKENS })).toMatchObject({
       ok: true,
       writes: [{ binding: 'kinde.idToken', name: 'origin', value: 'authorization_request' }],
     });
@@ -399,14 +399,14 @@ export default function (event: any) { kinde.idToken.setCustomClaim("origin", ev
 
   it('a promise that never settles → ERR_WORKFLOW_UNSETTLED', async () => {
     const wf = await compileWorkflow(userWorkflow(`kinde.accessToken.setCustomClaim("before", true);\n  await new Promise(() => {});`));
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expectFailure(result, 'ERR_WORKFLOW_UNSETTLED');
     expect(result.writes.map((w) => w.name)).toEqual(['before']);
   });
 
   it('rejections with non-Error values are described', async () => {
     const wf = await compileWorkflow(userWorkflow(`throw "plain string";`));
-    expect(expectFailure(runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS }), 'ERR_WORKFLOW_THREW')).toBe('plain string');
+    expect(expectFailure(await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS }), 'ERR_WORKFLOW_THREW')).toBe('plain string');
   });
 
   it('console output is captured per level and bounded', async () => {
@@ -414,7 +414,7 @@ export default function (event: any) { kinde.idToken.setCustomClaim("origin", ev
       userWorkflow(`console.log("a", 1, { b: [2] }); console.warn("w"); console.error(new Error("e").message);
   for (let i = 0; i < 1000; i++) console.info("line " + i);`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result.ok).toBe(true);
     expect(result.logs.slice(0, 4)).toEqual(['log: a 1 {"b":[2]}', 'warn: w', 'error: e', 'info: line 0']);
     expect(result.logs.length).toBeLessThanOrEqual(201);
@@ -427,7 +427,7 @@ export default function (event: any) { kinde.idToken.setCustomClaim("origin", ev
   (async () => { throw new Error("floating"); })();
   kinde.accessToken.setCustomClaim("done", true);`),
     );
-    const result = runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
+    const result = await runWorkflow(wf, { event: USER_EVENT, tokens: USER_TOKENS });
     expect(result).toMatchObject({ ok: true, writes: [{ name: 'done', value: true }] });
     // vitest fails the file on any host-side unhandled rejection; give it a chance to surface.
     await new Promise((r) => setTimeout(r, 50));

@@ -1,17 +1,20 @@
 /**
- * The documented verifier contract in-process, and its mutants. Without
+ * The documented verifier contract in-process, and its defects. Without
  * defects it is the control every check must pass (`--verifier=reference`):
- * RS256 pinned, keys from the JWKS by kid, `iss` exact, `aud` contains the
- * API, `exp` present and in the future, and the org-enforcement middleware's
- * 401/403 answers as statuses. Each defect removes exactly one of those, so
- * the suite must catch every mutant (the verifier-side mirror of the seeded
- * issuer defects in reference/defects.ts).
+ * RS256 pinned, keys from the JWKS by exact kid, `iss` exact, `aud` contains
+ * the API, `exp` present and in the future, `nbf` not in the future, and the
+ * org-enforcement middleware's 401/403 answers as statuses.
+ *
+ * Seeded defects (`mutant:<defect>`) each remove one of those; generated
+ * defects (`weak:<value>:<weakness>`, weaknesses.ts) weaken one comparison.
+ * The suite must catch every one of them.
  */
-import { createPublicKey, createHmac, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import { version } from '../../package.json' with { type: 'json' };
-import { AdapterError, type Jwks } from '../types.js';
+import { createHmac, createPublicKey, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { SUITE_VERSION as version } from '../../schemas/version.js';
+import { AdapterError, type Jwk, type Jwks } from '../types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../verifier-types.js';
+import { algorithmsFor, audienceMatches, sameString, UNDECLARED_LEEWAY_SECONDS, type Policy } from './weaknesses.js';
 
 export const VERIFIER_DEFECTS = {
   'decode-only': 'decodes the token and checks claims, never the signature',
@@ -21,8 +24,19 @@ export const VERIFIER_DEFECTS = {
   'iss-prefix': 'accepts any iss that starts with the expected issuer',
   'org-check-missing': 'verifies the token but never compares org_code with the route',
   'org-case-insensitive': 'compares org_code with the route ignoring case',
+  'alg-family': 'accepts RS384/RS512/PS256/PS384/PS512 signatures made with the key from the JWKS, not only RS256',
 } as const;
 export type VerifierDefect = keyof typeof VERIFIER_DEFECTS;
+
+/** Seeded defects that are one weakened comparison. */
+const DEFECT_POLICY: Partial<Record<VerifierDefect, Policy>> = {
+  'aud-ignored': { aud: 'ignored' },
+  'exp-ignored': { exp: 'ignored' },
+  'iss-prefix': { iss: 'prefix' },
+  'org-check-missing': { org: 'ignored' },
+  'org-case-insensitive': { org: 'case-insensitive' },
+  'alg-family': { alg: 'family' },
+};
 
 export function isVerifierDefect(name: string): name is VerifierDefect {
   return Object.hasOwn(VERIFIER_DEFECTS, name);
@@ -37,18 +51,23 @@ class Reject extends Error {
   }
 }
 
+const JWKS_TIMEOUT_MS = 5_000;
+
 export class ContractVerifier implements VerifierAdapter {
   readonly name: string;
-  readonly #defects: ReadonlySet<VerifierDefect>;
-  readonly #sets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  readonly #decodeOnly: boolean;
+  readonly #anyAlg: boolean;
+  readonly #p: Policy;
+  readonly #jwks = new Map<string, Jwk[]>();
+  /** State of the stateful weaknesses. */
+  readonly #verdicts = new Map<string, Verdict>();
+  readonly #verifiedJtis = new Set<string>();
 
-  constructor(name = 'reference', defects: ReadonlySet<VerifierDefect> = new Set()) {
+  constructor(name = 'reference', defects: ReadonlySet<VerifierDefect> = new Set(), policy: Policy = {}) {
     this.name = name;
-    this.#defects = defects;
-  }
-
-  #has(d: VerifierDefect): boolean {
-    return this.#defects.has(d);
+    this.#decodeOnly = defects.has('decode-only');
+    this.#anyAlg = defects.has('any-alg');
+    this.#p = Object.assign({}, ...[...defects].map((d) => DEFECT_POLICY[d] ?? {}), policy) as Policy;
   }
 
   async start(): Promise<VerifierInfo> {
@@ -60,55 +79,96 @@ export class ContractVerifier implements VerifierAdapter {
     };
   }
 
-  #keySet(ctx: VerificationContext): ReturnType<typeof createRemoteJWKSet> {
-    if (!ctx.issuerBaseUrl) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.name} needs issuerBaseUrl (remote JWKS)`);
-    const url = `${ctx.issuerBaseUrl}/.well-known/jwks`;
-    let set = this.#sets.get(url);
-    if (!set) {
-      set = createRemoteJWKSet(new URL(url), { cooldownDuration: 0, timeoutDuration: 5_000 });
-      this.#sets.set(url, set);
-    }
-    return set;
-  }
-
   async verify(token: string | undefined, ctx: VerificationContext): Promise<Verdict> {
+    const cached = token !== undefined && this.#p.state === 'verdict-cache' ? this.#verdicts.get(`${token} ${ctx.orgCode}`) : undefined;
+    if (cached) return cached;
+    let verdict: Verdict;
     try {
       if (!token) throw new Reject(401, 'Missing token');
       const payload = await this.#verifyToken(token, ctx).catch((e: unknown) => {
         if (e instanceof Reject || e instanceof AdapterError) throw e;
         throw new Reject(401, `Invalid token: ${(e as Error).message}`);
       });
-      if (ctx.orgCode !== undefined && !this.#has('org-check-missing')) {
+      if (ctx.orgCode !== undefined && this.#p.org !== 'ignored') {
         const org = payload.org_code;
-        if (typeof org !== 'string' || org === '') throw new Reject(403, 'Token not scoped to an organization');
-        const same = this.#has('org-case-insensitive') ? org.toLowerCase() === ctx.orgCode.toLowerCase() : org === ctx.orgCode;
-        if (!same) throw new Reject(403, 'Token does not match organization');
+        const missing = typeof org !== 'string' || org === '';
+        if (missing && this.#p.org !== 'missing-ok') throw new Reject(403, 'Token not scoped to an organization');
+        if (!missing && !sameString(org, ctx.orgCode, this.#p.org)) throw new Reject(403, 'Token does not match organization');
       }
-      return { accepted: true, status: 200 };
+      verdict = { accepted: true, status: 200 };
     } catch (e) {
-      if (e instanceof Reject) return { accepted: false, status: e.status, reason: e.message };
-      throw e;
+      if (!(e instanceof Reject)) throw e;
+      verdict = { accepted: false, status: e.status, reason: e.message };
     }
+    if (verdict.accepted && token !== undefined && this.#p.state === 'verdict-cache') this.#verdicts.set(`${token} ${ctx.orgCode}`, verdict);
+    return verdict;
   }
 
   async #verifyToken(token: string, ctx: VerificationContext): Promise<JWTPayload> {
     const header = decodeProtectedHeader(token);
     let payload: JWTPayload;
-    if (this.#has('decode-only')) {
+    const jti = this.#p.state === 'jti-cache' ? decodeJwt(token).jti : undefined;
+    if (this.#decodeOnly || (jti !== undefined && this.#verifiedJtis.has(jti))) {
       payload = decodeJwt(token);
-    } else if (this.#has('any-alg') && header.alg !== 'RS256') {
+    } else if (this.#anyAlg && header.alg !== 'RS256') {
       payload = this.#trustHeaderAlg(token, String(header.alg), ctx.jwks);
     } else {
-      // Signature only here: claims are judged below, where each defect can switch one off.
-      payload = (await jwtVerify(token, this.#keySet(ctx), { algorithms: ['RS256'], currentDate: new Date(0) }).catch((e: unknown) => {
-        if ((e as { code?: string }).code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (e as { claim?: string }).claim === 'nbf') {
-          return { payload: decodeJwt(token) };
-        }
-        throw e;
-      })).payload;
+      payload = await this.#verifySignature(token, header, ctx);
+      if (jti !== undefined) this.#verifiedJtis.add(jti);
     }
     this.#checkClaims(payload, ctx);
     return payload;
+  }
+
+  /** Keys of the JWKS at the context's URL (fetched when unknown or `refresh`). */
+  async #keys(ctx: VerificationContext, refresh: boolean): Promise<Jwk[]> {
+    if (!ctx.issuerBaseUrl) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.name} needs issuerBaseUrl (remote JWKS)`);
+    const url = `${ctx.issuerBaseUrl}/.well-known/jwks`;
+    const known = this.#jwks.get(url);
+    if (known && !refresh) return known;
+    const res = await fetch(url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
+    if (!res.ok) throw new Reject(401, `JWKS ${url}: HTTP ${res.status}`);
+    let keys = ((await res.json()) as Jwks).keys ?? [];
+    if (known && this.#p.state === 'key-union') keys = [...keys, ...known.filter((k) => !keys.some((n) => n.kid === k.kid))];
+    this.#jwks.set(url, keys);
+    return keys;
+  }
+
+  /** Keys whose kid matches the header's (exactly, unless the kid comparison is weakened); refetch once on none. */
+  async #candidates(kid: unknown, ctx: VerificationContext): Promise<Jwk[]> {
+    const match = (keys: Jwk[]) => keys.filter((k) => k.kid !== undefined && sameString(kid, k.kid, this.#p.kid));
+    const first = match(await this.#keys(ctx, false));
+    return first.length > 0 ? first : match(await this.#keys(ctx, true));
+  }
+
+  async #verifySignature(token: string, header: ReturnType<typeof decodeProtectedHeader>, ctx: VerificationContext): Promise<JWTPayload> {
+    const candidates = await this.#candidates(header.kid, ctx);
+    if (candidates.length === 0) throw new Reject(401, `no key with kid ${JSON.stringify(header.kid)}`);
+    const algorithms = algorithmsFor(this.#p.alg);
+    let last: unknown;
+    for (const jwk of candidates) {
+      const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      try {
+        if (algorithms === 'rs256-by-label') return this.#verifyRs256ByLabel(token, String(header.alg), key);
+        // The JWS only (jose: alg allow-list, crit, key size); claims are judged in #checkClaims, where each weakness can apply.
+        const { payload } = await compactVerify(token, key, { algorithms });
+        const claims = JSON.parse(new TextDecoder().decode(payload)) as unknown;
+        if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Reject(401, 'the payload is not a JSON object');
+        return claims as JWTPayload;
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw last instanceof Error ? last : new Reject(401, 'signature verification failed');
+  }
+
+  /** The alg header judged by a weakened string compare, the signature checked as RS256. */
+  #verifyRs256ByLabel(token: string, alg: string, key: KeyObject): JWTPayload {
+    if (this.#p.alg !== 'header-ignored' && !sameString(alg, 'RS256', this.#p.alg)) throw new Reject(401, `alg ${alg} is not RS256`);
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Reject(401, 'RSA key under 2048 bits');
+    const [h, p, s] = token.split('.');
+    if (token.split('.').length !== 3 || !createVerify('RSA-SHA256').update(`${h}.${p}`).verify(key, Buffer.from(s ?? '', 'base64url'))) throw new Reject(401, 'signature verification failed');
+    return decodeJwt(token);
   }
 
   /** The classic mistake: the token chooses the algorithm. */
@@ -132,23 +192,27 @@ export class ContractVerifier implements VerifierAdapter {
   }
 
   #checkClaims(payload: JWTPayload, ctx: VerificationContext): void {
+    const p = this.#p;
     const now = Math.floor(Date.now() / 1000);
-    const iss = payload.iss;
-    const issOk = this.#has('iss-prefix') ? typeof iss === 'string' && iss.startsWith(ctx.issuer) : iss === ctx.issuer;
-    if (!issOk) throw new Reject(401, `unexpected iss ${JSON.stringify(iss)}`);
-    if (!this.#has('aud-ignored')) {
-      const aud = payload.aud;
-      const list = Array.isArray(aud) ? aud : [aud];
-      if (!list.includes(ctx.audience)) throw new Reject(401, `unexpected aud ${JSON.stringify(aud)}`);
+    if (!sameString(payload.iss, ctx.issuer, p.iss)) throw new Reject(401, `unexpected iss ${JSON.stringify(payload.iss)}`);
+    if (!audienceMatches(payload.aud, ctx.audience, p.aud)) throw new Reject(401, `unexpected aud ${JSON.stringify(payload.aud)}`);
+    const exp: unknown = payload.exp;
+    if (p.exp !== 'ignored' && !(p.exp === 'missing-ok' && exp === undefined)) {
+      const value = p.exp === 'string-coerced' ? Number(exp) : exp;
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Reject(401, 'exp missing or not a number');
+      const clock = p.exp === 'milliseconds' ? Date.now() : p.exp === 'tolerance' ? now - UNDECLARED_LEEWAY_SECONDS : now;
+      if (value <= clock) throw new Reject(401, 'token expired');
     }
-    if (!this.#has('exp-ignored')) {
-      if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new Reject(401, 'exp missing or not a number');
-      if (payload.exp <= now) throw new Reject(401, 'token expired');
+    const nbf: unknown = payload.nbf;
+    if (p.nbf !== 'ignored' && nbf !== undefined) {
+      const leeway = p.nbf === 'tolerance' ? UNDECLARED_LEEWAY_SECONDS : 0;
+      if (typeof nbf !== 'number' || nbf > now + leeway) throw new Reject(401, 'token not yet valid');
     }
-    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) throw new Reject(401, 'token not yet valid');
   }
 
   async stop(): Promise<void> {
-    this.#sets.clear();
+    this.#jwks.clear();
+    this.#verdicts.clear();
+    this.#verifiedJtis.clear();
   }
 }

@@ -12,7 +12,14 @@
  *   KTC_API_ROUTE     route template              (default /orgs/:org_code/users)
  *   KTC_JWKS_PORT     loopback port the suite serves /.well-known/jwks(.json) and
  *                     openid-configuration on     (default 47661)
- *   KTC_JWKS_REFRESH_MS  how long the API may take to refetch keys on an unknown kid (default 30000)
+ *   KTC_JWKS_REFRESH_MS  how long the API may take to fetch a key it has not seen (default 30000,
+ *                     jose's default cool-down; only the key-rotation check waits this long)
+ *
+ * The suite signs every token with one fixed key for the whole run (suites/lib/attack-fixed-keys.ts),
+ * so an API with jose's or jwks-rsa's default cache and cool-down needs no tuning.
+ *
+ * Without --verifier-url the verifier cannot be created (ERR_VERIFIER_CONFIG, a usage error);
+ * start() probes the route with a timeout and fails with ERR_VERIFIER_UNREACHABLE when nothing answers.
  */
 import { AdapterError } from '../types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../verifier-types.js';
@@ -43,11 +50,19 @@ function envInt(name: string): number | undefined {
 
 export class HttpApiVerifier implements VerifierAdapter {
   readonly name = 'http-api';
-  readonly #o: Required<Omit<HttpApiOptions, 'url'>> & { url: string | undefined };
+  readonly #o: Required<HttpApiOptions>;
 
   constructor(options: HttpApiOptions = {}) {
+    if (!options.url) throw new AdapterError('ERR_VERIFIER_CONFIG', 'http-api needs --verifier-url=<base URL of the API under test>, e.g. --verifier-url=http://127.0.0.1:47662');
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new AdapterError('ERR_VERIFIER_CONFIG', `--verifier-url is not a URL: ${JSON.stringify(options.url)}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new AdapterError('ERR_VERIFIER_CONFIG', `--verifier-url must be http(s), got ${parsed.protocol}`);
     this.#o = {
-      url: options.url?.replace(/\/+$/, ''),
+      url: options.url.replace(/\/+$/, ''),
       timeoutMs: options.timeoutMs ?? 5_000,
       issuer: options.issuer ?? process.env.KTC_API_ISSUER ?? HTTP_API_DEFAULTS.issuer,
       audience: options.audience ?? process.env.KTC_API_AUDIENCE ?? HTTP_API_DEFAULTS.audience,
@@ -58,10 +73,15 @@ export class HttpApiVerifier implements VerifierAdapter {
   }
 
   async start(): Promise<VerifierInfo> {
-    if (!this.#o.url) throw new AdapterError('ERR_TARGET_UNREACHABLE', 'http-api needs --verifier-url=<base URL of the API under test>');
-    if (!this.#o.route.includes(':org_code')) throw new AdapterError('ERR_TARGET_PROTOCOL', `KTC_API_ROUTE must contain :org_code, got "${this.#o.route}"`);
+    if (!this.#o.route.includes(':org_code')) throw new AdapterError('ERR_VERIFIER_CONFIG', `KTC_API_ROUTE must contain :org_code, got "${this.#o.route}"`);
     // Reachability: any HTTP answer will do (a 401 without a token is the expected one).
-    await presentBearer(`${this.#o.url}${routeFor(this.#o.route, 'org_ktcprobe')}`, undefined, this.#o.timeoutMs);
+    const probe = `${this.#o.url}${routeFor(this.#o.route, 'org_ktcprobe')}`;
+    try {
+      await presentBearer(probe, undefined, this.#o.timeoutMs);
+    } catch (e) {
+      const why = e instanceof AdapterError && e.code === 'ERR_TARGET_TIMEOUT' ? `did not answer within ${this.#o.timeoutMs} ms` : `could not be reached (${(e as Error).message})`;
+      throw new AdapterError('ERR_VERIFIER_UNREACHABLE', `the API under test at ${this.#o.url} ${why}: GET ${probe}. Start it first, or fix --verifier-url.`, { cause: e });
+    }
     return {
       name: this.name,
       version: this.#o.url,

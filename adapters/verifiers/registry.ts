@@ -4,11 +4,9 @@
 import { AdapterError } from '../types.js';
 import type { VerifierAdapter } from '../verifier-types.js';
 import { ContractVerifier, VERIFIER_DEFECTS, isVerifierDefect } from './contract.js';
-import { FastJwtVerifier } from './fast-jwt.js';
 import { HttpApiVerifier } from './http-api.js';
-import { JoseVerifier } from './jose.js';
-import { JsonwebtokenExpressVerifier } from './jsonwebtoken-express.js';
-import { KindeJwtValidatorVerifier } from './kinde.js';
+import { lazy } from '../lazy.js';
+import { parseWeakName, weakVerifierNames } from './weaknesses.js';
 
 export interface VerifierOptions {
   /** Base URL of the API under test (http-api verifier). */
@@ -30,22 +28,26 @@ export function listVerifiers(): VerifierDescription[] {
     { name: 'fast-jwt', description: 'fast-jwt createVerifier, RS256, allowedIss, allowedAud' },
     { name: 'http-api', description: 'your API at --verifier-url (GET /orgs/:org_code/users); see adapters/verifiers/http-api.ts' },
     ...Object.entries(VERIFIER_DEFECTS).map(([d, description]) => ({ name: `mutant:${d}`, description: `seeded verifier defect: ${description}` })),
+    { name: 'weak:<value>:<weakness>', description: `a generated defect: one comparison weakened (${weakVerifierNames().length} of them, e.g. weak:iss:case-insensitive)` },
   ];
 }
+
+const VERIFIER_METHODS = ['start', 'verify', 'stop'] as const;
 
 export function createVerifier(name: string, options: VerifierOptions = {}): VerifierAdapter {
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
   switch (name) {
     case 'reference':
       return new ContractVerifier();
+    // The JWT libraries load only when named: importing all of them cost every run ~0.6 s of start-up.
     case 'jose':
-      return new JoseVerifier(timeout);
+      return lazy(name, VERIFIER_METHODS, async () => new (await import('./jose.js')).JoseVerifier(timeout));
     case 'kinde-jwt-validator':
-      return new KindeJwtValidatorVerifier();
+      return lazy(name, VERIFIER_METHODS, async () => new (await import('./kinde.js')).KindeJwtValidatorVerifier());
     case 'jsonwebtoken-express':
-      return new JsonwebtokenExpressVerifier(timeout);
+      return lazy(name, VERIFIER_METHODS, async () => new (await import('./jsonwebtoken-express.js')).JsonwebtokenExpressVerifier(timeout));
     case 'fast-jwt':
-      return new FastJwtVerifier(timeout);
+      return lazy(name, VERIFIER_METHODS, async () => new (await import('./fast-jwt.js')).FastJwtVerifier(timeout));
     case 'http-api':
       return new HttpApiVerifier({ ...timeout, ...(options.verifierUrl !== undefined ? { url: options.verifierUrl } : {}) });
   }
@@ -53,6 +55,8 @@ export function createVerifier(name: string, options: VerifierOptions = {}): Ver
     const defect = name.slice('mutant:'.length);
     if (isVerifierDefect(defect)) return new ContractVerifier(name, new Set([defect]));
   }
+  const policy = parseWeakName(name);
+  if (policy) return new ContractVerifier(name, new Set(), policy);
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',
     `unknown verifier "${name}". Known verifiers:\n${listVerifiers()

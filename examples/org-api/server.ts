@@ -1,20 +1,27 @@
 /**
- * Runs the example org API on 127.0.0.1.
+ * Runs the example org API on 127.0.0.1, configured the way the README tells
+ * users to configure their own API for `--verifier=http-api`:
  *
- *   KINDE_ISSUER_URL=https://ktc-example.kinde.com KINDE_AUDIENCE=ktc:example-api \
- *   KINDE_JWKS_URL=http://127.0.0.1:47661/.well-known/jwks PORT=47662 npx tsx examples/org-api/server.ts
+ *   KTC_API_ISSUER    issuer the API trusts   (default https://ktc-example.kinde.com)
+ *   KTC_API_AUDIENCE  the API's audience      (default ktc:example-api)
+ *   KTC_JWKS_PORT     where the suite serves the issuer's JWKS on loopback (default 47661):
+ *                     the API fetches http://127.0.0.1:${KTC_JWKS_PORT}/.well-known/jwks
+ *   PORT              where the API listens   (default 47662)
  *
- * Prints `listening on <url>` once ready. Defaults match the http-api verifier's defaults.
+ *   PORT=47662 npx tsx examples/org-api/server.ts
+ *   npx kinde-token-conformance run --verifier=http-api --verifier-url=http://127.0.0.1:47662
+ *
+ * Prints `listening on <url>` once ready. Nothing else is tuned: jose's default JWKS cache applies.
  */
 import { createServer } from 'node:http';
 import { createOrgApi } from './app.js';
 
 const env = process.env;
+const jwksPort = env.KTC_JWKS_PORT ?? '47661';
 const api = createOrgApi({
-  issuer: env.KINDE_ISSUER_URL ?? 'https://ktc-example.kinde.com',
-  audience: env.KINDE_AUDIENCE ?? 'ktc:example-api',
-  jwksUrl: env.KINDE_JWKS_URL ?? 'http://127.0.0.1:47661/.well-known/jwks',
-  ...(env.KINDE_JWKS_COOLDOWN_MS ? { jwksCooldownMs: Number(env.KINDE_JWKS_COOLDOWN_MS) } : {}),
+  issuer: env.KTC_API_ISSUER ?? 'https://ktc-example.kinde.com',
+  audience: env.KTC_API_AUDIENCE ?? 'ktc:example-api',
+  jwksUrl: `http://127.0.0.1:${jwksPort}/.well-known/jwks`,
 });
 const port = Number(env.PORT ?? 47662);
 const server = createServer(api);

@@ -5,11 +5,12 @@
  * request must never crash the process or produce a 5xx.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SERVER_LIMITS } from '../limits.js';
 
 /** Default request body limit (1 MiB); workflow sources are capped at 256 KiB anyway. */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
-/** Bodies beyond this are not even drained: the connection is cut. */
-const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = SERVER_LIMITS.maxRequestBytes;
+/** Bodies beyond this are not kept reading: 413 at once, and the connection is closed after the answer. */
+const MAX_DRAIN_BYTES = SERVER_LIMITS.maxDrainBytes;
 
 export class HttpError extends Error {
   readonly status: number;
@@ -28,14 +29,16 @@ export class HttpError extends Error {
 /**
  * Read the whole body up to `limit` bytes. A bigger body is drained (so the
  * client gets to read the 413 instead of a reset connection) unless it is
- * absurdly big, in which case the socket is destroyed.
+ * absurdly big: then the 413 goes out at once and the connection is closed
+ * after it (`Connection: close`, see the server).
  */
 export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const tooBig = (what: string) => new HttpError(413, 'payload_too_large', `request body ${what}exceeds the limit of ${limit} bytes`, { Connection: 'close' });
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > MAX_DRAIN_BYTES) {
-      req.destroy();
-      reject(new HttpError(413, 'payload_too_large', `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+      req.resume(); // discarded until the server closes the connection
+      reject(tooBig(`of ${declared} bytes `));
       return;
     }
     const chunks: Buffer[] = [];
@@ -43,13 +46,14 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promi
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_DRAIN_BYTES) {
-        req.destroy();
+        chunks.length = 0;
+        reject(tooBig(''));
         return;
       }
       if (size <= limit) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > limit) reject(new HttpError(413, 'payload_too_large', `request body exceeds the limit of ${limit} bytes`));
+      if (size > limit) reject(tooBig(''));
       else resolve(Buffer.concat(chunks, size));
     });
     req.on('error', (e) => reject(new HttpError(400, 'invalid_request', `could not read the request body: ${e.message}`)));

@@ -16,7 +16,11 @@ export type WorkflowErrorCode =
   /** The default export returned a promise that never settled. */
   | 'ERR_WORKFLOW_UNSETTLED'
   /** The module has no default-exported function. */
-  | 'ERR_WORKFLOW_NO_DEFAULT_EXPORT';
+  | 'ERR_WORKFLOW_NO_DEFAULT_EXPORT'
+  /** The workflow exceeded the sandbox heap or memory limit; its sandbox process was stopped. */
+  | 'ERR_WORKFLOW_MEMORY'
+  /** Too many runs of one environment were already waiting for a sandbox. */
+  | 'ERR_WORKFLOW_BUSY';
 
 export const WORKFLOW_ERROR_CODES: readonly WorkflowErrorCode[] = [
   'ERR_WORKFLOW_BUILD',
@@ -25,6 +29,8 @@ export const WORKFLOW_ERROR_CODES: readonly WorkflowErrorCode[] = [
   'ERR_WORKFLOW_TIMEOUT',
   'ERR_WORKFLOW_UNSETTLED',
   'ERR_WORKFLOW_NO_DEFAULT_EXPORT',
+  'ERR_WORKFLOW_MEMORY',
+  'ERR_WORKFLOW_BUSY',
 ];
 
 export class WorkflowError extends Error {

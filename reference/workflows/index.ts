@@ -8,7 +8,17 @@ export { WorkflowError, WORKFLOW_ERROR_CODES } from './errors.js';
 export type { WorkflowErrorCode } from './errors.js';
 export { TOKEN_BINDINGS } from './types.js';
 export type { ClaimWrite, CompiledWorkflow, RunInput, RunResult, TokenBinding, WorkflowSettingsInfo } from './types.js';
-export { compileWorkflow, clearCompileCache, MAX_SOURCE_BYTES, COMPILE_CACHE_SIZE } from './compile.js';
+export { compileWorkflow, clearCompileCache, compileCounters, MAX_SOURCE_BYTES, COMPILE_CACHE_SIZE } from './compile.js';
 export { parseWorkflowSettings } from './settings.js';
 export { runWorkflow, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './run.js';
-export { closeSandbox, SANDBOX_LIMITS, SANDBOX_HEAP_MB } from './sandbox.js';
+export {
+  closeSandbox,
+  configureSandbox,
+  sandboxCounters,
+  sandboxStats,
+  SANDBOX_HEAP_MB,
+  SANDBOX_LIMITS,
+  SANDBOX_MEMORY_MB,
+  SANDBOX_POOL_DEFAULTS,
+} from './sandbox.js';
+export type { PoolStats } from './pool.js';

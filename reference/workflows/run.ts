@@ -1,27 +1,31 @@
 /**
- * Runs a compiled workflow once against one token request. Synchronous: the
- * workflow may only await sandbox promises, so it finishes (or fails) within
- * a single timeout-governed evaluation.
+ * Runs a compiled workflow once against one token request, in the sandbox
+ * pool. Asynchronous for the caller (its event loop keeps running); inside the
+ * sandbox the workflow may only await sandbox promises, so it finishes (or
+ * fails) within a single timeout-governed evaluation.
  */
 
 import type { JsonValue } from '../../adapters/types.js';
 import type { WorkflowErrorCode } from './errors.js';
+import { LIBRARY_NAME, loadLibrary } from './library.js';
 import { callSandbox } from './sandbox.js';
 import type { SandboxResponse } from './sandbox.js';
 import { TOKEN_BINDINGS } from './types.js';
 import type { ClaimWrite, CompiledWorkflow, RunInput, RunResult, TokenBinding } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 1_000;
-/** Upper bound for `timeoutMs`: the caller blocks for this long at most (plus a grace period). */
+/** Upper bound for `timeoutMs`: a run takes this long at most (plus a grace period). */
 export const MAX_TIMEOUT_MS = 30_000;
 
 const CODES: Record<string, WorkflowErrorCode> = {
   threw: 'ERR_WORKFLOW_THREW',
   timeout: 'ERR_WORKFLOW_TIMEOUT',
-  dead: 'ERR_WORKFLOW_TIMEOUT',
   unsettled: 'ERR_WORKFLOW_UNSETTLED',
   'no-default': 'ERR_WORKFLOW_NO_DEFAULT_EXPORT',
   build: 'ERR_WORKFLOW_BUILD',
+  memory: 'ERR_WORKFLOW_MEMORY',
+  busy: 'ERR_WORKFLOW_BUSY',
+  crashed: 'ERR_WORKFLOW_THREW',
 };
 
 /**
@@ -32,7 +36,7 @@ const CODES: Record<string, WorkflowErrorCode> = {
  * Never throws for anything the workflow does; throws TypeError/RangeError for
  * bad arguments from the caller (e.g. a non-JSON event).
  */
-export function runWorkflow(wf: CompiledWorkflow, input: RunInput): RunResult {
+export async function runWorkflow(wf: CompiledWorkflow, input: RunInput): Promise<RunResult> {
   const startedAt = performance.now();
   const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -44,13 +48,14 @@ export function runWorkflow(wf: CompiledWorkflow, input: RunInput): RunResult {
     const claims = input.tokens[binding];
     if (claims !== undefined && declared.has(binding)) exposed.push([binding, JSON.stringify(claims)]);
   }
-  const response = callSandbox({
-    mode: 'run',
-    code: wf.code,
-    timeoutMs: Math.ceil(timeoutMs),
-    tokensJson: JSON.stringify(exposed),
-    eventJson: JSON.stringify(input.event),
-  });
+  const tokensJson = JSON.stringify(exposed);
+  const eventJson = JSON.stringify(input.event);
+  if (typeof eventJson !== 'string') throw new TypeError('the event must be a JSON object');
+  const lib = await loadLibrary();
+  const response = await callSandbox(
+    { mode: 'run', code: wf.code, codeKey: wf.hash, lib: lib.code, libKey: lib.key, libName: LIBRARY_NAME, timeoutMs: Math.ceil(timeoutMs), tokensJson, eventJson },
+    input.owner,
+  );
   return toResult(response, performance.now() - startedAt);
 }
 

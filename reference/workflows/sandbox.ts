@@ -1,17 +1,21 @@
 /**
- * Synchronous client of the sandbox worker (`sandbox-worker.js`).
+ * Client of the workflow sandbox: every request runs in a fresh `node:vm`
+ * context inside a sandbox PROCESS of a small pool (`pool.ts`,
+ * `sandbox-child.js`), so a workflow that exhausts memory ends that process,
+ * never the caller, and the caller's event loop keeps running meanwhile.
  *
- * Workflow code runs in a fresh `node:vm` context per run, inside ONE
- * long-lived worker thread. The parent blocks on Atomics.wait until the worker
- * answers, so {@link runWorkflow} stays synchronous. A worker that does not
- * answer in time (it hung outside the vm timeout or hit its heap limit) is
- * terminated and replaced on the next call.
+ * Limits per run: the time budget and the resident memory of the sandbox
+ * process, which covers ArrayBuffers and typed arrays as well
+ * (`SANDBOX_MEMORY_MB`), both enforced by the process's watchdog thread (it
+ * ends the process; the parent also kills one that does not answer `graceMs`
+ * after the budget), V8's heap limit as a backstop (`SANDBOX_HEAP_MB`), and the
+ * write/log bounds of {@link SANDBOX_LIMITS}.
  */
 
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { SandboxPool, type PoolOptions, type PoolStats } from './pool.js';
 
-/** Bounds enforced inside the sandbox (and re-checked by the worker). */
+/** Bounds enforced inside the sandbox (and re-checked by the host). */
 export const SANDBOX_LIMITS = Object.freeze({
   /** Characters of JSON for a single claim value (1 MiB). Bigger: RangeError in the sandbox. */
   maxClaimChars: 1_048_576,
@@ -27,25 +31,57 @@ export const SANDBOX_LIMITS = Object.freeze({
   maxMessageChars: 2_000,
 });
 
-/** Heap cap of the worker that hosts all sandboxes (node:vm itself cannot cap a context). */
-export const SANDBOX_HEAP_MB = 256;
+/**
+ * Resident memory of a sandbox process: heap, ArrayBuffer/typed-array memory,
+ * strings, native memory. A watchdog thread enforces it within milliseconds.
+ */
+export const SANDBOX_MEMORY_MB = 256;
+/**
+ * V8's own heap limit of a sandbox process: a backstop above the memory limit,
+ * so a heap that grows is stopped by the watchdog first (V8 spends seconds in
+ * last-resort collections before it gives up at its own limit).
+ */
+export const SANDBOX_HEAP_MB = 384;
 
-/** Extra time the parent waits beyond the run's own timeout before declaring the worker dead. */
-const GRACE_MS = 2_000;
+/** The pool's settings; `configureSandbox` changes them (tests, `serve`). */
+export const SANDBOX_POOL_DEFAULTS: Readonly<Omit<PoolOptions, 'limits'>> = Object.freeze({
+  /** Sandbox processes at most: one per core, at least 2 so one environment cannot hold them all. */
+  size: Math.max(2, Math.min(4, availableParallelism())),
+  /** Runs in flight per owner (an issuer, i.e. one `serve` session). */
+  perOwner: 1,
+  queuePerOwner: 64,
+  heapMb: SANDBOX_HEAP_MB,
+  memoryMb: SANDBOX_MEMORY_MB,
+  /** A process that answers above this is replaced, so the next run has the whole headroom. */
+  recycleMb: 160,
+  watchIntervalMs: 5,
+  graceMs: 2_000,
+  idleMs: 30_000,
+});
 
 export type SandboxMode = 'run' | 'settings';
 
 export interface SandboxRequest {
   mode: SandboxMode;
-  /** Bundled CommonJS body of the workflow module. */
+  /** Compiled CommonJS body of the workflow module (reaches the library through the variable `libName`). */
   code: string;
+  /** Identifies `code` (the source hash): each sandbox process compiles it once. */
+  codeKey: string;
+  /** CommonJS body of the `@kinde/infrastructure` bundle, evaluated afresh in every context. */
+  lib: string;
+  libKey: string;
+  /** The module name under which `code` requires the library. */
+  libName: string;
   timeoutMs: number;
   /** `[binding, claims JSON]` pairs the sandbox exposes on `kinde`. */
   tokensJson: string;
   eventJson: string;
 }
 
-/** `status` is one of: ok, threw, timeout, unsettled, no-default, build, settings, settings-invalid, dead. */
+/**
+ * `status` is one of: ok, threw, timeout, unsettled, no-default, build, settings, settings-invalid
+ * (from the run), or memory, busy, crashed (from the pool).
+ */
 export interface SandboxResponse {
   status: string;
   message: string;
@@ -55,79 +91,43 @@ export interface SandboxResponse {
   logs: string[];
 }
 
-interface Host {
-  worker: Worker;
-  port: MessagePort;
-  flag: Int32Array;
+/** Counters for benchmarks: requests, time from request to answer, and of that the time inside sandbox processes. */
+export const sandboxCounters = { requests: 0, ms: 0, inSandboxMs: 0 };
+
+let pool: SandboxPool | undefined;
+let settings: Omit<PoolOptions, 'limits'> = { ...SANDBOX_POOL_DEFAULTS };
+
+const DEFAULT_OWNER = Symbol('default sandbox owner');
+
+/**
+ * Runs one request in the pool. `owner` is the fairness key (one environment):
+ * requests of one owner run one at a time, and owners take turns.
+ */
+export async function callSandbox(req: SandboxRequest, owner: unknown = DEFAULT_OWNER): Promise<SandboxResponse> {
+  pool ??= new SandboxPool({ ...settings, limits: SANDBOX_LIMITS });
+  const p = pool;
+  const started = performance.now();
+  const before = p.inSandboxMs;
+  const res = await p.run(req, owner);
+  sandboxCounters.requests += 1;
+  sandboxCounters.ms += performance.now() - started;
+  sandboxCounters.inSandboxMs += p.inSandboxMs - before;
+  return res;
 }
 
-let host: Host | undefined;
-let nextId = 1;
-
-function startHost(): Host {
-  const { port1, port2 } = new MessageChannel();
-  const signal = new SharedArrayBuffer(4);
-  const worker = new Worker(new URL('./sandbox-worker.js', import.meta.url), {
-    workerData: { port: port2, signal, limits: SANDBOX_LIMITS },
-    transferList: [port2],
-    // A plain Node worker: no loaders inherited from tsx/vitest, no copy of our environment.
-    execArgv: [],
-    env: {},
-    resourceLimits: { maxOldGenerationSizeMb: SANDBOX_HEAP_MB, maxYoungGenerationSizeMb: 32 },
-  });
-  worker.unref();
-  port1.unref();
-  const created: Host = { worker, port: port1, flag: new Int32Array(signal) };
-  const forget = () => {
-    if (host === created) host = undefined;
-  };
-  worker.on('exit', forget);
-  worker.on('error', forget);
-  return created;
+/** Changes pool settings; the running pool (if any) is closed first. */
+export async function configureSandbox(changes: Partial<Omit<PoolOptions, 'limits'>>): Promise<void> {
+  await closeSandbox();
+  settings = { ...settings, ...changes };
 }
 
-function stopHost(h: Host): void {
-  if (host === h) host = undefined;
-  h.port.close();
-  void h.worker.terminate().catch(() => undefined);
+export function sandboxStats(): PoolStats {
+  return pool?.stats() ?? { processes: 0, busy: 0, queued: 0, started: 0, killed: 0 };
 }
 
-/** Sends one request to the worker and blocks until it answers or `timeoutMs + GRACE_MS` pass. */
-export function callSandbox(req: SandboxRequest): SandboxResponse {
-  const h = (host ??= startHost());
-  const id = nextId++;
-  Atomics.store(h.flag, 0, 0);
-  h.port.postMessage({ id, ...req });
-  const deadline = performance.now() + req.timeoutMs + GRACE_MS;
-  for (;;) {
-    Atomics.store(h.flag, 0, 0);
-    const received = receiveMessageOnPort(h.port) as { message: SandboxResponse & { id: number } } | undefined;
-    if (received !== undefined) {
-      if (received.message.id === id) {
-        const { id: _ignored, ...response } = received.message;
-        return response;
-      }
-      continue; // a stale answer; cannot happen after a restart, but never trust ordering
-    }
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    Atomics.wait(h.flag, 0, 0, left);
-  }
-  stopHost(h);
-  return {
-    status: 'dead',
-    message: `the sandbox did not answer within ${req.timeoutMs + GRACE_MS} ms (hung or out of memory); it was restarted`,
-    extra: '',
-    writes: [],
-    logs: [],
-  };
-}
-
-/** Stops the sandbox worker (a new one starts on the next call). For tidy shutdowns and tests. */
+/** Stops every sandbox process (new ones start on the next call). For tidy shutdowns and tests. */
 export async function closeSandbox(): Promise<void> {
-  const h = host;
-  if (h === undefined) return;
-  host = undefined;
-  h.port.close();
-  await h.worker.terminate();
+  const p = pool;
+  pool = undefined;
+  await p?.close();
 }

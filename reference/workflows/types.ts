@@ -23,7 +23,7 @@ export interface CompiledWorkflow {
   /** SHA-256 (hex) of the source. */
   hash: string;
   settings: WorkflowSettingsInfo;
-  /** The bundled script (CommonJS body; run only through {@link runWorkflow}). */
+  /** The compiled module (CommonJS body without the library; run only through {@link runWorkflow}). */
   code: string;
 }
 
@@ -41,6 +41,11 @@ export interface RunInput {
   tokens: Partial<Record<TokenBinding, JsonObject>>;
   /** Time budget for the whole workflow (module body, default export, its promise). Default 1000. */
   timeoutMs?: number;
+  /**
+   * Fairness key of the caller (e.g. the issuer of one environment): runs of
+   * one owner queue behind each other, never behind another owner's.
+   */
+  owner?: unknown;
 }
 
 export type RunResult =

@@ -4,12 +4,12 @@
  * every test that judged it.
  */
 import { execFileSync } from 'node:child_process';
-import pkg from '../../package.json' with { type: 'json' };
+import { SUITE_VERSION } from '../../schemas/version.js';
 import { summarize, type RequirementResult, type RunResults, type Verdict } from '../../reports/results.js';
 import { requirementById } from '../../schemas/catalog.js';
 import type { Capabilities } from '../../adapters/types.js';
 import type { ConformanceOptions } from './options.js';
-import type { ConformanceMeta } from './register.js';
+import type { ConformanceMeta } from './execute.js';
 
 const PRECEDENCE: Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
 
@@ -94,7 +94,7 @@ export function collectResults(
   const rev = gitRevision();
   return {
     schemaVersion: 1,
-    suite: { name: 'kinde-token-conformance', version: pkg.version, ...(rev ? { gitRevision: rev } : {}) },
+    suite: { name: 'kinde-token-conformance', version: SUITE_VERSION, ...(rev ? { gitRevision: rev } : {}) },
     target,
     seed: options.seed,
     runs: options.runs,

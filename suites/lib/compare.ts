@@ -4,6 +4,7 @@
  * them, each claim a workflow set lands with its JSON value, and nothing
  * else moves.
  */
+import { preview } from '../../adapters/bounds.js';
 import type { JsonObject, JsonValue, TokenType } from '../../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES } from '../../generators/claims.js';
 import { prohibitedClaims } from '../../schemas/catalog.js';
@@ -20,15 +21,21 @@ const PER_ISSUANCE = new Set(['jti', 'sid']);
 const DERIVED = new Set(['at_hash']);
 const HOSTILE = new Set(HOSTILE_CLAIM_NAMES);
 
+/** The requirement whose statement a changed prohibited claim of this token type breaks, in whatever check it is seen. */
+export const PROHIBITED_REQUIREMENT: Readonly<Record<TokenType, string>> = {
+  access: 'WF-PROHIBITED-ACCESS',
+  id: 'WF-PROHIBITED-ID',
+  m2m: 'WF-PROHIBITED-M2M',
+};
+
 export interface BaselineRequirements {
   prohibited: string;
   custom: string;
   isolation: string;
 }
 
-function show(v: JsonValue | undefined): string {
-  return v === undefined ? '(absent)' : JSON.stringify(v)?.slice(0, 200) ?? String(v);
-}
+/** Iterative and depth-bounded: safe on whatever the target sent. */
+const show = (v: JsonValue | undefined): string => preview(v);
 
 export function judgeAgainstBaseline(
   judge: Judge,
@@ -52,7 +59,7 @@ export function judgeAgainstBaseline(
     const av = own(a, name);
     const details = { tokenType: type, claim: name, token };
     if (prohibited.has(name)) {
-      judgeProhibited(judge, type, name, b, a, written, req.prohibited, details);
+      judgeProhibited(judge, type, name, b, a, written, req.prohibited, { ...details, because: PROHIBITED_REQUIREMENT[type] });
       continue;
     }
     if (written.has(name)) {
@@ -89,7 +96,7 @@ function judgeProhibited(
   a: JsonObject,
   written: Map<string, JsonValue>,
   requirement: string,
-  details: { tokenType: TokenType; claim: string; token: { header: JsonObject; payload: JsonObject } },
+  details: { tokenType: TokenType; claim: string; token: { header: JsonObject; payload: JsonObject }; because: string },
 ): void {
   const bv = own(b, name);
   const av = own(a, name);

@@ -2,14 +2,14 @@
  * Small reusable conditions (in the spirit of the OpenID conformance suite's
  * "conditions"): each judges one fact about one claim for one requirement.
  */
+import { preview } from '../../adapters/bounds.js';
 import type { JsonValue, TokenType } from '../../adapters/types.js';
 import { jsonEqual, own } from './json.js';
 import type { Decoded } from './tokens.js';
 import type { Judge } from './violation.js';
 
-function show(v: JsonValue | undefined): string {
-  return v === undefined ? '(absent)' : (JSON.stringify(v)?.slice(0, 200) ?? String(v));
-}
+/** Iterative and depth-bounded: safe on whatever the target sent. */
+const show = (v: JsonValue | undefined): string => preview(v);
 
 /** `claim` equals `expected` (JSON equality). */
 export function claimEquals(judge: Judge, req: string, type: TokenType, t: Decoded, claim: string, expected: JsonValue | undefined): void {

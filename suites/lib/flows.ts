@@ -13,7 +13,7 @@ import type {
   TokenResult,
 } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
-import { decodeToken, isDecoded, type Decoded } from './tokens.js';
+import { decodeToken, isDecoded, type Decoded, type DecodeError } from './tokens.js';
 import type { Judge } from './violation.js';
 
 /** A copy of the tenant fit for a report: client secrets are not evidence. */
@@ -77,7 +77,7 @@ export async function clientCredentialsExpectingToken(
   }
   const token = decodeToken(result.body.access_token);
   if (!isDecoded(token)) {
-    if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `M2M access_token: ${token.error}`, { tokenType: 'm2m' });
+    undecodable(judge, requirements, token, 'M2M access_token', 'm2m');
     return null;
   }
   judge.trace.token = { header: token.header, payload: token.payload };
@@ -92,7 +92,7 @@ export function tokensOf(judge: Judge, result: TokenResult, requirements: string
   }
   const access = decodeToken(result.body.access_token);
   if (!isDecoded(access)) {
-    if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `access_token: ${access.error}`, { tokenType: 'access' });
+    undecodable(judge, requirements, access, 'access_token', 'access');
     return null;
   }
   judge.trace.token = { header: access.header, payload: access.payload };
@@ -100,12 +100,22 @@ export function tokensOf(judge: Judge, result: TokenResult, requirements: string
   if (result.body.id_token !== undefined) {
     const id = decodeToken(result.body.id_token);
     if (!isDecoded(id)) {
-      if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `id_token: ${id.error}`, { tokenType: 'id' });
+      undecodable(judge, requirements, id, 'id_token', 'id');
       return null;
     }
     out.id = id;
   }
   return out;
+}
+
+/**
+ * A token that does not decode breaks TOKEN-WELL-FORMED or TOKEN-BOUNDED. When
+ * the check decides that requirement, it is the one violated; otherwise the
+ * check's own requirement cannot be judged on this token and fails because of it.
+ */
+function undecodable(judge: Judge, requirements: string[], d: DecodeError, what: string, tokenType: 'access' | 'id' | 'm2m'): void {
+  const req = judge.focused(d.requirement) ? d.requirement : requirements.find((r) => judge.focused(r));
+  if (req) judge.check(false, req, 'ERR_TOKEN_MALFORMED', `${what}: ${d.error} (${d.requirement})`, { tokenType, because: d.requirement });
 }
 
 export function refused(judge: Judge, requirement: string, result: Extract<TokenResult, { ok: false }>, what: string): void {

@@ -6,11 +6,12 @@
  */
 import fc from 'fast-check';
 import type { SignInRequest, TokenType } from '../../adapters/types.js';
+import { shrinkingFirst } from '../../generators/shrink.js';
 import { m2mScenarioArb, userScenarioArb, type M2mScenario, type UserScenario } from '../../generators/tenant.js';
 import {
   renderWorkflow,
   type TokenBinding,
-  workflowProgramArb,
+  workflowListArb,
   type EventPath,
   type WorkflowProgram,
   type WorkflowTriggerName,
@@ -31,7 +32,7 @@ export interface Issuance {
 
 /** Workflows that run to completion (no throw, no hang, every binding declared). */
 export function completingWorkflowsArb(trigger: WorkflowTriggerName, maxLength = 2): fc.Arbitrary<WorkflowProgram[]> {
-  return fc.array(workflowProgramArb({ trigger, allowThrow: false, allowHang: false, undeclaredBindingRate: 0 }), { maxLength });
+  return workflowListArb({ trigger, allowThrow: false, allowHang: false, undeclaredBindingRate: 0 }, { maxLength });
 }
 
 /** Always ask for `openid` so that an ID token is part of the issuance. */
@@ -45,12 +46,15 @@ export function withOffline(s: UserScenario): UserScenario {
 }
 
 export function issuanceArb(): fc.Arbitrary<Issuance> {
-  return fc.record({
-    user: userScenarioArb().map(withOpenId).map(withOffline),
-    m2m: m2mScenarioArb(),
-    userWorkflows: completingWorkflowsArb('user:tokens_generation'),
-    m2mWorkflows: completingWorkflowsArb('m2m:token_generation'),
-  });
+  return shrinkingFirst(
+    {
+      user: userScenarioArb().map(withOpenId).map(withOffline),
+      m2m: m2mScenarioArb(),
+      userWorkflows: completingWorkflowsArb('user:tokens_generation'),
+      m2mWorkflows: completingWorkflowsArb('m2m:token_generation'),
+    },
+    ['userWorkflows', 'm2mWorkflows'],
+  );
 }
 
 /** Sources with workflow ids made unique by position (a repeated id would replace the earlier workflow). */

@@ -9,18 +9,31 @@ export function own(o: unknown, k: string): JsonValue | undefined {
   return hasOwn(o, k) ? (Object.getOwnPropertyDescriptor(o, k)!.value as JsonValue) : undefined;
 }
 
-/** Structural equality of JSON values (object key order ignored, -0 equals 0). */
+/**
+ * Structural equality of JSON values (object key order ignored, -0 equals 0).
+ * Iterative: a hostile value nested 10,000 levels deep costs a loop, not the stack.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => jsonEqual(x, bb[i]));
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  while (pending.length > 0) {
+    const [x, y] = pending.pop()!;
+    if (x === y) continue;
+    if (typeof x !== typeof y || x === null || y === null || typeof x !== 'object') return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (Array.isArray(x)) {
+      const yy = y as unknown[];
+      if (x.length !== yy.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push([x[i], yy[i]]);
+      continue;
+    }
+    const kx = Object.keys(x as object);
+    if (kx.length !== Object.keys(y as object).length) return false;
+    for (const k of kx) {
+      if (!hasOwn(y, k)) return false;
+      pending.push([own(x, k), own(y, k)]);
+    }
   }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => hasOwn(b, k) && jsonEqual(own(a, k), own(b, k)));
+  return true;
 }
 
 /** What a value becomes after JSON serialization (the wire form of a claim). */

@@ -1,6 +1,6 @@
 /**
- * Options of a conformance run, passed from the launcher (bin/cli.ts) into
- * the vitest workers with `provide` and read back with `inject`.
+ * Options of a conformance run: plain JSON, so they cross into the runner's
+ * worker threads unchanged.
  */
 export interface ConformanceOptions {
   target: string;
@@ -26,27 +26,34 @@ export interface ConformanceOptions {
 }
 
 export const DEFAULT_RUNS = 100;
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    conformance: ConformanceOptions;
-  }
-}
+/** Upper bound of --runs: far beyond a nightly run, far below "forever". */
+export const MAX_RUNS = 100_000;
 
 export function defaultOptions(): ConformanceOptions {
   return { target: 'reference', seed: Date.now() & 0x7fffffff, runs: DEFAULT_RUNS, strict: false, only: [] };
 }
 
-/** The shell command that reruns exactly one requirement's failure. */
+/** The command a user types: works in a clone and wherever the package is installed. */
+export const COMMAND = 'npx kinde-token-conformance';
+
+/** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
-  const parts = ['npm test --', `--target=${o.target}`];
-  if (o.targetUrl) parts.push(`--target-url=${o.targetUrl}`);
-  if (o.verifier) parts.push(`--verifier=${o.verifier}`);
-  if (o.verifierUrl) parts.push(`--verifier-url=${o.verifierUrl}`);
+  const parts = [`${COMMAND} run`, `--target=${quote(o.target)}`];
+  if (o.targetUrl) parts.push(`--target-url=${quote(o.targetUrl)}`);
+  if (o.verifier) parts.push(`--verifier=${quote(o.verifier)}`);
+  if (o.verifierUrl) parts.push(`--verifier-url=${quote(o.verifierUrl)}`);
+  if (o.timeoutMs !== undefined) parts.push(`--timeout=${o.timeoutMs}`);
+  if (o.validateProtocol) parts.push('--validate-protocol');
+  if (o.strict) parts.push('--strict');
+  // A long path is read back from the results file instead of pasted; the file keeps the rest.
+  if (path && path.length > 160 && o.resultsFile) return `${COMMAND} run --replay=${quote(o.resultsFile)} --only=${requirement}`;
   parts.push(`--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`);
   // Shrinking is time-bounded, so only the path pins the exact counterexample.
-  // A long path is read back from the results file instead of pasted.
-  if (path && path.length > 160 && o.resultsFile) return `npm test -- --replay=${o.resultsFile} --only=${requirement}`;
   if (path) parts.push(`--path=${path}`);
   return parts.join(' ');
+}
+
+/** Single-quotes a shell word when it needs it. */
+function quote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -5,11 +5,15 @@
  * the requirement named by the shrunk counterexample is decided (FAILED, or
  * WARNING for warning-severity ones) with the seed and path that replay it;
  * the remaining requirements are then checked again without it. Shrinking
- * gets a time budget: past it, further shrink candidates are not executed, so
- * a slow target cannot turn one failure into minutes of shrinking (the path
- * still replays the reported counterexample exactly). A target error
+ * executes a bounded number of candidates (deterministic: the same seed gives
+ * the same path anywhere), with a time budget as a safety net so a slow
+ * target cannot turn one failure into minutes (the path still replays the
+ * reported counterexample exactly). A target error
  * (unreachable, protocol violation) stops the check at once: ERRORED, no
- * shrinking against a broken target.
+ * shrinking against a broken target. An error while shrinking a violation
+ * already found ends the shrinking instead: the violation stays FAILED with
+ * the smallest counterexample found so far. A violation that follows from
+ * another requirement (`because`) is not shrunk at all.
  */
 import fc from 'fast-check';
 import { AdapterError } from '../../adapters/types.js';
@@ -42,9 +46,20 @@ export interface RunCheckOptions {
   path?: string;
   /** Why a requirement does not apply to this target (undefined = it applies). */
   declined?(requirement: string): string | undefined;
-  /** Milliseconds of shrinking allowed per decided requirement (default 3000). */
+  /** Milliseconds of shrinking allowed per decided requirement: a safety net for slow targets (default {@link SHRINK_BUDGET_MS}). */
   shrinkBudgetMs?: number;
+  /** Shrink candidates executed at most per decided requirement (default {@link SHRINK_STEPS}). */
+  maxShrinkSteps?: number;
 }
+
+/**
+ * Shrinking is bounded by a count of candidates, so a seed gives the same
+ * counterexample and replay path on a fast or a loaded machine, in parallel or
+ * not. The time budget only stops a target slow enough to turn one failure
+ * into minutes.
+ */
+export const SHRINK_STEPS = 100;
+export const SHRINK_BUDGET_MS = 20_000;
 
 /** Stable per-check seed so each check replays on its own. */
 export function seedFor(globalSeed: number, name: string): number {
@@ -89,35 +104,50 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
   }
 
   const arbitrary = check.arbitrary(env);
-  const budget = options.shrinkBudgetMs ?? 3000;
+  const budget = options.shrinkBudgetMs ?? SHRINK_BUDGET_MS;
   const attempt = async (focus: ReadonlySet<string>, path?: string) => {
+    /** A non-violation error before any violation: the check cannot be judged (ERRORED). */
     let aborted: Error | undefined;
+    /** A non-violation error while shrinking a violation already found: shrinking ends, the violation stands. */
+    let shrinkStop: Error | undefined;
+    /** Set by the first violation: from then on every run is a shrink candidate. */
+    let found = false;
     let shrinkDeadline = Infinity;
+    let shrinkSteps = 0;
+    const maxSteps = options.maxShrinkSteps ?? SHRINK_STEPS;
     const property = fc.asyncProperty(arbitrary, async (input) => {
-      if (aborted || performance.now() > shrinkDeadline) return;
+      // Done (an error, or shrinking out of budget): end the run here. An interrupt keeps the
+      // failure found so far; merely passing the remaining candidates would make fast-check
+      // build every one of them (thousands for a generated tenant) for nothing.
+      if (aborted || shrinkStop || performance.now() > shrinkDeadline || (found && shrinkSteps++ >= maxSteps)) {
+        throw new fc.PreconditionFailure(true);
+      }
       const judge = new Judge(focus);
       try {
         await check.predicate(input, judge, env);
       } catch (e) {
         if (e instanceof Violation) {
-          if (shrinkDeadline === Infinity) shrinkDeadline = performance.now() + budget;
+          // A failure that follows from another requirement is not shrunk: that requirement's own counterexample is.
+          if (!found) shrinkDeadline = performance.now() + (e.details.because !== undefined ? 0 : budget);
+          found = true;
           throw e;
         }
-        aborted = e instanceof Error ? e : new Error(String(e));
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (found) shrinkStop = error;
+        else aborted = error;
       }
     });
     const params: fc.Parameters<[T]> = { seed, numRuns };
     if (path !== undefined) Object.assign(params, { path, endOnFailure: true });
     const details = await fc.check(property, params);
     totalRuns += details.numRuns;
-    return { details, aborted };
+    return { details, aborted, shrinkStop };
   };
 
   while (remaining.length > 0) {
-    const { details, aborted } = await attempt(new Set(remaining), options.path);
+    const { details, aborted, shrinkStop } = await attempt(new Set(remaining), options.path);
     if (aborted) {
-      const why = aborted instanceof AdapterError ? `${aborted.code}: ${aborted.message}` : `unexpected error: ${aborted.stack ?? aborted.message}`;
-      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: why };
+      for (const r of remaining) outcomes[r] = { verdict: 'ERRORED', reason: describeError(aborted) };
       break;
     }
     if (!details.failed) {
@@ -139,6 +169,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
         seed,
         ...(details.counterexamplePath ? { path: details.counterexamplePath } : {}),
       },
+      ...(shrinkStop ? { reason: `shrinking stopped early (the counterexample is the smallest found before): ${describeError(shrinkStop)}` } : {}),
     };
     remaining = remaining.filter((r) => r !== req);
     if (options.path !== undefined) {
@@ -148,4 +179,10 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
     }
   }
   return { check: check.name, seed, runs: totalRuns, durationMs: performance.now() - started, outcomes };
+}
+
+function describeError(e: Error): string {
+  // By code, not only by class: an adapter module of the user's may throw its own errors (or another copy of AdapterError).
+  const code = e instanceof AdapterError ? e.code : (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^ERR_(TARGET|VERIFIER|WORKFLOW)_[A-Z_]+$/.test(code) ? `${code}: ${e.message}` : `unexpected error: ${e.stack ?? e.message}`;
 }

@@ -2,36 +2,21 @@
  * Decoding and verifying tokens as a careful relying party would: RS256
  * pinned, key chosen by `kid` from the target's JWKS.
  */
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { JsonObject, Jwks } from '../../adapters/types.js';
+import { createLocalJWKSet, errors, jwtVerify } from 'jose';
+import { BOUNDS, jsonShape } from '../../adapters/bounds.js';
+import type { Jwks } from '../../adapters/types.js';
+import { decodeJws, type Decoded, type DecodeError } from './jws-decode.js';
 
-export interface Decoded {
-  raw: string;
-  header: JsonObject;
-  payload: JsonObject;
+export type { Decoded, DecodeError } from './jws-decode.js';
+
+/** Decode without verifying (strict and bounded, see jws-decode.ts); returns an explanation instead of throwing. */
+export function decodeToken(raw: unknown): Decoded | DecodeError {
+  const d = decodeJws(raw);
+  if (!('error' in d)) tokenStats.decoded += 1;
+  return d;
 }
 
-/** Decode without verifying; returns an explanation instead of throwing. */
-export function decodeToken(raw: unknown): Decoded | { error: string } {
-  if (typeof raw !== 'string' || raw.length === 0) return { error: `token is ${raw === undefined ? 'absent' : 'not a non-empty string'}` };
-  const segments = raw.split('.');
-  if (segments.length !== 3) return { error: `a JWS compact token has 3 segments, this one has ${segments.length}` };
-  // RFC 7515 §2 and §7.1: each segment is base64url without padding, whitespace or other characters, and canonical.
-  const bad = segments.findIndex((x, i) => !/^[A-Za-z0-9_-]*$/.test(x) || (i < 2 && x.length === 0) || Buffer.from(x, 'base64url').toString('base64url') !== x);
-  if (bad >= 0) return { error: `the ${['header', 'payload', 'signature'][bad]} segment is not canonical base64url (RFC 7515 §2): ${JSON.stringify(segments[bad]!.slice(-12))}` };
-  tokenStats.decoded += 1;
-  try {
-    return {
-      raw,
-      header: decodeProtectedHeader(raw) as JsonObject,
-      payload: decodeJwt(raw) as JsonObject,
-    };
-  } catch (e) {
-    return { error: `token does not decode: ${(e as Error).message}` };
-  }
-}
-
-export function isDecoded(x: Decoded | { error: string }): x is Decoded {
+export function isDecoded(x: Decoded | DecodeError): x is Decoded {
   return !('error' in x);
 }
 
@@ -44,6 +29,9 @@ const keySets = new WeakMap<Jwks, ReturnType<typeof createLocalJWKSet>>();
 export async function verifySignature(raw: string, jwks: Jwks): Promise<string | null> {
   let keySet = keySets.get(jwks);
   if (!keySet) {
+    // jose copies the set with structuredClone, which recurses: never hand it a hostile depth.
+    const shape = jsonShape(jwks);
+    if (shape.tooDeepAt !== undefined) return `the JWKS nests deeper than ${BOUNDS.jsonDepth} levels (at ${shape.tooDeepAt.slice(0, 200)}); the suite does not use it`;
     keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
     keySets.set(jwks, keySet);
   }

@@ -2,6 +2,7 @@
  * A broken requirement, thrown from inside a property so that fast-check
  * shrinks to the smallest input that still breaks it.
  */
+import { BOUNDS, boundForReport, truncateString } from '../../adapters/bounds.js';
 import type { JsonObject, JsonValue, TokenType } from '../../adapters/types.js';
 import type { Counterexample } from '../../reports/results.js';
 
@@ -31,6 +32,13 @@ export interface ViolationDetails {
   expected?: JsonValue | undefined;
   actual?: JsonValue | undefined;
   token?: { header: JsonObject; payload: JsonObject };
+  /**
+   * The requirement whose violation this one follows from: the evidence breaks
+   * that requirement's statement too (a prohibited claim changed, a token that
+   * does not decode). Reports mark the failure "also failed because of" it when
+   * that requirement failed in the same run.
+   */
+  because?: string;
 }
 
 export class Violation extends Error {
@@ -40,25 +48,32 @@ export class Violation extends Error {
   readonly trace: Trace;
 
   constructor(code: ViolationCode, requirement: string, message: string, details: ViolationDetails, trace: Trace) {
-    super(`${requirement}: ${message}`);
+    super(`${requirement}: ${truncateString(message, BOUNDS.reportMessageChars)}`);
     this.name = 'Violation';
     this.code = code;
     this.requirement = requirement;
+    // A requirement is never a consequence of itself.
+    if (details.because === requirement) {
+      const { because: _self, ...rest } = details;
+      details = rest;
+    }
     this.details = details;
     this.trace = structuredClone(trace);
   }
 
+  /** The counterexample as reports keep it: every value cut to the report bounds (adapters/bounds.ts). */
   toCounterexample(): Counterexample {
     const c: Counterexample = { requirement: this.requirement, message: this.message };
     const d = this.details;
+    if (d.because !== undefined) c.because = d.because;
     if (d.tokenType) c.tokenType = d.tokenType;
-    if (d.claim !== undefined) c.claim = d.claim;
-    if ('expected' in d) c.expected = d.expected === undefined ? '(absent)' : d.expected;
-    if ('actual' in d) c.actual = d.actual === undefined ? '(absent)' : d.actual;
+    if (d.claim !== undefined) c.claim = truncateString(d.claim);
+    if ('expected' in d) c.expected = d.expected === undefined ? '(absent)' : boundForReport(d.expected);
+    if ('actual' in d) c.actual = d.actual === undefined ? '(absent)' : boundForReport(d.actual);
     const token = d.token ?? this.trace.token;
-    if (token) c.token = token;
-    if (this.trace.tenant !== undefined) c.tenant = this.trace.tenant;
-    if (this.trace.request !== undefined) c.request = this.trace.request;
+    if (token) c.token = boundForReport(token as unknown as JsonValue) as unknown as { header: JsonObject; payload: JsonObject };
+    if (this.trace.tenant !== undefined) c.tenant = boundForReport(this.trace.tenant);
+    if (this.trace.request !== undefined) c.request = boundForReport(this.trace.request);
     if (this.trace.workflows?.length) c.workflows = this.trace.workflows;
     if (this.trace.commands?.length) c.commands = this.trace.commands;
     return c;

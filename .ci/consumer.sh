@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The package as a user gets it: packed, installed into a scratch project
+# outside the repository (with a test of its own that must never run), and
+# used from there exactly as the README's "Use it in your CI" says.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/ktc-consumer.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT
+fail() { echo "consumer gate: $*"; [ -f "$work/app/out.log" ] && tail -30 "$work/app/out.log"; exit 1; }
+expect_exit() { # code command…
+  local want=$1; shift
+  "$@" > "$work/app/out.log" 2>&1
+  local rc=$?
+  [ "$rc" -eq "$want" ] || fail "expected exit $want from: $*; got $rc"
+  echo "ok: exit $rc from: $*"
+}
+wait_http() { # url
+  for _ in $(seq 150); do node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(500)}).then(()=>process.exit(0),()=>process.exit(1))" "$1" && return 0; sleep 0.2; done
+  fail "nothing answered at $1"
+}
+
+(cd "$root" && npm pack --silent --pack-destination "$work" > "$work/pack.log" 2>&1) || { cat "$work/pack.log"; fail "npm pack failed"; }
+tarball=$(ls "$work"/kinde-token-conformance-*.tgz)
+mkdir -p "$work/app/src" && cd "$work/app" || exit 1
+cat > package.json <<'JSON'
+{ "name": "scratch-consumer", "version": "1.0.0", "private": true, "type": "module", "scripts": { "test": "vitest run" } }
+JSON
+# The consumer's own test: if anything runs it, the marker appears.
+cat > src/app.test.js <<'JS'
+import { writeFileSync } from 'node:fs';
+writeFileSync(new URL('../CONSUMER-TEST-RAN', import.meta.url), 'the consumer test ran');
+JS
+npm install --no-audit --no-fund --silent -D "$tarball" > install.log 2>&1 || { cat install.log; fail "npm install of the tarball failed"; }
+ktc() { npx --no-install kinde-token-conformance "$@"; }
+
+expect_exit 0 ktc --version
+grep -qx "$(node -p "require('$root/package.json').version")" out.log || fail "--version does not print the package version"
+expect_exit 0 ktc targets
+grep -q '^reference ' out.log || fail "targets does not list reference"
+
+# The first check's start, from the installed package.
+expect_exit 0 ktc run --runs=20 --seed=1
+[ -f kinde-conformance/report.html ] && [ -f kinde-conformance/results.json ] || fail "reports not written under ./kinde-conformance"
+node -e "const r=require('./kinde-conformance/results.json'); if (r.summary.PASSED < 60) process.exit(1); console.log('reference:', r.summary.PASSED, 'passed; first check after', r.timing?.firstCheckAfterMs, 'ms')" || fail "reference run decided too little"
+
+# serve + run --target=http
+ktc serve --port 47811 > serve.log 2>&1 &
+wait_http http://127.0.0.1:47811/_conformance/v1/handshake
+expect_exit 0 ktc run --target=http --target-url=http://127.0.0.1:47811 --runs=20 --seed=1 --report-dir=reports/http
+
+# A consumer-written in-process adapter module.
+if [ -f "$root/examples/own-adapter/m2m-token-service.mjs" ]; then
+  cp "$root/examples/own-adapter/m2m-token-service.mjs" ./my-adapter.mjs
+  expect_exit 0 ktc run --target=./my-adapter.mjs --runs=20 --seed=1 --report-dir=reports/own
+  node -e "const r=require('./reports/own/results.json'); if (r.summary.PASSED < 5) process.exit(1)" || fail "own adapter decided too little"
+fi
+
+# The library API example.
+cp -r "$root/examples/library" ./library
+expect_exit 0 node library/stand-in.mjs
+
+# The example API through http-api, as shipped (default JWKS caches).
+(cd "$root" && PORT=47812 node --import tsx examples/org-api/server.ts) > org-api.log 2>&1 &
+wait_http http://127.0.0.1:47812/
+expect_exit 0 ktc run --verifier=http-api --verifier-url=http://127.0.0.1:47812 --runs=30 --seed=1 --report-dir=reports/org-api
+
+# Never a false green.
+expect_exit 2 ktc run --shard=999/1000
+expect_exit 2 ktc run --only=
+expect_exit 3 ktc run --target=http --target-url=http://127.0.0.1:9
+expect_exit 3 ktc run --verifier=http-api --verifier-url=http://127.0.0.1:9 --runs=5
+expect_exit 0 ktc test --runs=5 --report-dir=reports/test
+grep -q 'self-tests are not shipped' out.log || fail "test did not say that the self-tests are not shipped"
+[ ! -e CONSUMER-TEST-RAN ] || fail "the consumer's own test was run"
+echo "consumer gate: all checks passed in $work/app"

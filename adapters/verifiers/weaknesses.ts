@@ -1,0 +1,104 @@
+/**
+ * Generated defective verifiers: the documented contract (contract.ts) with
+ * exactly one comparison weakened, for every value a verifier compares. These
+ * are the mistakes found in independently built verifier APIs (a prefix or
+ * substring check, a case-insensitive or trimmed comparison, an alg family
+ * instead of RS256, a leeway nobody declared, a verdict cache), generated as
+ * the product value × weakness so the suite's power against them is measured,
+ * not assumed: test/verifier-defects.test.ts asserts every one is caught.
+ *
+ * `--verifier=weak:<value>:<weakness>` runs one of them (e.g. `weak:iss:case-insensitive`).
+ */
+
+export type Compared = 'iss' | 'aud' | 'org' | 'kid' | 'alg' | 'exp' | 'nbf' | 'state';
+
+const STRING_WEAKNESSES = ['prefix', 'suffix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'missing-ok'] as const;
+
+export const WEAKNESSES = {
+  iss: [...STRING_WEAKNESSES, 'url-normalized', 'host-only'],
+  aud: [...STRING_WEAKNESSES, 'ignored', 'first-only', 'array-only', 'joined'],
+  org: [...STRING_WEAKNESSES, 'ignored'],
+  kid: ['prefix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'ignored'],
+  alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored'],
+  exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds'],
+  nbf: ['ignored', 'tolerance'],
+  /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten. */
+  state: ['verdict-cache', 'jti-cache', 'key-union'],
+} as const satisfies Record<Compared, readonly string[]>;
+
+export type Weakness<C extends Compared = Compared> = (typeof WEAKNESSES)[C][number];
+export type Policy = { [C in Compared]?: Weakness<C> };
+
+/** Undeclared leeway of the `tolerance` weakness, in seconds. */
+export const UNDECLARED_LEEWAY_SECONDS = 300;
+
+export function weakVerifierNames(): string[] {
+  return (Object.entries(WEAKNESSES) as Array<[Compared, readonly string[]]>).flatMap(([c, ws]) => ws.map((w) => `weak:${c}:${w}`));
+}
+
+/** `weak:iss:prefix` → `{ iss: 'prefix' }`, or undefined if it names no generated defect. */
+export function parseWeakName(name: string): Policy | undefined {
+  const m = /^weak:([a-z]+):([a-z-]+)$/.exec(name);
+  if (!m) return undefined;
+  const [, value, weakness] = m as unknown as [string, Compared, string];
+  const list = (WEAKNESSES as Record<string, readonly string[]>)[value];
+  return list?.includes(weakness) ? ({ [value]: weakness } as Policy) : undefined;
+}
+
+/** Compare a claim or header value with the expected string, weakened as `w` says. */
+export function sameString(actual: unknown, expected: string, w: string | undefined): boolean {
+  if (w === 'missing-ok' && actual === undefined) return true;
+  if (w === 'ignored') return true;
+  if (typeof actual !== 'string') return false;
+  switch (w) {
+    case 'prefix':
+      return actual.startsWith(expected);
+    case 'suffix':
+      return actual.endsWith(expected);
+    case 'substring':
+      return actual.includes(expected);
+    case 'contained':
+      return actual.length > 0 && expected.includes(actual);
+    case 'case-insensitive':
+      return actual.toLowerCase() === expected.toLowerCase();
+    case 'trim':
+      return actual.trim() === expected.trim();
+    case 'nfkc':
+      return actual.normalize('NFKC') === expected.normalize('NFKC');
+    case 'url-normalized':
+      try {
+        return new URL(actual).href === new URL(expected).href;
+      } catch {
+        return false;
+      }
+    case 'host-only':
+      try {
+        return new URL(actual).hostname === new URL(expected).hostname;
+      } catch {
+        return false;
+      }
+    default:
+      return actual === expected;
+  }
+}
+
+/** Does `aud` name the API, under the aud weakness `w`? */
+export function audienceMatches(aud: unknown, expected: string, w: Weakness<'aud'> | undefined): boolean {
+  if (w === 'ignored' || (w === 'missing-ok' && aud === undefined)) return true;
+  if (w === 'array-only' && !Array.isArray(aud)) return false;
+  if (w === 'joined') return (Array.isArray(aud) ? aud.join(' ') : String(aud)).includes(expected);
+  const list: unknown[] = Array.isArray(aud) ? aud : [aud];
+  if (w === 'first-only') return sameString(list[0], expected, undefined);
+  return list.some((a) => sameString(a, expected, w));
+}
+
+const RSA_FAMILY = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+const ASYMMETRIC = [...RSA_FAMILY, 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/** The algorithms jose may verify with, or 'rs256-by-label' when the header is judged by a weakened string compare. */
+export function algorithmsFor(w: Weakness<'alg'> | undefined): string[] | 'rs256-by-label' {
+  if (w === 'family') return RSA_FAMILY;
+  if (w === 'any-asymmetric') return ASYMMETRIC;
+  if (w === undefined) return ['RS256'];
+  return 'rs256-by-label';
+}

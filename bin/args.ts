@@ -1,0 +1,78 @@
+/**
+ * Command-line option handling shared by the commands: strict parsing with
+ * node:util (no dependency, nothing to load at start-up), one-line usage
+ * errors that name the option and what it accepts, and "did you mean"
+ * suggestions for mistyped options, targets and requirement IDs.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A usage or configuration error: exit 2, one line naming what was wrong. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+  constructor(message: string, readonly usage?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Levenshtein distance, for suggestions. */
+export function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known word, if it is close enough to be a typo. */
+export function suggest(word: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(word: string, known: readonly string[]): string {
+  const s = suggest(word, known);
+  return s === undefined ? '' : ` (did you mean "${s}"?)`;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs, with its errors turned into one-line usage errors that suggest the nearest option. */
+export function parse(argv: string[], options: Options, usage: string, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /Unknown option '(--?[^']+)'/.exec(msg);
+    if (m) {
+      const flag = m[1]!.replace(/^-+/, '').split('=')[0]!;
+      const hint = didYouMean(flag, Object.keys(options));
+      throw new UsageError(`unknown option ${m[1]}${hint ? hint.replace(/"([^"]+)"/, '"--$1"') : ''}; see --help`, usage);
+    }
+    const a = /Option '(--[^ ']+)[^']*' argument missing/.exec(msg);
+    if (a) throw new UsageError(`${a[1]} needs a value (write ${a[1]}=VALUE)`, usage);
+    const p = /Unexpected argument '([^']+)'/.exec(msg);
+    if (p) throw new UsageError(`unexpected argument "${p[1]}"; options are written --name=value`, usage);
+    throw new UsageError(msg.split('\n')[0]!, usage);
+  }
+}
+
+/** An integer option within [min, max], or undefined when absent. */
+export function intOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  }
+  return Number(v);
+}

@@ -1,0 +1,116 @@
+/**
+ * The workflows deployed on one reference issuer, and how their claim writes
+ * reach the tokens: deployment (bounded per tenant), running every workflow of
+ * a trigger in deployment order in the sandbox pool, and applying the writes
+ * with the prohibited and issuer-computed claims left alone.
+ */
+import type { DeployedWorkflow, JsonObject, JsonValue, TokenType } from '../adapters/types.js';
+import type { DefectName } from './defects.js';
+import { IssuerError } from './errors.js';
+import { ISSUER_LIMITS } from './limits.js';
+import { ISSUER_COMPUTED, PROHIBITED } from './prohibited.js';
+import { compileWorkflow, runWorkflow, type ClaimWrite, type CompiledWorkflow, type TokenBinding } from './workflows/index.js';
+
+export type ClaimWrites = Record<TokenBinding, ClaimWrite[]>;
+
+export class DeployedWorkflows {
+  readonly #byId = new Map<string, CompiledWorkflow>();
+  readonly #has: (d: DefectName) => boolean;
+  readonly #timeoutMs: number;
+  /** The sandbox fairness key: this issuer's runs queue behind each other, not behind other issuers'. */
+  readonly #owner: object;
+
+  constructor(owner: object, has: (d: DefectName) => boolean, timeoutMs: number) {
+    this.#owner = owner;
+    this.#has = has;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  async deploy(source: string): Promise<DeployedWorkflow> {
+    const wf = await compileWorkflow(source, this.#owner);
+    if (!this.#byId.has(wf.settings.id) && this.#byId.size >= ISSUER_LIMITS.maxWorkflows) {
+      throw new IssuerError(
+        'too_many_workflows',
+        `at most ${ISSUER_LIMITS.maxWorkflows} workflows can be deployed at once; remove one first (DELETE /_conformance/v1/workflows/:id)`,
+        409,
+      );
+    }
+    this.#byId.delete(wf.settings.id);
+    this.#byId.set(wf.settings.id, wf);
+    return { id: wf.settings.id, trigger: wf.settings.trigger };
+  }
+
+  remove(id: string): void {
+    if (!this.#byId.delete(id)) throw new IssuerError('invalid_request', `no workflow with id "${id}"`, 404);
+  }
+
+  clear(): void {
+    this.#byId.clear();
+  }
+
+  /**
+   * Run every deployed workflow of the given triggers, in deployment order.
+   * A failed workflow stops the token request (failurePolicy stop, the
+   * default) or contributes nothing (continue). Other environments' requests
+   * go on meanwhile: the runs are asynchronous.
+   */
+  async run(triggers: string[], event: JsonObject | Record<string, unknown>, tokens: Partial<Record<TokenBinding, JsonObject>>): Promise<ClaimWrites> {
+    const out: ClaimWrites = { 'kinde.accessToken': [], 'kinde.idToken': [], 'kinde.m2mToken': [] };
+    // A snapshot: a deployment during the runs does not change this request.
+    for (const deployed of [...this.#byId.values()]) {
+      if (!triggers.includes(deployed.settings.trigger)) continue;
+      const wf = this.#has('bindings-not-enforced')
+        ? { ...deployed, settings: { ...deployed.settings, bindings: [...deployed.settings.bindings, ...Object.keys(tokens)] } }
+        : deployed;
+      // Each workflow sees the claims as the previous workflows left them.
+      const current: Partial<Record<TokenBinding, JsonObject>> = {};
+      for (const [b, claims] of Object.entries(tokens) as [TokenBinding, JsonObject][]) {
+        const copy = structuredClone(claims);
+        applyWrites(copy, bindingType(b), out[b], this.#has);
+        current[b] = copy;
+      }
+      const result = await runWorkflow(wf, { event: event as JsonObject, tokens: current, timeoutMs: this.#timeoutMs, owner: this.#owner });
+      if (!result.ok) {
+        if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) continue;
+        throw new IssuerError(
+          'access_denied',
+          `workflow "${wf.settings.id}" failed (${result.error.code}: ${result.error.message}) and its failurePolicy is stop`,
+          403,
+        );
+      }
+      for (const w of result.writes) if (w.binding in out && tokens[w.binding]) out[w.binding].push(w);
+    }
+    return out;
+  }
+}
+
+function bindingType(b: TokenBinding): TokenType {
+  return b === 'kinde.accessToken' ? 'access' : b === 'kinde.idToken' ? 'id' : 'm2m';
+}
+
+/** Apply a workflow's claim writes to one token, ignoring prohibited claims. */
+export function applyWrites(claims: JsonObject, type: TokenType, writes: ClaimWrite[], has: (d: DefectName) => boolean): void {
+  const seen = new Set<string>();
+  for (const w of writes) {
+    const overwriteSub = w.name === 'sub' && has('workflow-overwrites-sub');
+    if ((PROHIBITED[type].has(w.name) && !overwriteSub) || ISSUER_COMPUTED[type].has(w.name)) continue;
+    if (has('last-write-first-wins') && seen.has(w.name)) continue;
+    seen.add(w.name);
+    if (has('empty-permissions-removed') && w.name === 'permissions' && Array.isArray(w.value) && w.value.length === 0) {
+      delete claims.permissions;
+      continue;
+    }
+    if (has('hostile-name-corrupts')) {
+      // The classic prototype pollution: build a plain object by assignment, copy it with for…in.
+      const custom: Record<string, JsonValue> = {};
+      custom[w.name] = w.value;
+      for (const k in custom) (claims as Record<string, JsonValue>)[k] = custom[k]!;
+    } else {
+      Object.defineProperty(claims, w.name, { value: w.value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+}

@@ -1,4 +1,0 @@
-import { checks } from './claims.js';
-import { registerChecks } from './lib/register.js';
-
-registerChecks('token-response', checks);

@@ -1,4 +1,0 @@
-import { registerChecks } from './lib/register.js';
-import { checks } from './signature.js';
-
-registerChecks('signature', checks);

@@ -1,4 +1,0 @@
-import { registerChecks } from './lib/register.js';
-import { checks } from './token-response.js';
-
-registerChecks('token-response', checks);

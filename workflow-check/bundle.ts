@@ -1,0 +1,167 @@
+/**
+ * Bundling a workflow file the way Kinde's runtime does
+ * (kinde-oss/workflows-runtime workflowBundler/workflowBundler.go: esbuild,
+ * target ESNext, CommonJS, inline source map with sources, minified whitespace
+ * and syntax, tree-shaken, UTF-8, no legal comments, default platform, the
+ * file's folder as working directory), and a second, instrumented copy for
+ * running under check-workflow's eyes (same options, not minified, external
+ * source map, the shim injected).
+ *
+ * Differences, on purpose: `@kinde/infrastructure` always resolves to the
+ * copy the reference runs (not your node_modules), other packages are refused
+ * (the reference bundles only that library; Kinde runs only its supported
+ * list), and your tsconfig.json is not read.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { BANNER, ENTRY_MODULE, entrySource, SHIM_MODULE, SHIM_SOURCE } from './shim.js';
+import { PositionMap } from './sourcemap.js';
+
+const INFRA = '@kinde/infrastructure';
+const infraPackage = createRequire(import.meta.url).resolve(`${INFRA}/package.json`);
+const infraManifest = JSON.parse(readFileSync(infraPackage, 'utf8')) as { version: string; module?: string; main?: string };
+/** The ES module build: what esbuild's default platform picks (`module` before `main`). */
+const INFRA_ENTRY = join(dirname(infraPackage), infraManifest.module ?? infraManifest.main ?? 'index.js');
+export const INFRASTRUCTURE_VERSION = infraManifest.version;
+
+export interface BuildMessage {
+  text: string;
+  /** Absolute path when the message has a location. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface KindeBundle {
+  code: string;
+  bytes: number;
+  /** The workflow's own files (absolute), without the library. */
+  files: string[];
+}
+
+export interface CheckBundle {
+  code: string;
+  map: PositionMap;
+}
+
+export type BuildResult<T> = { ok: true; value: T; warnings: BuildMessage[] } | { ok: false; errors: BuildMessage[] };
+
+/** Resolves the virtual shim/entry (for the checked copy of `workflow`) and refuses packages other than the library. */
+function resolveGuard(workflow?: string): esbuild.Plugin {
+  return {
+    name: 'kinde-token-conformance-imports',
+    setup(build) {
+      build.onResolve({ filter: /^ktc:(shim|entry)$/ }, (args) => ({ path: args.path, namespace: 'ktc' }));
+      build.onLoad({ filter: /.*/, namespace: 'ktc' }, (args) =>
+        args.path === SHIM_MODULE
+          ? { contents: SHIM_SOURCE, loader: 'js' }
+          : { contents: entrySource(workflow ?? ''), loader: 'js', resolveDir: dirname(workflow ?? '.') },
+      );
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (args.path === INFRA) return { path: INFRA_ENTRY };
+        if (args.path.startsWith('.') || args.path.startsWith('/')) return undefined;
+        return {
+          errors: [
+            {
+              text:
+                `import "${args.path}" cannot be checked: only "${INFRA}" is bundled (the reference runs that library only; ` +
+                'Kinde runs only packages from its supported list)',
+            },
+          ],
+        };
+      });
+    },
+  };
+}
+
+const COMMON: esbuild.BuildOptions = {
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  target: 'esnext',
+  platform: 'browser',
+  charset: 'utf8',
+  legalComments: 'none',
+  treeShaking: true,
+  logLevel: 'silent',
+  loader: { '.js': 'js', '.ts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx' },
+  outdir: 'output',
+  metafile: true,
+  tsconfigRaw: {},
+};
+
+function messages(list: readonly esbuild.Message[], workDir: string): BuildMessage[] {
+  return list.map((m) => {
+    const out: BuildMessage = { text: m.text };
+    if (m.location) {
+      out.file = m.location.file.startsWith('ktc:') ? m.location.file : resolve(workDir, m.location.file);
+      out.line = m.location.line;
+      out.column = m.location.column + 1;
+    }
+    return out;
+  });
+}
+
+async function run(options: esbuild.BuildOptions, workDir: string): Promise<BuildResult<esbuild.BuildResult>> {
+  try {
+    const result = await esbuild.build(options);
+    return { ok: true, value: result, warnings: messages(result.warnings, workDir) };
+  } catch (e) {
+    const errors = (e as { errors?: esbuild.Message[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) return { ok: false, errors: messages(errors, workDir) };
+    return { ok: false, errors: [{ text: (e as Error).message ?? String(e) }] };
+  }
+}
+
+function userFiles(meta: esbuild.Metafile | undefined, workDir: string): string[] {
+  return Object.keys(meta?.inputs ?? {})
+    .filter((k) => !k.includes(':') && !k.split(/[\\/]/).includes('node_modules'))
+    .map((k) => resolve(workDir, k));
+}
+
+/** The bundle Kinde would build from this file (its build errors are the `build` findings). */
+export async function bundleLikeKinde(file: string): Promise<BuildResult<KindeBundle>> {
+  const workDir = dirname(file);
+  const r = await run(
+    {
+      ...COMMON,
+      entryPoints: [basename(file)],
+      absWorkingDir: workDir,
+      sourcemap: 'inline',
+      sourcesContent: true,
+      minifyWhitespace: true,
+      minifySyntax: true,
+      plugins: [resolveGuard()],
+    },
+    workDir,
+  );
+  if (!r.ok) return r;
+  const code = r.value.outputFiles?.[0]?.text ?? '';
+  return { ok: true, value: { code, bytes: Buffer.byteLength(code, 'utf8'), files: userFiles(r.value.metafile, workDir) }, warnings: r.warnings };
+}
+
+/** The instrumented copy check-workflow runs; its map leads stack frames back to your lines. */
+export async function bundleForCheck(file: string): Promise<BuildResult<CheckBundle>> {
+  const workDir = dirname(file);
+  const r = await run(
+    {
+      ...COMMON,
+      entryPoints: [ENTRY_MODULE],
+      absWorkingDir: workDir,
+      sourcemap: 'external',
+      sourcesContent: false,
+      inject: [SHIM_MODULE],
+      banner: { js: BANNER },
+      plugins: [resolveGuard(file)],
+    },
+    workDir,
+  );
+  if (!r.ok) return r;
+  const js = r.value.outputFiles?.find((f) => f.path.endsWith('.js'));
+  const map = r.value.outputFiles?.find((f) => f.path.endsWith('.map'));
+  if (!js || !map) return { ok: false, errors: [{ text: 'esbuild produced no bundle or no source map' }] };
+  return { ok: true, value: { code: js.text, map: new PositionMap(map.text, dirname(map.path)) }, warnings: r.warnings };
+}

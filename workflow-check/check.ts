@@ -1,0 +1,259 @@
+/**
+ * Checks one workflow file: bundle it as Kinde does, scan it, read and check
+ * its settings, run it on a sample request (the token preview and console
+ * output), then under generated requests, and turn all of it into findings.
+ */
+import { basename, relative } from 'node:path';
+import type { JsonObject, TokenType } from '../adapters/types.js';
+import { asyncFindings, bindingFindings, claimFindings, firstLine, jsonFindings, notRunFindings, sizeFindings, type AnalyzeInput } from './analyze.js';
+import { DOCS, isTokenTrigger, RUNTIME } from './bindings.js';
+import { bundleForCheck, bundleLikeKinde } from './bundle.js';
+import { isWorkflowFileName } from './discover.js';
+import { DeployError, type Harness } from './execute.js';
+import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
+import { Findings, type Finding, type SourcePosition } from './findings.js';
+import { Observations } from './observations.js';
+import type { Counterexample, Preview, WorkflowReport } from './report.js';
+import { CheckedWorkflow } from './sandbox.js';
+import { describeCase, sampleCase, type CheckCase } from './scenario.js';
+import { checkSettings } from './settings-check.js';
+import { scanSources, type Position } from './static.js';
+
+export interface CheckOptions {
+  harness: Harness;
+  seed: number;
+  runs: number;
+  timeoutMs: number;
+  shrinkBudgetMs?: number;
+  /** Replay: run exactly this recorded case instead of generating. */
+  replayCase?: CheckCase;
+  /** Replay: a recorded fast-check path (with the same seed). */
+  path?: string;
+}
+
+const MAX_BUILD_MESSAGES = 10;
+
+function display(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === '' || rel.startsWith('..') ? abs : rel;
+}
+
+function splitConsole(logs: readonly string[]): { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  for (const line of logs) (/^(warn|error): /.test(line) ? err : out).push(line);
+  return { out, err };
+}
+
+function preview(c: CheckCase, r: CaseResult): Preview {
+  const p: Preview = { request: describeCase(c), steps: [] };
+  const event = r.observed.steps[0]?.event;
+  if (event) p.event = event;
+  if (r.failed) p.failed = `${r.failed.code}: ${r.failed.message}`;
+  else if (r.inconclusive) p.failed = `not judged: it needs ${r.inconclusive}`;
+  for (const o of r.outcome ?? []) {
+    if (!o.ok) p.steps.push({ origin: o.origin, refused: { status: o.status, error: o.error, description: o.description } });
+    else {
+      const tokens: NonNullable<Preview['steps'][number]['tokens']> = {};
+      for (const [type, t] of Object.entries(o.tokens) as [TokenType, { bytes: number; payload: JsonObject }][]) {
+        tokens[type] = { bytes: t.bytes, payload: t.payload };
+      }
+      p.steps.push({ origin: o.origin, tokens });
+    }
+  }
+  return p;
+}
+
+export async function checkWorkflowFile(file: string, options: CheckOptions): Promise<WorkflowReport> {
+  const started = performance.now();
+  const findings = new Findings();
+  const report: WorkflowReport = { file: display(file), bindings: [], cases: 0, runs: 0, findings: [], largestTokens: {}, console: { out: [], err: [] }, durationMs: 0 };
+  const finish = (): WorkflowReport => {
+    report.findings = findings.list();
+    report.durationMs = Math.round(performance.now() - started);
+    return report;
+  };
+  const pos = (p: Position | undefined): SourcePosition | undefined => (p ? { file: display(p.file), line: p.line, column: p.column } : undefined);
+  const add = (f: Finding) => findings.add(f);
+
+  if (!isWorkflowFileName(basename(file))) {
+    add({
+      kind: 'not-discovered',
+      level: 'warning',
+      message: `Kinde discovers only files whose name ends with Workflow.ts or Workflow.js; "${basename(file)}" would not be deployed`,
+      basis: { level: 'documented', source: DOCS.projectStructure },
+    });
+  }
+
+  const kinde = await bundleLikeKinde(file);
+  if (!kinde.ok) {
+    for (const e of kinde.errors.slice(0, MAX_BUILD_MESSAGES)) {
+      add({
+        kind: 'build',
+        level: 'error',
+        message: `does not build: ${e.text}`,
+        ...(e.file && e.line ? { at: { file: display(e.file), line: e.line, ...(e.column ? { column: e.column } : {}) } } : {}),
+        basis: { level: 'inferred', source: RUNTIME.bundler },
+      });
+    }
+    return finish();
+  }
+  report.bundle = { bytes: kinde.value.bytes, files: kinde.value.files.map(display) };
+  for (const w of kinde.warnings.slice(0, MAX_BUILD_MESSAGES)) {
+    add({ kind: 'build', level: 'warning', message: w.text, ...(w.file && w.line ? { at: { file: display(w.file), line: w.line } } : {}) });
+  }
+  const own = new Set(kinde.value.files);
+  const scan = await scanSources(file, kinde.value.files);
+
+  const check = await bundleForCheck(file);
+  if (!check.ok) {
+    add({ kind: 'internal', level: 'error', message: `check-workflow could not build its checked copy: ${check.errors.map((e) => e.text).join('; ')}` });
+    return finish();
+  }
+  const checked = new CheckedWorkflow(check.value.code, check.value.map);
+  const locate = (at: string | undefined): SourcePosition | undefined => {
+    const p = checked.locate(at, (s) => own.has(s));
+    return p ? { file: display(p.source), line: p.line, column: p.column } : undefined;
+  };
+
+  const exported = await checked.exports(extendedBudget(options.timeoutMs));
+  if (!exported.record) {
+    const why = exported.run.result.ok ? 'it reported nothing' : exported.run.result.error.message;
+    add({ kind: 'throws', level: 'error', message: `the module fails while it is loaded (before the workflow runs): ${why}` });
+    return finish();
+  }
+  const settingsResult = checkSettings(exported.record, scan.settings, pos);
+  settingsResult.findings.forEach(add);
+  const settings = settingsResult.settings;
+  if (!settings || settingsResult.findings.some((f) => f.level === 'error')) return finish();
+  Object.assign(report, { id: settings.id, trigger: settings.trigger, failurePolicy: settings.failurePolicy, bindings: [...settings.bindings] });
+  if (settings.name !== undefined) report.name = settings.name;
+  if (settingsResult.defaultPolicy) report.failurePolicyDefault = true;
+
+  const analysis: AnalyzeInput = { settings, scan, pos, locate };
+  if (!isTokenTrigger(settings.trigger)) {
+    add({
+      kind: 'not-run',
+      level: 'info',
+      message: `trigger ${settings.trigger} is not a token trigger: check-workflow runs user:tokens_generation and m2m:token_generation workflows; only the static checks ran`,
+    });
+    [...bindingFindings(analysis), ...claimFindings(analysis)].forEach(add);
+    return finish();
+  }
+
+  const ctx: RunContext = { harness: options.harness, checked, settings, trigger: settings.trigger, timeoutMs: options.timeoutMs };
+  try {
+    // The sample request: the token preview and the console output.
+    // Every run counts: the sample's, the generated ones, and the counterexample's re-run.
+    const obs = new Observations();
+    const sample = sampleCase(settings.trigger);
+    const sampleRun = await runCase(ctx, sample, obs);
+    report.preview = preview(sample, sampleRun);
+    report.console = splitConsole(sampleRun.runs.flatMap((r) => r.logs));
+
+    const result = options.replayCase
+      ? await replay(ctx, options.replayCase, obs)
+      : await explore(
+          ctx,
+          {
+            seed: options.seed,
+            runs: options.runs,
+            ...(options.path ? { path: options.path } : {}),
+            ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
+          },
+          obs,
+        );
+    if (result.aborted) throw result.aborted;
+    for (const [type, t] of Object.entries(obs.largest) as [TokenType, NonNullable<(typeof obs.largest)[TokenType]>][]) {
+      report.largestTokens[type] = { bytes: t.bytes, request: describeCase(t.case), ...(t.baseline !== undefined ? { withoutWorkflow: t.baseline } : {}) };
+    }
+    if (result.failure) {
+      const cx = await counterexample(ctx, result.failure, options.seed, locate, obs);
+      if (cx.finding) add(cx.finding);
+      if (cx.counterexample) report.counterexample = cx.counterexample;
+    }
+    report.cases = obs.cases;
+    report.runs = obs.runs;
+    const full: AnalyzeInput = { ...analysis, obs };
+    [
+      ...bindingFindings(full),
+      ...claimFindings(full),
+      ...jsonFindings(full),
+      ...sizeFindings(obs, describeCase, locate),
+      ...asyncFindings(full),
+      ...notRunFindings(obs, options.timeoutMs),
+    ].forEach(add);
+  } catch (e) {
+    if (e instanceof DeployError) {
+      add({ kind: 'build', level: 'error', message: `the reference refuses to deploy it: ${e.message}` });
+    } else {
+      add({ kind: 'internal', level: 'error', message: `check-workflow could not finish this workflow: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }
+  return finish();
+}
+
+async function replay(ctx: RunContext, c: CheckCase, observations: Observations): Promise<Awaited<ReturnType<typeof explore>>> {
+  const r = await runCase(ctx, c, observations);
+  return { numRuns: 1, observations, ...(r.failed ? { failure: { case: c, numShrinks: 0 } } : {}) };
+}
+
+/** Runs the shrunk case once more for its details, then through the issuer for what the failurePolicy does. */
+async function counterexample(
+  ctx: RunContext,
+  failure: NonNullable<Awaited<ReturnType<typeof explore>>['failure']>,
+  seed: number,
+  locate: (at: string | undefined) => SourcePosition | undefined,
+  obs: Observations,
+): Promise<{ finding?: Finding; counterexample?: Counterexample }> {
+  const again = await runCase(ctx, failure.case, obs, false);
+  if (!again.failed) {
+    return {
+      finding: {
+        kind: 'throws',
+        level: 'warning',
+        message: `the workflow failed once for ${describeCase(failure.case)} but not when run again (it is not deterministic)`,
+      },
+    };
+  }
+  const f = again.failed;
+  const outcomes = await ctx.harness.issue(failure.case, ctx.checked.source);
+  const refused = outcomes.find((o) => !o.ok);
+  const effect = refused && !refused.ok
+    ? `failurePolicy ${ctx.settings.failurePolicy}: the ${refused.origin === 'client_credentials' ? 'token request' : refused.origin === 'refresh_token_request' ? 'refresh' : 'sign-in'} is refused (${refused.status} ${refused.error})`
+    : `failurePolicy ${ctx.settings.failurePolicy}: tokens are issued without any claim from this workflow`;
+  const thrown = f.run.records.find((r) => r.k === 't');
+  const missing = f.run.records
+    .filter((r): r is Extract<typeof r, { k: 'b' }> => r.k === 'b' && !r.ok && ctx.settings.bindings.includes(`kinde.${r.n}`))
+    .map((r) => `kinde.${r.n}`);
+  const context = missing.includes('kinde.idToken') ? ' (kinde.idToken is absent: the request has no openid scope, so no ID token is issued)' : '';
+  const timeout = f.code === 'ERR_WORKFLOW_TIMEOUT' || f.code === 'ERR_WORKFLOW_UNSETTLED';
+  const what =
+    f.code === 'ERR_WORKFLOW_UNSETTLED'
+      ? 'its promise never settles (Kinde\'s runtime waits until its maximum execution duration)'
+      : f.code === 'ERR_WORKFLOW_TIMEOUT'
+        ? `it did not finish within ${ctx.timeoutMs} ms, nor within ${extendedBudget(ctx.timeoutMs)} ms when run again`
+        : firstLine(f.message);
+  const at = locate(thrown && thrown.k === 't' ? thrown.at : undefined);
+  const request = describeCase(failure.case);
+  const finding: Finding = {
+    kind: timeout ? 'timeout' : 'throws',
+    level: 'error',
+    message: `${timeout ? 'does not finish' : 'throws'} on ${f.step.origin} for ${request}: ${what}${context}. ${effect}`,
+    ...(at ? { at } : {}),
+    basis: { level: 'documented', source: DOCS.settings },
+    detail: { origin: f.step.origin, code: f.code, effect, request },
+  };
+  const counter: Counterexample = {
+    case: failure.case,
+    request,
+    origin: f.step.origin,
+    event: f.step.event,
+    error: { code: f.code, message: f.message },
+    effect,
+    seed,
+    shrinks: failure.numShrinks,
+    ...(failure.path ? { path: failure.path } : {}),
+  };
+  return { finding, counterexample: counter };
+}

@@ -1,0 +1,200 @@
+/**
+ * `kinde-token-conformance check-workflow <file | kindeSrc folder>`: checks
+ * Kinde workflow files before they are deployed. Exit 0 = no error-level
+ * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { version } from '../package.json' with { type: 'json' };
+import { closeSandbox, MAX_TIMEOUT_MS } from '../reference/workflows/index.js';
+import { EXIT } from '../reports/results.js';
+import { INFRASTRUCTURE_VERSION } from './bundle.js';
+import { checkWorkflowFile } from './check.js';
+import { discover, UsageError } from './discover.js';
+import { Harness } from './execute.js';
+import { extendedBudget } from './explore.js';
+import { countLevels, type Finding } from './findings.js';
+import { readResults, restoreSecrets, toJson, writeResults } from './output.js';
+import type { CheckWorkflowResults, WorkflowReport } from './report.js';
+import type { CheckCase } from './scenario.js';
+import { renderSummary } from './terminal.js';
+
+export const DEFAULT_CHECK_RUNS = 100;
+export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
+export const DEFAULT_REPORT_DIR = join('kinde-conformance', 'check-workflow');
+
+export const CHECK_WORKFLOW_USAGE = `Usage: kinde-token-conformance check-workflow <file | kindeSrc folder> [options]
+
+Finds workflows in Kinde's layout (kindeSrc/environment/workflows/**/*Workflow.ts), bundles each as Kinde
+does, checks its settings and bindings, and runs it through the reference issuer under generated sign-ins,
+refreshes and client-credentials requests.
+
+Options:
+  --seed=N          fast-check seed (default: random, printed)
+  --runs=N          generated requests per workflow (default ${DEFAULT_CHECK_RUNS})
+  --timeout=MS      time budget of one workflow run (default ${DEFAULT_CHECK_TIMEOUT_MS}; Kinde documents none); a run
+                    past it gets a second, longer one before it counts as a timeout
+  --replay=FILE     run again the smallest failing requests recorded in a check-workflow.json
+  --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
+  --json            print the JSON results instead of the summary
+  -h, --help        this help
+
+Exit codes: 0 no error-level finding, 1 an error-level finding, 2 usage error.`;
+
+function int(name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  }
+  return Number(v);
+}
+
+interface Parsed {
+  input: string;
+  seed: number;
+  runs: number;
+  timeoutMs: number;
+  reportDir: string;
+  json: boolean;
+  replayOf?: string;
+  replays?: Map<string, { case: CheckCase; path?: string }>;
+}
+
+async function parse(argv: string[]): Promise<Parsed | 'help'> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        seed: { type: 'string' },
+        runs: { type: 'string' },
+        timeout: { type: 'string' },
+        replay: { type: 'string' },
+        'report-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.split('\n')[0]!);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 1) throw new UsageError(`one file or folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  const out: Partial<Parsed> = {
+    json: values.json === true,
+    timeoutMs: int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? DEFAULT_CHECK_TIMEOUT_MS,
+  };
+  if (values.replay !== undefined) {
+    const saved = await readResults(values.replay);
+    out.replayOf = values.replay;
+    out.input = positionals[0] ?? saved.input;
+    out.seed = saved.seed;
+    out.runs = saved.runs;
+    out.timeoutMs = int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? saved.timeoutMs;
+    out.replays = new Map();
+    for (const w of saved.workflows) {
+      if (w.counterexample) {
+        out.replays.set(resolve(w.file), { case: restoreSecrets(w.counterexample.case), ...(w.counterexample.path ? { path: w.counterexample.path } : {}) });
+      }
+    }
+    if (out.replays.size === 0) throw new UsageError(`--replay: ${values.replay} records no failing request to replay`);
+    out.reportDir = values['report-dir'] ?? join(dirname(values.replay), 'replay');
+  } else {
+    if (positionals[0] === undefined) throw new UsageError('give a workflow file or a kindeSrc folder to check');
+    out.input = positionals[0];
+    out.seed = int('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
+    out.runs = int('runs', values.runs, 1, 100_000) ?? DEFAULT_CHECK_RUNS;
+    out.reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
+  }
+  return out as Parsed;
+}
+
+function projectFindings(ignored: readonly string[]): Finding[] {
+  return ignored.map((file) => ({
+    kind: 'not-discovered' as const,
+    level: 'warning' as const,
+    message: 'mentions workflowSettings, but Kinde discovers only files whose name ends with Workflow.ts or Workflow.js: it will not be deployed',
+    at: { file: file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file, line: 1 },
+    basis: { level: 'documented' as const, source: 'https://docs.kinde.com/workflows/getting-started/project-structure/' },
+  }));
+}
+
+/** Runs check-workflow; returns the exit code. Never throws for bad input (exit 2 with a one-line message). */
+export async function checkWorkflowCommand(argv: string[]): Promise<number> {
+  let args: Parsed | 'help';
+  let found: ReturnType<typeof discover>;
+  try {
+    args = await parse(argv);
+    if (args === 'help') {
+      console.log(CHECK_WORKFLOW_USAGE);
+      return EXIT.OK;
+    }
+    found = discover(args.input);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`check-workflow: ${e.message} (see --help)`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const workflows = args.replays ? found.workflows.filter((f) => args.replays!.has(f)) : found.workflows;
+  if (!args.json) {
+    console.log(
+      `check-workflow: ${workflows.length} workflow${workflows.length === 1 ? '' : 's'} in ${args.input}, ` +
+        (args.replayOf ? `replaying ${args.replayOf}` : `seed ${args.seed}, ${args.runs} runs each`),
+    );
+  }
+  // The issuer's budget is the extended one: it decides what lands, the direct runs decide what times out.
+  const harness = await Harness.create(extendedBudget(args.timeoutMs));
+  const reports: WorkflowReport[] = [];
+  try {
+    for (const file of workflows) {
+      const replay = args.replays?.get(file);
+      reports.push(
+        await checkWorkflowFile(file, {
+          harness,
+          seed: args.seed,
+          runs: args.runs,
+          timeoutMs: args.timeoutMs,
+          ...(replay ? { replayCase: replay.case } : {}),
+        }),
+      );
+    }
+  } finally {
+    await closeSandbox();
+  }
+  const project = projectFindings(found.ignored);
+  const all = [...project, ...reports.flatMap((r) => r.findings)];
+  const counts = countLevels(all);
+  const results: CheckWorkflowResults = {
+    tool: 'kinde-token-conformance check-workflow',
+    version,
+    infrastructure: INFRASTRUCTURE_VERSION,
+    input: args.input,
+    seed: args.seed,
+    runs: args.runs,
+    timeoutMs: args.timeoutMs,
+    ...(args.replayOf ? { replayOf: args.replayOf } : {}),
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    summary: { workflows: reports.length, ...counts },
+    project,
+    workflows: reports,
+  };
+  const paths = await writeResults(results, resolve(args.reportDir));
+  if (args.json) console.log(toJson(results));
+  else {
+    console.log(`\n${renderSummary(results, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}`);
+    console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
+    const failing = reports.find((r) => r.counterexample);
+    if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);
+  }
+  return counts.error > 0 ? EXIT.FAILED : EXIT.OK;
+}
