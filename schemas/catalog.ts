@@ -96,6 +96,7 @@ export const REQUIREMENT_IDS = [
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
   'ACCESS-FLAGS',
+  'ID-REFRESH-CLAIMS',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

@@ -81,6 +81,7 @@ const GAP_KILLS: Array<[string, string]> = [
   ['ACCESS-ROLES', 'access.roles:edit:replace'],
   ['RT-CLIENT-BOUND', 'refresh:other-client-accepted'],
   ['ACCESS-FLAGS', 'access.feature_flags:edit:rename-key'],
+  ['ID-REFRESH-CLAIMS', 'id.name:edit:insert@start@refresh'],
 ];
 
 describe('requirements added to close gaps catch the mutants they were written for', () => {
