@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { AdapterError, type TargetInfo } from '../adapters/types.js';
 import { HttpApiVerifier } from '../adapters/verifiers/http-api.js';
 import { closeServer, listenLoopback } from '../adapters/verifiers/http.js';
