@@ -5,7 +5,7 @@
  * `workflowFixtures` gets NOT_APPLICABLE, never a pass.
  */
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { DEFECTS, type DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
 import { runCheck } from '../suites/lib/run-check.js';

@@ -4,9 +4,9 @@
  * HTTP target's 4xx answers would.
  */
 import { SUITE_VERSION as version } from '../schemas/version.js';
-import { IssuerError } from '../reference/errors.js';
-import { WorkflowError } from '../reference/workflows/index.js';
-import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
+import { IssuerError } from './errors.js';
+import { WorkflowError } from './workflows/index.js';
+import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from './issuer.js';
 import {
   AdapterError,
   type Adapter,
@@ -19,7 +19,7 @@ import {
   type Tenant,
   type TokenResult,
   type WorkflowFixtureSet,
-} from './types.js';
+} from '../adapters/types.js';
 
 export class ReferenceAdapter implements Adapter {
   readonly name: string;
