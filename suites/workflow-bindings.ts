@@ -6,7 +6,7 @@
  * fixture support is NOT_APPLICABLE, never a pass.
  */
 import fc from 'fast-check';
-import type { JsonValue, WorkflowFixtureSet } from '../adapters/types.js';
+import type { JsonObject, JsonValue, WorkflowFixtureSet } from '../adapters/types.js';
 import { m2mScenarioArb, type M2mScenario } from '../generators/tenant.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { clientCredentialsExpectingToken, provision } from './lib/flows.js';
@@ -93,6 +93,17 @@ async function issueWith(env: CheckEnv, judge: Judge, input: FixtureInput, workf
 
 const show = (v: unknown) => JSON.stringify(v)?.slice(0, 300) ?? 'undefined';
 
+/** The M2M claim `claim` must be `expected`, JSON-identical; `what` says where the value came from. */
+function expectClaim(judge: Judge, requirement: string, claims: JsonObject, claim: string, expected: JsonValue, what: string): void {
+  const actual = own(claims, claim);
+  judge.check(jsonEqual(actual, expected), requirement, 'ERR_CLAIM_MISMATCH', () => `${claim} is ${show(actual)}; ${what} ${show(expected)}`, {
+    tokenType: 'm2m',
+    claim,
+    expected,
+    actual: actual ?? null,
+  });
+}
+
 export const checks: Check<any>[] = [
   defineCheck({
     name: 'values read with kinde.env and kinde.fetch land in the claims JSON-identical',
@@ -103,14 +114,8 @@ export const checks: Check<any>[] = [
       const issued = await issueWith(env, judge, input, READER, 'WF-FIXTURE-VALUES');
       if (!issued) return;
       const claims = issued.token.payload;
-      const expectedEnv = { value: input.value, isSecret: input.isSecret };
-      judge.check(jsonEqual(own(claims, 'ktc_env'), expectedEnv), 'WF-FIXTURE-VALUES', 'ERR_CLAIM_MISMATCH',
-        () => `ktc_env (getEnvironmentVariable) is ${show(own(claims, 'ktc_env'))}, the environment holds ${show(expectedEnv)}`,
-        { tokenType: 'm2m', claim: 'ktc_env', expected: expectedEnv, actual: own(claims, 'ktc_env') ?? null });
-      const expectedAnswer = JSON.parse(JSON.stringify(input.answer)) as JsonValue;
-      judge.check(jsonEqual(own(claims, 'ktc_fetch'), expectedAnswer), 'WF-FIXTURE-VALUES', 'ERR_CLAIM_MISMATCH',
-        () => `ktc_fetch (fetch ${ANSWER_URL}) is ${show(own(claims, 'ktc_fetch'))}, the answer was ${show(expectedAnswer)}`,
-        { tokenType: 'm2m', claim: 'ktc_fetch', expected: expectedAnswer, actual: own(claims, 'ktc_fetch') ?? null });
+      expectClaim(judge, 'WF-FIXTURE-VALUES', claims, 'ktc_env', { value: input.value, isSecret: input.isSecret }, `getEnvironmentVariable(${ENV_KEY}) answered`);
+      expectClaim(judge, 'WF-FIXTURE-VALUES', claims, 'ktc_fetch', JSON.parse(JSON.stringify(input.answer)) as JsonValue, `fetch ${ANSWER_URL} answered`);
     },
   }),
   defineCheck({
@@ -122,10 +127,7 @@ export const checks: Check<any>[] = [
       const issued = await issueWith(env, judge, input, UNDECLARED, 'WF-NATIVE-BINDING-GATE');
       if (!issued) return;
       const expected = { env: 'undefined', fetch: 'undefined', envHelper: LIBRARY_ERRORS.env, fetchHelper: LIBRARY_ERRORS.fetch };
-      const actual = own(issued.token.payload, 'ktc_bindings');
-      judge.check(jsonEqual(actual, expected), 'WF-NATIVE-BINDING-GATE', 'ERR_CLAIM_MISMATCH',
-        () => `without declaring them the workflow saw ${show(actual)}; expected ${show(expected)}`,
-        { tokenType: 'm2m', claim: 'ktc_bindings', expected, actual: actual ?? null });
+      expectClaim(judge, 'WF-NATIVE-BINDING-GATE', issued.token.payload, 'ktc_bindings', expected, 'without declaring kinde.env or kinde.fetch a workflow must see');
     },
   }),
 ];
