@@ -47,6 +47,11 @@ export const DEFECTS = {
   'token-standard-base64': { description: 'token segments are standard base64 with padding (`+`, `/`, `=`), not base64url', caughtBy: 'TOKEN-WELL-FORMED' },
   'duplicate-claim-names': { description: 'the payload is built by string concatenation and repeats `iss` (a stale default first)', caughtBy: 'TOKEN-CLAIM-NAMES-UNIQUE' },
   'oversized-token': { description: 'every token carries a 24 KiB `_debug` claim, too big for an HTTP header', caughtBy: 'TOKEN-BOUNDED' },
+  'workflow-promise-not-awaited': {
+    description: "the runtime does not wait for the workflow's promise: writes after an await that takes more than one microtask turn are lost",
+    caughtBy: 'WF-AWAIT-WRITES',
+  },
+  'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -96,6 +96,7 @@ export const REQUIREMENT_IDS = [
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
   'ACCESS-FLAGS',
+  'WF-AWAIT-WRITES', 'WF-ALL-WORKFLOWS-RUN',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

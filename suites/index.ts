@@ -14,6 +14,7 @@ import { checks as refreshClient } from './refresh-client.js';
 import { checks as signature } from './signature.js';
 import { checks as tokenResponse } from './token-response.js';
 import { checks as verifier } from './verifier.js';
+import { checks as workflowOps } from './workflow-ops.js';
 import { checks as workflows } from './workflows.js';
 
 export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any>[] }> = [
@@ -25,7 +26,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
   { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
-  { area: 'workflows', file: 'workflows', checks: workflows },
+  { area: 'workflows', file: 'workflows', checks: [...workflows, ...workflowOps] },
 ];
 
 export const ALL_CHECKS: ReadonlyArray<Check<any>> = SUITES.flatMap((s) => s.checks);

@@ -1,0 +1,60 @@
+/**
+ * Workflows as real ones are written: awaiting between writes, branching on
+ * the event (org or not, sign-in or refresh, which audience), and several
+ * workflows for one trigger, run in no defined order.
+ */
+import type fc from 'fast-check';
+import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
+import { shrinkingFirst } from '../generators/shrink.js';
+import { workflowListArb, type WorkflowProgram, type WorkflowProgramOptions, type WorkflowTriggerName } from '../generators/workflow.js';
+import { defineCheck, type Check } from './lib/check.js';
+import { judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
+import { withOpenId } from './lib/issuance.js';
+
+/** Completing workflows with awaits and event conditions between their writes. */
+const REAL: WorkflowProgramOptions = { allowAwait: true, allowConditions: true, undeclaredBindingRate: 0 };
+
+function programsArb(trigger: WorkflowTriggerName, minLength: number, maxLength: number): fc.Arbitrary<WorkflowProgram[]> {
+  return workflowListArb({ ...REAL, trigger }, { minLength, maxLength });
+}
+
+export const checks: Check<any>[] = [
+  defineCheck({
+    name: 'claims a workflow sets after an await land in the token',
+    requirements: ['WF-AWAIT-WRITES'],
+    needs: ['userTokens', 'workflows'],
+    arbitrary: () =>
+      shrinkingFirst({ scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', 1, 2) }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs }, judge, env) {
+      await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-AWAIT-WRITES'), outcome: () => 'WF-AWAIT-WRITES' });
+    },
+  }),
+  defineCheck({
+    name: 'M2M: claims a workflow sets after an await land in the token',
+    requirements: ['WF-AWAIT-WRITES'],
+    needs: ['m2m', 'workflows'],
+    arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', 1, 2) }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs }, judge, env) {
+      await judgeM2mRun(env, judge, scenario, programs, same('WF-AWAIT-WRITES'), true);
+    },
+  }),
+  defineCheck({
+    name: 'every workflow deployed for the user token trigger runs, in any order',
+    requirements: ['WF-ALL-WORKFLOWS-RUN'],
+    needs: ['userTokens', 'workflows'],
+    arbitrary: () =>
+      shrinkingFirst({ scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', 2, 3) }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs }, judge, env) {
+      await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-ALL-WORKFLOWS-RUN'), outcome: () => 'WF-ALL-WORKFLOWS-RUN' });
+    },
+  }),
+  defineCheck({
+    name: 'every workflow deployed for the M2M token trigger runs, in any order',
+    requirements: ['WF-ALL-WORKFLOWS-RUN'],
+    needs: ['m2m', 'workflows'],
+    arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', 2, 3) }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs }, judge, env) {
+      await judgeM2mRun(env, judge, scenario, programs, same('WF-ALL-WORKFLOWS-RUN'), true);
+    },
+  }),
+];
