@@ -52,6 +52,7 @@ export const DEFECTS = {
     caughtBy: 'WF-AWAIT-WRITES',
   },
   'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
+  'undefined-written-as-null': { description: "the low-level `setCustomClaim(name, undefined)` stores the claim as null", caughtBy: 'WF-UNDEFINED-CLAIM' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

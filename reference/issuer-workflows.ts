@@ -31,7 +31,9 @@ export class DeployedWorkflows {
   }
 
   async deploy(source: string): Promise<DeployedWorkflow> {
-    const wf = await compileWorkflow(this.#has('workflow-promise-not-awaited') ? notAwaited(source) : source, this.#owner);
+    let src = this.#has('workflow-promise-not-awaited') ? notAwaited(source) : source;
+    if (this.#has('undefined-written-as-null')) src = undefinedAsNull(src);
+    const wf = await compileWorkflow(src, this.#owner);
     if (!this.#byId.has(wf.settings.id) && this.#byId.size >= ISSUER_LIMITS.maxWorkflows) {
       throw new IssuerError(
         'too_many_workflows',
@@ -106,6 +108,19 @@ export default function Workflow(event: any) {
   workflowBody(event).catch(() => undefined);
 }
 `;
+}
+
+/**
+ * Defect `undefined-written-as-null`: the workflow module sees a `kinde`
+ * whose `setCustomClaim` stores `undefined` as null (it shadows the global
+ * binding, so only the low-level API is affected; the library's proxies still
+ * reach the real one, which refuses undefined).
+ */
+function undefinedAsNull(source: string): string {
+  return `const kinde: any = ((k: any) =>
+  k && Object.fromEntries(Object.entries(k).map(([name, b]: [string, any]) =>
+    [name, { ...b, setCustomClaim: (claim: string, value: unknown) => b.setCustomClaim(claim, value === undefined ? null : value) }])))((globalThis as any).kinde);
+${source.replace(/^declare const kinde: any;$/m, '')}`;
 }
 
 function bindingType(b: TokenBinding): TokenType {

@@ -96,7 +96,7 @@ export const REQUIREMENT_IDS = [
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
   'ACCESS-FLAGS',
-  'WF-AWAIT-WRITES', 'WF-ALL-WORKFLOWS-RUN',
+  'WF-AWAIT-WRITES', 'WF-ALL-WORKFLOWS-RUN', 'WF-UNDEFINED-CLAIM',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

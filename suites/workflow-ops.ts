@@ -3,7 +3,7 @@
  * the event (org or not, sign-in or refresh, which audience), and several
  * workflows for one trigger, run in no defined order.
  */
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { shrinkingFirst } from '../generators/shrink.js';
 import { workflowListArb, type WorkflowProgram, type WorkflowProgramOptions, type WorkflowTriggerName } from '../generators/workflow.js';
@@ -13,6 +13,9 @@ import { withOpenId } from './lib/issuance.js';
 
 /** Completing workflows with awaits and event conditions between their writes. */
 const REAL: WorkflowProgramOptions = { allowAwait: true, allowConditions: true, undeclaredBindingRate: 0 };
+
+/** Custom claim names no baseline token carries, so "left out" and "absent" coincide. */
+const FRESH_NAMES = ['companyName', 'tier', 'https://example.com/claims/x'];
 
 function programsArb(trigger: WorkflowTriggerName, minLength: number, maxLength: number): fc.Arbitrary<WorkflowProgram[]> {
   return workflowListArb({ ...REAL, trigger }, { minLength, maxLength });
@@ -55,6 +58,27 @@ export const checks: Check<any>[] = [
     arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', 2, 3) }, WORKFLOWS_FIRST),
     async predicate({ scenario, programs }, judge, env) {
       await judgeM2mRun(env, judge, scenario, programs, same('WF-ALL-WORKFLOWS-RUN'), true);
+    },
+  }),
+  defineCheck({
+    name: 'a claim set to undefined never lands as null; delete on the claims proxy changes nothing',
+    requirements: ['WF-UNDEFINED-CLAIM'],
+    needs: ['userTokens', 'workflows'],
+    arbitrary: () =>
+      shrinkingFirst(
+        {
+          scenario: userScenarioArb().map(withOpenId),
+          programs: workflowListArb(
+            { ...REAL, trigger: 'user:tokens_generation', allowUndefined: true, allowDelete: true, nameArb: () => fc.constantFrom(...FRESH_NAMES) },
+            // One workflow: where several wrote one claim, "left out" would depend on their order.
+            { minLength: 1, maxLength: 1 },
+          ).filter((ps) => ps.some((p) => p.ops.some((o) => o.kind === 'setUndefined' || o.kind === 'deleteClaim'))),
+        },
+        WORKFLOWS_FIRST,
+      ),
+    async predicate({ scenario, programs }, judge, env) {
+      // Refused (the reference) or left out: both are allowed, null is not.
+      await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-UNDEFINED-CLAIM'), outcome: () => 'WF-UNDEFINED-CLAIM' }, ['refuse', 'omit']);
     },
   }),
 ];

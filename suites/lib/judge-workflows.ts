@@ -5,13 +5,14 @@
  */
 import type { JsonValue, TokenType } from '../../adapters/types.js';
 import type { UserScenario } from '../../generators/tenant.js';
-import type { TokenBinding, WorkflowProgram } from '../../generators/workflow.js';
+import type { TokenBinding, UndefinedWrite, WorkflowProgram } from '../../generators/workflow.js';
 import type { CheckEnv } from './check.js';
 import { judgeAgainstBaseline, type BaselineRequirements } from './compare.js';
 import { expectWorkflows, finalClaims, namesWrittenElsewhere, possibleClaims, type Expectation } from './expect-workflows.js';
 import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens, tokensOf } from './flows.js';
 import { m2mEventValues, sourcesOf, userEventValues } from './issuance.js';
-import type { Judge } from './violation.js';
+import type { Decoded } from './tokens.js';
+import { Violation, type Judge } from './violation.js';
 
 /** Counterexamples reach the fewest workflows and ops before the tenant is shrunk. */
 export const WORKFLOWS_FIRST = ['programs', 'program', 'm2mPrograms', 'userPrograms'];
@@ -21,29 +22,61 @@ const USER_BINDINGS: Array<[TokenType, TokenBinding]> = [
   ['id', 'kinde.idToken'],
 ];
 
+interface UserRunRequirements {
+  perToken: (type: TokenType) => BaselineRequirements;
+  /** A request that must fail did not, or vice versa. */
+  outcome: (e: Expectation) => string;
+}
+
 /**
  * Sign in without workflows (baseline), deploy `programs`, sign in again and
  * judge the second response against what the programs must have done.
- * `reqs` names the requirement each kind of deviation breaks.
+ * `reqs` names the requirement each kind of deviation breaks. With several
+ * `undefinedWrites` modes the response must match what one of them expects
+ * (the first one's violation is reported when none matches).
  */
 export async function judgeUserRun(
   env: CheckEnv,
   judge: Judge,
   scenario: UserScenario,
   programs: WorkflowProgram[],
-  reqs: {
-    perToken: (type: TokenType) => BaselineRequirements;
-    /** A request that must fail did not, or vice versa. */
-    outcome: (e: Expectation) => string;
-  },
+  reqs: UserRunRequirements,
+  undefinedWrites: readonly UndefinedWrite[] = ['refuse'],
 ): Promise<void> {
   const all = [...new Set([...USER_BINDINGS.flatMap(([t]) => Object.values(reqs.perToken(t)))])];
   await provision(env, judge, scenario.tenant);
   const baseline = await signInExpectingTokens(env, judge, scenario.request, all);
   if (!baseline) return;
   await deployWorkflows(env, judge, sourcesOf(programs));
-  const expectation = expectWorkflows(programs, 'user:tokens_generation', userEventValues(scenario.request));
+  const event = userEventValues(scenario.request);
+  const expectations = undefinedWrites.map((mode) => expectWorkflows(programs, 'user:tokens_generation', event, undefined, mode));
   const result = await env.adapter.signIn(scenario.request);
+  const seen: Violation[] = [];
+  for (const expectation of expectations) {
+    try {
+      judgeUserResult(judge, baseline, result, expectation, reqs);
+      return;
+    } catch (e) {
+      if (!(e instanceof Violation)) throw e;
+      seen.push(e);
+    }
+  }
+  const [first, ...others] = seen;
+  if (!first) return;
+  if (others.length === 0) throw first;
+  // Every allowed outcome was missed: say how, for each (the first one's details and trace).
+  const text = (v: Violation) => v.message.slice(v.requirement.length + 2);
+  const message = [text(first), ...others.map((v, i) => `nor as expected if undefined claims are ${undefinedWrites[i + 1] === 'omit' ? 'left out' : 'refused'}: ${text(v)}`)].join('; ');
+  throw new Violation(first.code, first.requirement, message, first.details, first.trace);
+}
+
+function judgeUserResult(
+  judge: Judge,
+  baseline: { access: Decoded; id?: Decoded },
+  result: Awaited<ReturnType<CheckEnv['adapter']['signIn']>>,
+  expectation: Expectation,
+  reqs: UserRunRequirements,
+): void {
   const outcomeReq = reqs.outcome(expectation);
   if (expectation.refusal) {
     judge.check(
