@@ -21,6 +21,7 @@ import {
   type WorkflowProgram,
 } from '../generators/workflow.js';
 import { closeSandbox, compileWorkflow, runWorkflow } from '../reference/workflows/index.js';
+import { expectWorkflows, possibleClaims } from '../suites/lib/expect-workflows.js';
 
 afterAll(() => closeSandbox());
 
@@ -150,5 +151,35 @@ describe('rich workflow ops in the reference sandbox', () => {
     const omit = expectedRun(p, { offered: TRIGGER_BINDINGS[p.trigger], event }, 'omit');
     expect(omit.completes).toBe(true);
     expect([...finalClaims(omit.writes, 'kinde.idToken')]).toEqual([]);
+  });
+});
+
+describe('several workflows for one trigger: no order is assumed', () => {
+  const write = (id: string, value: JsonValue): WorkflowProgram => ({
+    id,
+    trigger: 'user:tokens_generation',
+    bindings: ['kinde.accessToken'],
+    declareUrlBinding: false,
+    ops: [{ kind: 'set', binding: 'kinde.accessToken', name: 'tier', value, style: 'proxy' }],
+  });
+  const event = fc.sample(userEventArb, { seed: SEED, numRuns: 1 })[0]!;
+
+  it('a claim two workflows write may end with either one’s last value, in both deployment orders', () => {
+    for (const programs of [[write('a', 'gold'), write('b', 'silver')], [write('b', 'silver'), write('a', 'gold')]]) {
+      const e = expectWorkflows(programs, 'user:tokens_generation', event);
+      expect(new Set(possibleClaims(e, 'kinde.accessToken').get('tier'))).toEqual(new Set(['gold', 'silver']));
+    }
+    const same = expectWorkflows([write('a', 1), write('b', 1)], 'user:tokens_generation', event);
+    expect(possibleClaims(same, 'kinde.accessToken').get('tier')).toEqual([1]);
+  });
+
+  it('a stop-policy failure refuses the request wherever it stands, and nothing is applied', () => {
+    const failing: WorkflowProgram = { ...write('c', 0), ops: [{ kind: 'throw', message: 'x' }] };
+    for (const programs of [[failing, write('a', 1)], [write('a', 1), failing]]) {
+      const e = expectWorkflows(programs, 'user:tokens_generation', event);
+      expect(e.refusal?.cause).toBe('threw');
+      expect(e.writes).toEqual([]);
+      expect(possibleClaims(e, 'kinde.accessToken').size).toBe(0);
+    }
   });
 });
