@@ -63,7 +63,12 @@ export interface WorkflowProgramOptions {
   allowDelete?: boolean;
   /** Generate writes of `undefined` (the reference refuses them: the workflow throws). Default false. */
   allowUndefined?: boolean;
+  /** Generate the docs' "reduce token size" writes (`permissions = []`, `feature_flags = {}` on the access token). Default false. */
+  allowSizeReduction?: boolean;
 }
+
+/** The ops real workflows use beyond plain writes: awaits, event conditions, delete on the claims proxy, the docs' token-size reduction (with room for two more ops than the default, so writes stay as many). */
+export const REAL_WORKFLOW_OPS = { allowAwait: true, allowConditions: true, allowDelete: true, allowSizeReduction: true, maxOps: 8 } as const satisfies WorkflowProgramOptions;
 
 /**
  * Workflow programs. Shrinks towards fewer ops, simpler values, only the
@@ -145,7 +150,16 @@ function programForTrigger(trigger: WorkflowTriggerName, opts: WorkflowProgramOp
     { weight: 2, arbitrary: setFromEventOp },
     ...optional(opts.allowThrow, 1, () => throwOp),
     ...optional(opts.allowHang, 1, () => fc.constant<WorkflowOp>({ kind: 'loopForever' })),
-    ...optional(opts.allowAwait, 3, () => fc.constantFrom(...AWAIT_STYLES).map((s): WorkflowOp => ({ kind: 'await', style: s }))),
+    ...optional(opts.allowAwait, 2, () => fc.constantFrom(...AWAIT_STYLES).map((s): WorkflowOp => ({ kind: 'await', style: s }))),
+    ...optional(opts.allowSizeReduction && universe.includes('kinde.accessToken'), 1, () =>
+      guarded(
+        fc
+          .tuple(fc.constantFrom('permissions', 'feature_flags'), style)
+          .map(([name, st]): WorkflowOp => ({ kind: 'set', binding: 'kinde.accessToken', name, value: name === 'permissions' ? [] : {}, style: st })),
+        trigger,
+        opts.allowConditions,
+      ),
+    ),
     ...optional(opts.allowDelete, 1, () =>
       perBinding((binding) => fc.record({ kind: fc.constant('deleteClaim' as const), binding: fc.constant(binding), name: r.nameArb(BINDING_TOKEN[binding]) })),
     ),

@@ -8,7 +8,7 @@ import type { JsonValue, TokenType } from '../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES, jsonClaimValueArb } from '../generators/claims.js';
 import { m2mScenarioArb, userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { fewestItemsArray, shrinkingFirst } from '../generators/shrink.js';
-import { workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
+import { REAL_WORKFLOW_OPS, workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { CORE_USER, judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
 import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens, tokensOf } from './lib/flows.js';
@@ -26,7 +26,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: userScenarioArb().map(withOpenId),
-          programs: workflowListArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
         },
         WORKFLOWS_FIRST,
       ),
@@ -45,7 +45,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: m2mScenarioArb(),
-          programs: workflowListArb({ trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
         },
         WORKFLOWS_FIRST,
       ),
@@ -80,7 +80,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: userScenarioArb().map(withOpenId),
-          programs: workflowListArb({ trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }, {
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }, {
             minLength: 1,
             maxLength: 3,
           }),
