@@ -21,45 +21,50 @@ function programsArb(trigger: WorkflowTriggerName, minLength: number, maxLength:
   return workflowListArb({ ...REAL, trigger }, { minLength, maxLength });
 }
 
+/** One check per token trigger: generated workflows (`minLength`–`maxLength` of them), every deviation judged as `requirement`. */
+function perTrigger(requirement: string, names: { user: string; m2m: string }, minLength: number, maxLength: number): Check<any>[] {
+  return [
+    defineCheck({
+      name: names.user,
+      requirements: [requirement],
+      needs: ['userTokens', 'workflows'],
+      arbitrary: () =>
+        shrinkingFirst(
+          { scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', minLength, maxLength) },
+          WORKFLOWS_FIRST,
+        ),
+      async predicate({ scenario, programs }, judge, env) {
+        await judgeUserRun(env, judge, scenario, programs, { perToken: () => same(requirement), outcome: () => requirement });
+      },
+    }),
+    defineCheck({
+      name: names.m2m,
+      requirements: [requirement],
+      needs: ['m2m', 'workflows'],
+      arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', minLength, maxLength) }, WORKFLOWS_FIRST),
+      async predicate({ scenario, programs }, judge, env) {
+        await judgeM2mRun(env, judge, scenario, programs, same(requirement), true);
+      },
+    }),
+  ];
+}
+
 export const checks: Check<any>[] = [
-  defineCheck({
-    name: 'claims a workflow sets after an await land in the token',
-    requirements: ['WF-AWAIT-WRITES'],
-    needs: ['userTokens', 'workflows'],
-    arbitrary: () =>
-      shrinkingFirst({ scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', 1, 2) }, WORKFLOWS_FIRST),
-    async predicate({ scenario, programs }, judge, env) {
-      await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-AWAIT-WRITES'), outcome: () => 'WF-AWAIT-WRITES' });
+  ...perTrigger(
+    'WF-AWAIT-WRITES',
+    { user: 'claims a workflow sets after an await land in the token', m2m: 'M2M: claims a workflow sets after an await land in the token' },
+    1,
+    2,
+  ),
+  ...perTrigger(
+    'WF-ALL-WORKFLOWS-RUN',
+    {
+      user: 'every workflow deployed for the user token trigger runs, in any order',
+      m2m: 'every workflow deployed for the M2M token trigger runs, in any order',
     },
-  }),
-  defineCheck({
-    name: 'M2M: claims a workflow sets after an await land in the token',
-    requirements: ['WF-AWAIT-WRITES'],
-    needs: ['m2m', 'workflows'],
-    arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', 1, 2) }, WORKFLOWS_FIRST),
-    async predicate({ scenario, programs }, judge, env) {
-      await judgeM2mRun(env, judge, scenario, programs, same('WF-AWAIT-WRITES'), true);
-    },
-  }),
-  defineCheck({
-    name: 'every workflow deployed for the user token trigger runs, in any order',
-    requirements: ['WF-ALL-WORKFLOWS-RUN'],
-    needs: ['userTokens', 'workflows'],
-    arbitrary: () =>
-      shrinkingFirst({ scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', 2, 3) }, WORKFLOWS_FIRST),
-    async predicate({ scenario, programs }, judge, env) {
-      await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-ALL-WORKFLOWS-RUN'), outcome: () => 'WF-ALL-WORKFLOWS-RUN' });
-    },
-  }),
-  defineCheck({
-    name: 'every workflow deployed for the M2M token trigger runs, in any order',
-    requirements: ['WF-ALL-WORKFLOWS-RUN'],
-    needs: ['m2m', 'workflows'],
-    arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', 2, 3) }, WORKFLOWS_FIRST),
-    async predicate({ scenario, programs }, judge, env) {
-      await judgeM2mRun(env, judge, scenario, programs, same('WF-ALL-WORKFLOWS-RUN'), true);
-    },
-  }),
+    2,
+    3,
+  ),
   defineCheck({
     name: 'a claim set to undefined never lands as null; delete on the claims proxy changes nothing',
     requirements: ['WF-UNDEFINED-CLAIM'],
