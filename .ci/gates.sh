@@ -10,7 +10,7 @@ verifier_gate() { # name [extra args…]
   local rc=$?
   tail -3 "$dir.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -le 1 ] || { echo "verifier run $v exited $rc"; tail -40 "$dir.log"; return 1; }
-  npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/verifiers/$v.json"
+  npx tsx reports/check-expected.ts "$dir/results.json" "expected/verifiers/$v.json"
 }
 mkdir -p reports/verifiers
 for v in reference jose kinde-jwt-validator jsonwebtoken-express fast-jwt; do
@@ -76,7 +76,7 @@ target_gate() { # name
   rc=$?
   tail -3 "$dir.log" | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -le 1 ] || { echo "run against $t exited $rc"; tail -40 "$dir.log"; return 1; }
-  npx tsx adapters/verifiers/check-expected.ts "$dir/results.json" "expected/targets/$t.json"
+  npx tsx reports/check-expected.ts "$dir/results.json" "expected/targets/$t.json"
 }
 for t in oidc-provider oauth2-mock-server; do
   gate "third-party issuer $t matches expected/targets/$t.json" target_gate "$t"

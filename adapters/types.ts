@@ -12,9 +12,9 @@ export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** Token types the documented contract knows. Refresh tokens are opaque. */
-export type TokenType = 'access' | 'id' | 'm2m';
-export const TOKEN_TYPES: readonly TokenType[] = ['access', 'id', 'm2m'];
+import type { Capabilities, TokenType } from '../schemas/types.js';
+export { TOKEN_TYPES } from '../schemas/types.js';
+export type { Capabilities, Capability, TokenType } from '../schemas/types.js';
 
 /** Application kinds, as the "properties in tokens" page names them. */
 export type AppKind = 'frontend' | 'backend' | 'm2m';
@@ -216,28 +216,6 @@ export interface Jwks {
   keys: Jwk[];
 }
 
-/** What a target can do. A requirement whose capability is missing is NOT_APPLICABLE. */
-export interface Capabilities {
-  /** Authorization code flow for users: access + ID tokens. */
-  userTokens: boolean;
-  /** `grant_type=refresh_token`. */
-  refresh: boolean;
-  /** `grant_type=client_credentials`. */
-  m2m: boolean;
-  /** Org-scoped M2M applications. */
-  orgScopedM2m: boolean;
-  /** Deploys and runs `Workflow.ts` sources. */
-  workflows: boolean;
-  /** Properties in tokens. */
-  properties: boolean;
-  /** Feature flags in tokens. */
-  featureFlags: boolean;
-  /** The suite can move the target's clock forward (expiry tests without waiting). */
-  clock: boolean;
-  /** The suite can rotate the signing key. */
-  keyRotation: boolean;
-}
-export type Capability = keyof Capabilities;
 
 export interface TargetInfo {
   name: string;

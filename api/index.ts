@@ -12,7 +12,7 @@ import { DEFAULT_RUNS } from '../suites/lib/options.js';
 import { writeReports, type WrittenReports } from '../reports/write.js';
 import { exitCodeFor, type RunResults } from '../reports/results.js';
 import { runChecks, unreachable, type RunOutcome } from '../runner/run.js';
-import { isModulePath } from '../adapters/load.js';
+import { isModulePath } from '../targets/load.js';
 import { resolve } from 'node:path';
 import { startServer } from '../reference/server.js';
 import type { DefectName } from '../reference/defects.js';

@@ -10,7 +10,7 @@
  * a check that does not apply to the target is skipped, never passed.
  */
 import { resolve } from 'node:path';
-import { isModulePath } from '../adapters/load.js';
+import { isModulePath } from '../targets/load.js';
 import { SUITES, VERIFIER_SUITES } from '../suites/index.js';
 import { DEFAULT_RUNS } from '../suites/lib/options.js';
 import { registerChecks } from '../suites/lib/register.js';

@@ -17,7 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import type { Adapter } from '../adapters/types.js';
 import type { RunResults } from '../reports/results.js';
 import { writeReports } from '../reports/write.js';

@@ -51,7 +51,7 @@ async function targetsCommand(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
   if (argv.length > 0) throw new UsageError(`targets takes no arguments, got "${argv[0]}"`);
-  const { listTargets } = await import('../adapters/registry.js');
+  const { listTargets } = await import('../targets/registry.js');
   const { listVerifiers } = await import('../adapters/verifiers/registry.js');
   for (const t of listTargets()) console.log(`${t.name.padEnd(44)} ${t.description}`);
   console.log('\nVerifiers (--verifier):');

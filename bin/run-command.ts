@@ -7,11 +7,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
-import { isModulePath, loadTarget, loadVerifier } from '../adapters/load.js';
-import { listTargets } from '../adapters/registry.js';
+import { isModulePath, loadTarget, loadVerifier } from '../targets/load.js';
+import { listTargets } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
 import { listVerifiers } from '../adapters/verifiers/registry.js';
-import { compareWithExpected, loadExpected } from '../adapters/verifiers/expected.js';
+import { compareWithExpected, loadExpected } from '../reports/expected.js';
 import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
 import { loadResults } from '../reports/cli.js';

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HttpAdapter } from '../adapters/http.js';
-import { createAdapter, type TargetOptions } from '../adapters/registry.js';
+import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
 import { runCampaign } from './campaign.js';
 import { renderMutationHtml } from './html.js';

@@ -11,6 +11,8 @@ import ledgerJson from './equivalent.json' with { type: 'json' };
 export interface LedgerEntry {
   /** Operator ids or globs (`access.jti:edit:*`). */
   operators: string[];
+  /** Ids or globs the entry does not cover although `operators` matches them. */
+  except?: string[];
   /** Why the change is not a defect, in one sentence. */
   why: string;
   /** Kinde docs page that allows it, with the verbatim quote from the fact sheet. */
@@ -30,7 +32,7 @@ function compile(glob: string): RegExp {
 
 export class Ledger {
   readonly entries: readonly LedgerEntry[];
-  readonly #compiled: Array<{ entry: LedgerEntry; res: RegExp[] }>;
+  readonly #compiled: Array<{ entry: LedgerEntry; res: RegExp[]; not: RegExp[] }>;
 
   constructor(entries: LedgerEntry[]) {
     for (const [i, e] of entries.entries()) {
@@ -43,12 +45,12 @@ export class Ledger {
       if (e.rfc && !/^RFC \d+ §[\d.]+$|^OpenID Connect Core 1\.0 §[\d.]+$/.test(e.rfc.clause)) throw new LedgerError(`${where}: rfc.clause must look like "RFC 7519 §5.1"`);
     }
     this.entries = entries;
-    this.#compiled = entries.map((entry) => ({ entry, res: entry.operators.map(compile) }));
+    this.#compiled = entries.map((entry) => ({ entry, res: entry.operators.map(compile), not: (entry.except ?? []).map(compile) }));
   }
 
   /** The entry that explains `operatorId` surviving, if any. */
   explain(operatorId: string): LedgerEntry | undefined {
-    return this.#compiled.find((c) => c.res.some((re) => re.test(operatorId)))?.entry;
+    return this.#compiled.find((c) => c.res.some((re) => re.test(operatorId)) && !c.not.some((re) => re.test(operatorId)))?.entry;
   }
 }
 

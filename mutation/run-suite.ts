@@ -46,6 +46,7 @@ export async function runSuite(adapter: Adapter, info: TargetInfo, options: Suit
       severity: (id) => requirementById(id).severity,
       declined: (id) => declinedBy(info, id),
       shrinkBudgetMs: 0,
+      maxShrinkSteps: 0,
     });
     for (const [id, o] of Object.entries(r.outcomes)) {
       if (o.verdict === 'PASSED') passed.push(id);

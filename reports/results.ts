@@ -4,27 +4,12 @@
  * `schemas/results.schema.json` describes it.
  */
 import type { Capabilities, JsonObject, JsonValue, TokenType } from '../adapters/types.js';
+import type { RequirementInfo } from '../schemas/types.js';
 
 export type Verdict = 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_APPLICABLE' | 'ERRORED';
 export const VERDICTS: readonly Verdict[] = ['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'];
 
-export type Area =
-  | 'signature'
-  | 'access-token'
-  | 'id-token'
-  | 'm2m-token'
-  | 'org-m2m'
-  | 'properties'
-  | 'feature-flags'
-  | 'refresh'
-  | 'workflows'
-  | 'token-response';
-
-/** What the docs say, verbatim, and where. */
-export interface DocSource {
-  url: string;
-  quote: string;
-}
+export type { Area, DocSource } from '../schemas/types.js';
 
 /** The smallest failing example, as fast-check shrank it. */
 export interface Counterexample {
@@ -51,16 +36,7 @@ export interface Counterexample {
   commands?: string[];
 }
 
-export interface RequirementResult {
-  id: string;
-  area: Area;
-  statement: string;
-  level: 'documented' | 'inferred';
-  severity: 'fail' | 'warning';
-  tokenTypes: TokenType[];
-  source: DocSource;
-  /** Present when the docs contradict themselves on this point. */
-  contradiction?: { readings: DocSource[]; note: string };
+export interface RequirementResult extends RequirementInfo {
   verdict: Verdict;
   /** Names of the tests that checked this requirement. */
   tests: string[];

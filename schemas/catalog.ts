@@ -6,8 +6,7 @@
  * instead of producing a report with holes. The loaded data is frozen: suites
  * share it and must not mutate it.
  */
-import type { Capabilities, Capability, TokenType } from '../adapters/types.js';
-import type { RequirementResult } from '../reports/results.js';
+import type { Capabilities, Capability, RequirementInfo, TokenType } from './types.js';
 import { CatalogError } from './errors.js';
 import { formatErrors, sharedAjv } from './validate.js';
 import claimCatalogJson from './claim-catalog.json' with { type: 'json' };
@@ -52,12 +51,10 @@ export interface ClaimCatalog {
 }
 
 /**
- * One checkable statement. The fields shared with {@link RequirementResult}
+ * One checkable statement. The fields shared with RequirementResult (reports/results.ts)
  * have the same types, so a result is `{ ...requirement, verdict, ... }`.
  */
-export type Requirement = Readonly<
-  Pick<RequirementResult, 'id' | 'area' | 'statement' | 'level' | 'severity' | 'tokenTypes' | 'source' | 'contradiction'>
-> & {
+export type Requirement = Readonly<RequirementInfo> & {
   /** Every one must be declared by the target for the requirement to apply. */
   readonly capabilities: readonly Capability[];
   /** For `inferred` requirements: what they are inferred from. */
@@ -96,6 +93,7 @@ export const REQUIREMENT_IDS = [
   'SIG-JWK-USE',
   'RT-CLIENT-BOUND',
   'ACCESS-FLAGS',
+  'ID-REFRESH-CLAIMS',
   'WF-AWAIT-WRITES', 'WF-ALL-WORKFLOWS-RUN', 'WF-UNDEFINED-CLAIM',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];

@@ -9,7 +9,8 @@ import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
 import { provision, refreshOnce, signInExpectingTokens, type UserTokens } from './lib/flows.js';
 import type { Judge } from './lib/violation.js';
 import { withOpenId } from './lib/issuance.js';
-import { own } from './lib/json.js';
+import { jsonEqual, own } from './lib/json.js';
+import type { Decoded } from './lib/tokens.js';
 
 const REQS = [
   'ID-SUB-AZP',
@@ -22,6 +23,7 @@ const REQS = [
   'ID-ORG-CODES',
   'ID-PROVIDED-ID',
   'ID-UPDATED-AT',
+  'ID-REFRESH-CLAIMS',
 ];
 
 /** OIDC Core 3.1.3.6: base64url of the left-most half of SHA-256 over the access token's ASCII. */
@@ -49,7 +51,9 @@ export const checks: Check<any>[] = [
       const offline = { ...request, scopes: [...new Set([...request.scopes, 'offline'])] };
       const again = await signInExpectingTokens(env, judge, offline, REQS);
       const refreshed = again && (await refreshOnce(env, judge, application, again, REQS));
-      if (refreshed) judgeIdToken(judge, refreshed, { request: offline, application, user });
+      if (!refreshed) return;
+      judgeIdToken(judge, refreshed, { request: offline, application, user });
+      if (again.id && refreshed.id) judgeSameUser(judge, again.id, refreshed.id);
     },
   }),
 ];
@@ -98,4 +102,27 @@ function judgeIdToken(judge: Judge, t: UserTokens, { request, application, user 
     claimEquals(judge, 'ID-ORG-CODES', 'id', id, 'org_codes', undefined);
   }
   claimEquals(judge, 'ID-UPDATED-AT', 'id', id, 'updated_at', user.updatedAt);
+}
+
+/** Claims that belong to one issuance; everything else describes the user and the sign-in. */
+const PER_ISSUANCE = new Set(['iat', 'exp', 'nbf', 'jti', 'at_hash']);
+
+/**
+ * OpenID Connect Core 12.2: an ID token issued on refresh has the sign-in's
+ * iss, sub, aud, azp and auth_time; with nothing changed in the environment
+ * in between, it describes the user with the same claims as well.
+ */
+function judgeSameUser(judge: Judge, signIn: Decoded, refreshed: Decoded): void {
+  const names = new Set([...Object.keys(signIn.payload), ...Object.keys(refreshed.payload)].filter((n) => !PER_ISSUANCE.has(n)));
+  for (const name of names) {
+    const before = own(signIn.payload, name);
+    const after = own(refreshed.payload, name);
+    judge.check(jsonEqual(before, after), 'ID-REFRESH-CLAIMS', after === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_MISMATCH', () => `the ID token of a refresh has ${name} ${JSON.stringify(after) ?? '(absent)'}; the sign-in's had ${JSON.stringify(before) ?? '(absent)'}`, {
+      tokenType: 'id',
+      claim: name,
+      expected: before,
+      actual: after,
+      token: { header: refreshed.header, payload: refreshed.payload },
+    });
+  }
 }

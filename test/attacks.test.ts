@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { issuerOf, type Jwks } from '../adapters/types.js';
 import { extraKeys } from '../suites/lib/attack-server.js';
 import { resign, stableKey, weakKey } from '../suites/lib/attack-keys.js';

@@ -6,7 +6,7 @@
  * (mutant:workflow-overwrites-sub) through the real checks.
  */
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { consequences, withConsequences } from '../reports/attribution.js';
 import { renderMarkdown } from '../reports/markdown.js';
 import { exitCodeFor, type RequirementResult, type RunResults, type Verdict } from '../reports/results.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { DEFAULT_LIFETIMES, type Tenant } from '../adapters/types.js';
 
 const example = (name: string) => readFileSync(new URL(`../examples/workflows/${name}`, import.meta.url), 'utf8');

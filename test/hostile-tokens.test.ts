@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BOUNDS, boundForReport, jsonShape } from '../adapters/bounds.js';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import type { JsonObject, JsonValue } from '../adapters/types.js';
 import { HOSTILE_TOKENS, Resigner, type HostileTokenName } from '../hardening/hostile-tokens.js';
 import { RewritingAdapter } from '../hardening/rewriting-adapter.js';

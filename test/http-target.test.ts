@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS, HttpAdapter } from '../adapters/http.js';
-import { ReferenceAdapter } from '../adapters/reference.js';
-import { createAdapter, listTargets } from '../adapters/registry.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
+import { createAdapter, listTargets } from '../targets/registry.js';
 import { AdapterError, type Adapter, type Tenant } from '../adapters/types.js';
 import { startServer, type StartedServer } from '../reference/server.js';
 import { requirementById } from '../schemas/catalog.js';

@@ -6,7 +6,7 @@
  * is attributed to it.
  */
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import type { Adapter, Jwks } from '../adapters/types.js';
 import type { DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';

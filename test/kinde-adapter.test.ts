@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXED_TENANT_NOT_APPLICABLE, KindeAdapter, kindeConfigFromEnv, type KindeConfig } from '../adapters/kinde.js';
-import { createAdapter } from '../adapters/registry.js';
+import { createAdapter } from '../targets/registry.js';
 import { AdapterError, type Application, type Tenant } from '../adapters/types.js';
 import { m2mScenarioArb } from '../generators/tenant.js';
 import type { DefectName } from '../reference/defects.js';

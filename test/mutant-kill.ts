@@ -6,7 +6,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { DEFECTS, type DefectName } from '../reference/defects.js';
 import type { Verdict } from '../reports/results.js';
 import { requirementById } from '../schemas/catalog.js';

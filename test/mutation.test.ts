@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAdapter } from '../adapters/http.js';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { startServer, type StartedServer } from '../reference/server.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
@@ -81,6 +81,7 @@ const GAP_KILLS: Array<[string, string]> = [
   ['ACCESS-ROLES', 'access.roles:edit:replace'],
   ['RT-CLIENT-BOUND', 'refresh:other-client-accepted'],
   ['ACCESS-FLAGS', 'access.feature_flags:edit:rename-key'],
+  ['ID-REFRESH-CLAIMS', 'id.name:edit:insert@start@refresh'],
 ];
 
 describe('requirements added to close gaps catch the mutants they were written for', () => {

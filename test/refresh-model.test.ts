@@ -6,7 +6,7 @@
  * client secret in the counterexample.
  */
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import type { RefreshRequest, SignInRequest, TargetInfo, TokenResult } from '../adapters/types.js';
 import type { IssuerOptions } from '../reference/issuer.js';
 import type { DefectName } from '../reference/defects.js';

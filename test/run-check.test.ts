@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { AdapterError } from '../adapters/types.js';
 import { defineCheck } from '../suites/lib/check.js';
 import { runCheck } from '../suites/lib/run-check.js';

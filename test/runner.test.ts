@@ -7,7 +7,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { startServer, type StartedServer } from '../reference/server.js';
 import { runChecks } from '../runner/run.js';
 import { runConformance, startReferenceIssuer } from '../api/index.js';

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { fewestItemsArray, shrinkingFirst } from '../generators/shrink.js';
 import type { WorkflowProgram } from '../generators/workflow.js';
 import type { DefectName } from '../reference/defects.js';

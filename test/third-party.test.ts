@@ -9,7 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OAuth2MockServerAdapter } from '../adapters/third-party/oauth2-mock-server.js';
 import { OidcProviderAdapter } from '../adapters/third-party/oidc-provider.js';
-import { createAdapter, listTargets } from '../adapters/registry.js';
+import { createAdapter, listTargets } from '../targets/registry.js';
 import { AdapterError, issuerOf, type Adapter, type Jwks } from '../adapters/types.js';
 import { m2mScenarioArb, userScenarioArb, type M2mScenario, type UserScenario } from '../generators/tenant.js';
 

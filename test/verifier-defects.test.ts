@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import type { TargetInfo } from '../adapters/types.js';
 import { createVerifier } from '../adapters/verifiers/registry.js';
 import { weakVerifierNames, WEAKNESSES, type Compared } from '../adapters/verifiers/weaknesses.js';

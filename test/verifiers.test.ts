@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../adapters/reference.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
 import { AdapterError, type TargetInfo } from '../adapters/types.js';
 import { HttpApiVerifier } from '../adapters/verifiers/http-api.js';
 import { closeServer, listenLoopback } from '../adapters/verifiers/http.js';
@@ -14,7 +14,7 @@ import { createOrgApi } from '../examples/org-api/app.js';
 import { extraKeys, mirrorFor } from '../suites/lib/attack-server.js';
 import { SharedRoot } from '../suites/lib/attack-shared-root.js';
 import { rotationKey } from '../suites/lib/attack-keys.js';
-import { compareWithExpected } from '../adapters/verifiers/expected.js';
+import { compareWithExpected } from '../reports/expected.js';
 import { createVerifier } from '../adapters/verifiers/registry.js';
 import type { VerifierDefect } from '../adapters/verifiers/contract.js';
 import type { RunResults } from '../reports/results.js';

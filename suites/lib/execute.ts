@@ -5,7 +5,7 @@
  */
 import type { Area } from '../../reports/results.js';
 import { isApplicable, requirementById } from '../../schemas/catalog.js';
-import { loadTarget, loadVerifier } from '../../adapters/load.js';
+import { loadTarget, loadVerifier } from '../../targets/load.js';
 import { AdapterError, type Adapter, type Capability, type TargetInfo } from '../../adapters/types.js';
 import type { VerifierAdapter } from '../../adapters/verifier-types.js';
 import type { Check, CheckEnv } from './check.js';

@@ -3,11 +3,11 @@
  * is the reference with one seeded defect (see reference/defects.ts).
  */
 import { DEFECTS, isDefectName } from '../reference/defects.js';
-import { HttpAdapter } from './http.js';
-import { KindeAdapter } from './kinde.js';
-import { ReferenceAdapter } from './reference.js';
-import { lazy } from './lazy.js';
-import { AdapterError, type Adapter } from './types.js';
+import { HttpAdapter } from '../adapters/http.js';
+import { KindeAdapter } from '../adapters/kinde.js';
+import { ReferenceAdapter } from '../reference/adapter.js';
+import { lazy } from '../adapters/lazy.js';
+import { AdapterError, type Adapter } from '../adapters/types.js';
 
 export interface TargetDescription {
   name: string;
@@ -48,8 +48,8 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
     });
   }
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
-  if (target === 'oidc-provider') return lazy(target, ADAPTER_METHODS, async () => new (await import('./third-party/oidc-provider.js')).OidcProviderAdapter(timeout));
-  if (target === 'oauth2-mock-server') return lazy(target, ADAPTER_METHODS, async () => new (await import('./third-party/oauth2-mock-server.js')).OAuth2MockServerAdapter(timeout));
+  if (target === 'oidc-provider') return lazy(target, ADAPTER_METHODS, async () => new (await import('../adapters/third-party/oidc-provider.js')).OidcProviderAdapter(timeout));
+  if (target === 'oauth2-mock-server') return lazy(target, ADAPTER_METHODS, async () => new (await import('../adapters/third-party/oauth2-mock-server.js')).OAuth2MockServerAdapter(timeout));
   if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAdapter, type TargetOptions } from './registry.js';
-import { AdapterError, type Adapter } from './types.js';
-import type { VerifierAdapter } from './verifier-types.js';
-import { createVerifier, type VerifierOptions } from './verifiers/registry.js';
+import { AdapterError, type Adapter } from '../adapters/types.js';
+import type { VerifierAdapter } from '../adapters/verifier-types.js';
+import { createVerifier, type VerifierOptions } from '../adapters/verifiers/registry.js';
 
 /** A target or verifier given as a file path rather than a registry name. */
 export function isModulePath(name: string): boolean {

@@ -1,11 +1,11 @@
 /**
  * CI gate for verifier runs:
- *   npx tsx adapters/verifiers/check-expected.ts <results.json> <expected.json>
+ *   npx tsx reports/check-expected.ts <results.json> <expected.json>
  * Exit 0 when the run matches the expected file, 1 with the list of
  * differences, 2 on a usage or file error.
  */
 import { readFileSync } from 'node:fs';
-import type { RunResults } from '../../reports/results.js';
+import type { RunResults } from './results.js';
 import { compareWithExpected } from './expected.js';
 
 const [resultsPath, expectedPath] = process.argv.slice(2);

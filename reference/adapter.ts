@@ -4,9 +4,9 @@
  * HTTP target's 4xx answers would.
  */
 import { SUITE_VERSION as version } from '../schemas/version.js';
-import { IssuerError } from '../reference/errors.js';
-import { WorkflowError } from '../reference/workflows/index.js';
-import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../reference/issuer.js';
+import { IssuerError } from './errors.js';
+import { WorkflowError } from './workflows/index.js';
+import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from './issuer.js';
 import {
   AdapterError,
   type Adapter,
@@ -18,7 +18,7 @@ import {
   type TargetInfo,
   type Tenant,
   type TokenResult,
-} from './types.js';
+} from '../adapters/types.js';
 
 export class ReferenceAdapter implements Adapter {
   readonly name: string;

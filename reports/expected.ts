@@ -6,7 +6,7 @@
  * be updated, so fixes are noticed too).
  */
 import { readFileSync } from 'node:fs';
-import type { RunResults, Verdict } from '../../reports/results.js';
+import type { RunResults, Verdict } from './results.js';
 
 export interface ExpectedEntry {
   verdict: Verdict;

@@ -1,0 +1,63 @@
+/**
+ * The vocabulary of the catalog: token types, target capabilities, areas and
+ * doc sources. Everything above (adapters, reports, suites) imports these
+ * from here, so the catalog depends on nothing above it.
+ */
+
+/** Token types the documented contract knows. Refresh tokens are opaque. */
+export type TokenType = 'access' | 'id' | 'm2m';
+export const TOKEN_TYPES: readonly TokenType[] = ['access', 'id', 'm2m'];
+
+/** What a target can do. A requirement whose capability is missing is NOT_APPLICABLE. */
+export interface Capabilities {
+  /** Authorization code flow for users: access + ID tokens. */
+  userTokens: boolean;
+  /** `grant_type=refresh_token`. */
+  refresh: boolean;
+  /** `grant_type=client_credentials`. */
+  m2m: boolean;
+  /** Org-scoped M2M applications. */
+  orgScopedM2m: boolean;
+  /** Deploys and runs `Workflow.ts` sources. */
+  workflows: boolean;
+  /** Properties in tokens. */
+  properties: boolean;
+  /** Feature flags in tokens. */
+  featureFlags: boolean;
+  /** The suite can move the target's clock forward (expiry tests without waiting). */
+  clock: boolean;
+  /** The suite can rotate the signing key. */
+  keyRotation: boolean;
+}
+export type Capability = keyof Capabilities;
+
+export type Area =
+  | 'signature'
+  | 'access-token'
+  | 'id-token'
+  | 'm2m-token'
+  | 'org-m2m'
+  | 'properties'
+  | 'feature-flags'
+  | 'refresh'
+  | 'workflows'
+  | 'token-response';
+
+/** What the docs say, verbatim, and where. */
+export interface DocSource {
+  url: string;
+  quote: string;
+}
+
+/** What the catalog says of one requirement (results add the verdict). */
+export interface RequirementInfo {
+  id: string;
+  area: Area;
+  statement: string;
+  level: 'documented' | 'inferred';
+  severity: 'fail' | 'warning';
+  tokenTypes: TokenType[];
+  source: DocSource;
+  /** Present when the docs contradict themselves on this point. */
+  contradiction?: { readings: DocSource[]; note: string };
+}
