@@ -52,6 +52,7 @@ export const DEFECTS = {
     caughtBy: 'WF-AWAIT-WRITES',
   },
   'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
+  'event-org-code-missing': { description: "the user token workflow's event has `context.organization.code` null even when the user signs in to an organization", caughtBy: 'WF-EVENT-FIELDS' },
   'undefined-written-as-null': { description: "the low-level `setCustomClaim(name, undefined)` stores the claim as null", caughtBy: 'WF-UNDEFINED-CLAIM' },
 } as const satisfies Record<string, Defect>;
 

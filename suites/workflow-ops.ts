@@ -6,7 +6,18 @@
 import fc from 'fast-check';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { shrinkingFirst } from '../generators/shrink.js';
-import { workflowListArb, type WorkflowProgram, type WorkflowProgramOptions, type WorkflowTriggerName } from '../generators/workflow.js';
+import {
+  AUDIENCE_SUFFIXES,
+  AWAIT_STYLES,
+  workflowListArb,
+  type Condition,
+  type EventPath,
+  type TokenBinding,
+  type WorkflowOp,
+  type WorkflowProgram,
+  type WorkflowProgramOptions,
+  type WorkflowTriggerName,
+} from '../generators/workflow.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
 import { withOpenId } from './lib/issuance.js';
@@ -16,6 +27,44 @@ const REAL: WorkflowProgramOptions = { allowAwait: true, allowConditions: true, 
 
 /** Custom claim names no baseline token carries, so "left out" and "absent" coincide. */
 const FRESH_NAMES = ['companyName', 'tier', 'https://example.com/claims/x'];
+
+/** Claim name per event field an event probe copies. */
+const EVENT_PROBES: ReadonlyArray<[string, EventPath]> = [
+  ['ev_user', 'context.user.id'],
+  ['ev_client', 'context.application.clientId'],
+  ['ev_org', 'context.organization.code'],
+  ['ev_audience', 'request.auth.audience'],
+  ['ev_trigger', 'context.workflow.trigger'],
+  ['ev_origin', 'context.auth.origin'],
+];
+/** Claim name per branch an event probe takes. */
+const BRANCH_PROBES: ReadonlyArray<[string, Condition]> = [
+  ['if_org', { kind: 'org', present: true }],
+  ['if_no_org', { kind: 'org', present: false }],
+  ['if_sign_in', { kind: 'origin', is: 'authorization_request' }],
+  ['if_refresh', { kind: 'origin', is: 'refresh_token_request' }],
+  ...AUDIENCE_SUFFIXES.map((suffix): [string, Condition] => [`if_aud${suffix}`, { kind: 'audience', endsWith: suffix, present: true }]),
+];
+
+/** A workflow that copies every event field into a claim and marks each branch it takes, with awaits between. */
+const eventProbeArb: fc.Arbitrary<WorkflowProgram> = fc
+  .record({
+    binding: fc.constantFrom<TokenBinding>('kinde.accessToken', 'kinde.idToken'),
+    style: fc.constantFrom('proxy' as const, 'lowLevel' as const),
+    pause: fc.constantFrom(...AWAIT_STYLES),
+  })
+  .map(({ binding, style, pause }) => ({
+    id: 'eventProbe',
+    trigger: 'user:tokens_generation',
+    bindings: [binding],
+    declareUrlBinding: true,
+    failurePolicy: 'stop',
+    ops: [
+      ...EVENT_PROBES.map(([name, path]): WorkflowOp => ({ kind: 'setFromEvent', binding, name, path, style })),
+      { kind: 'await', style: pause },
+      ...BRANCH_PROBES.map(([name, when]): WorkflowOp => ({ kind: 'set', binding, name, value: true, style, when })),
+    ],
+  }));
 
 function programsArb(trigger: WorkflowTriggerName, minLength: number, maxLength: number): fc.Arbitrary<WorkflowProgram[]> {
   return workflowListArb({ ...REAL, trigger }, { minLength, maxLength });
@@ -84,6 +133,15 @@ export const checks: Check<any>[] = [
     async predicate({ scenario, programs }, judge, env) {
       // Refused (the reference) or left out: both are allowed, null is not.
       await judgeUserRun(env, judge, scenario, programs, { perToken: () => same('WF-UNDEFINED-CLAIM'), outcome: () => 'WF-UNDEFINED-CLAIM' }, ['refuse', 'omit']);
+    },
+  }),
+  defineCheck({
+    name: 'a workflow sees the sign-in in its event and takes the branches it should',
+    requirements: ['WF-EVENT-FIELDS'],
+    needs: ['userTokens', 'workflows'],
+    arbitrary: () => fc.record({ scenario: userScenarioArb().map(withOpenId), program: eventProbeArb }),
+    async predicate({ scenario, program }, judge, env) {
+      await judgeUserRun(env, judge, scenario, [program], { perToken: () => same('WF-EVENT-FIELDS'), outcome: () => 'WF-EVENT-FIELDS' });
     },
   }),
 ];
