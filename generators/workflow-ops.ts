@@ -31,9 +31,9 @@ export type Condition =
 
 /**
  * How an `await` op waits; each settles within the same evaluation (no
- * timers: the sandbox offers none), after a different number of microtask
- * turns: `resolved` one, `helper` (an awaited local async function that
- * awaits itself) three, `chain` (a resolved-later `.then` chain) four.
+ * timers: the sandbox offers none): `resolved` after one microtask turn,
+ * `helper` (an awaited local async function that awaits itself) and `chain`
+ * (a resolved-later `.then` chain) after several.
  */
 export type AwaitStyle = 'resolved' | 'helper' | 'chain';
 export const AWAIT_STYLES: readonly AwaitStyle[] = ['resolved', 'helper', 'chain'];
