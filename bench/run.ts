@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { ReferenceAdapter } from '../reference/adapter.js';
+import { compileCounters } from '../reference/workflows/compile.js';
+import { sandboxCounters } from '../reference/workflows/sandbox.js';
 import type { Adapter } from '../adapters/types.js';
 import type { RunResults } from '../reports/results.js';
 import { writeReports } from '../reports/write.js';
@@ -158,7 +160,9 @@ const lines = [
   `phases (in-process, one thread, ${DEFAULT_RUNS} runs: ${s(ph.totalMs)} s; ${ph.issued} tokens issued, ${ph.verified} signatures verified):`,
   `  provisioning            ${s(ph.spent.provision!).padStart(6)} s ${pct(ph.spent.provision!)}`,
   `  bundling (deploy)       ${s(ph.spent.deployWorkflow!).padStart(6)} s ${pct(ph.spent.deployWorkflow!)}`,
+  `    of which: ${compileCounters.builds} workflow builds, esbuild ${s(compileCounters.esbuildMs)} s + reading settings in a fresh sandbox context ${s(compileCounters.settingsMs)} s`,
   `  issuance (sandbox+sign) ${s(ph.spent.issuance!).padStart(6)} s ${pct(ph.spent.issuance!)}`,
+  `    sandbox: ${sandboxCounters.requests} requests (settings + runs), ${s(sandboxCounters.ms)} s waited for, ${s(sandboxCounters.inSandboxMs)} s inside the sandbox processes`,
   `  jwks + other calls      ${s(ph.spent.jwks! + ph.spent.other!).padStart(6)} s ${pct(ph.spent.jwks! + ph.spent.other!)}`,
   `  generation + judging    ${s(ph.totalMs - adapterMs).padStart(6)} s ${pct(ph.totalMs - adapterMs)}  (incl. verification)`,
   `  reporting               ${s(ph.reportingMs).padStart(6)} s`,

@@ -4,7 +4,6 @@
  * exit code the README documents. `test` runs the self-tests first when the
  * package carries them (a clone); an installed package has none.
  */
-import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { isModulePath, loadTarget, loadVerifier } from '../targets/load.js';
@@ -16,7 +15,7 @@ import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
 import { loadResults } from '../reports/cli.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
-import { DEFAULT_REPORT_DIR, makeDirectory, writeReports } from '../reports/write.js';
+import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../reports/write.js';
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
 import { planChecks } from '../runner/plan.js';
 import { requirements } from '../schemas/catalog.js';
@@ -95,13 +94,10 @@ function nonEmpty(name: string, v: string | undefined): string | undefined {
 
 /** Creates the report directory and writes to it, so a bad --report-dir fails before the first check. */
 async function ensureWritable(dir: string): Promise<void> {
-  const probe = join(dir, `.write-probe-${process.pid}`);
   try {
-    await makeDirectory(dir);
-    await writeFile(probe, 'ok', { flag: 'wx', signal: AbortSignal.timeout(5000) });
-    await rm(probe, { force: true });
+    await ensureWritableDirectory(dir);
   } catch (e) {
-    throw new UsageError(`--report-dir ${dir}: cannot write reports there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--report-dir ${dir}: ${(e as Error).message}`);
   }
 }
 

@@ -7,12 +7,13 @@
  * Exit codes: 0 every survivor is explained by the ledger, 1 an unexplained
  * survivor or a failed control, 2 usage error, 3 target unreachable.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
+import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { runCampaign } from './campaign.js';
 import { renderMutationHtml } from './html.js';
 import { loadLedger } from './ledger.js';
@@ -38,7 +39,7 @@ Options:
   --escalate-runs=N    runs for an unexplained survivor's second chance (default 5 × runs, 0 = none)
   --seed=N             fast-check seed, also picks the sample (default: random, printed)
   --concurrency=N      mutants run at once (default 2; 1 for an http target without sessions)
-  --report-dir=DIR     where mutation-results.json and mutation-report.html go (default reports/out)
+  --report-dir=DIR     where mutation-results.json and mutation-report.html go (default ./kinde-conformance)
   --list               list the selected operators and exit
   -h, --help           this help`;
 
@@ -109,6 +110,14 @@ async function power(argv: string[]): Promise<number> {
     return POWER_EXIT.OK;
   }
   const ledger = loadLedger();
+  // A campaign takes minutes: a report directory that cannot be written fails now, not after it.
+  const dir = resolve(values['report-dir'] ?? DEFAULT_REPORT_DIR);
+  try {
+    await ensureWritableDirectory(dir);
+  } catch (e) {
+    console.error(`kinde-token-conformance power: --report-dir ${dir}: ${(e as Error).message}`);
+    return POWER_EXIT.USAGE;
+  }
   // Unknown target names and a missing --target-url fail here, before any work.
   const probe = createAdapter(target, targetOptions);
   let concurrency = int('concurrency', values.concurrency, 1) ?? 2;
@@ -141,8 +150,6 @@ async function power(argv: string[]): Promise<number> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
   });
-  const dir = resolve(values['report-dir'] ?? 'reports/out');
-  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'mutation-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(join(dir, 'mutation-report.html'), renderMutationHtml(results));
   if (!outcome.control.passed) {

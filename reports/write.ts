@@ -2,7 +2,7 @@
  * Writes every report format for one run into a directory. Validation and
  * redaction happen here, once, so no writer can leak what another removed.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { withConsequences } from './attribution.js';
 import { renderBadge } from './badge.js';
@@ -36,6 +36,21 @@ export const REPORT_FILES = Object.freeze({
   markdown: 'summary.md',
   badge: 'badge.json',
 });
+
+/**
+ * Creates `dir` and writes a probe file in it, so a directory reports cannot
+ * go to fails before a run, not after it. Throws an Error naming the errno.
+ */
+export async function ensureWritableDirectory(dir: string): Promise<void> {
+  const probe = join(dir, `.write-probe-${process.pid}`);
+  try {
+    await makeDirectory(dir);
+    await writeFile(probe, 'ok', { flag: 'wx', signal: AbortSignal.timeout(5000) });
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new Error(`cannot write reports there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
 
 /**
  * `mkdir -p`, one level at a time: Node's recursive mkdir loops forever on
