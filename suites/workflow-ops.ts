@@ -70,13 +70,18 @@ function programsArb(trigger: WorkflowTriggerName, minLength: number, maxLength:
   return workflowListArb({ ...REAL, trigger }, { minLength, maxLength });
 }
 
-/** One check per token trigger: generated workflows (`minLength`–`maxLength` of them), every deviation judged as `requirement`. */
+/**
+ * One check per token trigger: generated workflows (`minLength`–`maxLength` of them), every deviation judged as
+ * `requirement`. Half the default runs: the seeded defects fall within 16 runs on seeds 1–10, and the core
+ * workflow checks generate the same ops at the full count.
+ */
 function perTrigger(requirement: string, names: { user: string; m2m: string }, minLength: number, maxLength: number): Check<any>[] {
   return [
     defineCheck({
       name: names.user,
       requirements: [requirement],
       needs: ['userTokens', 'workflows'],
+      runsFactor: 0.5,
       arbitrary: () =>
         shrinkingFirst(
           { scenario: userScenarioArb().map(withOpenId), programs: programsArb('user:tokens_generation', minLength, maxLength) },
@@ -90,6 +95,7 @@ function perTrigger(requirement: string, names: { user: string; m2m: string }, m
       name: names.m2m,
       requirements: [requirement],
       needs: ['m2m', 'workflows'],
+      runsFactor: 0.5,
       arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: programsArb('m2m:token_generation', minLength, maxLength) }, WORKFLOWS_FIRST),
       async predicate({ scenario, programs }, judge, env) {
         await judgeM2mRun(env, judge, scenario, programs, same(requirement), true);
