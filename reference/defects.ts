@@ -49,6 +49,13 @@ export const DEFECTS = {
   'oversized-token': { description: 'every token carries a 24 KiB `_debug` claim, too big for an HTTP header', caughtBy: 'TOKEN-BOUNDED' },
   'fetch-env-always-mounted': { description: 'kinde.env and kinde.fetch are there for workflows that do not declare them', caughtBy: 'WF-NATIVE-BINDING-GATE' },
   'env-values-trimmed': { description: 'environment variables reach the workflow without their surrounding whitespace', caughtBy: 'WF-FIXTURE-VALUES' },
+  'workflow-promise-not-awaited': {
+    description: "the runtime does not wait for the workflow's promise: writes after an await that takes more than one microtask turn are lost",
+    caughtBy: 'WF-AWAIT-WRITES',
+  },
+  'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
+  'event-org-code-missing': { description: "the user token workflow's event has `context.organization.code` null even when the user signs in to an organization", caughtBy: 'WF-EVENT-FIELDS' },
+  'undefined-written-as-null': { description: "the low-level `setCustomClaim(name, undefined)` stores the claim as null", caughtBy: 'WF-UNDEFINED-CLAIM' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -48,7 +48,9 @@ export class DeployedWorkflows {
     } catch (e) {
       throw new IssuerError('invalid_request', (e as Error).message, 400);
     }
-    const wf = await compileWorkflow(source, this.#owner);
+    let src = this.#has('workflow-promise-not-awaited') ? notAwaited(source) : source;
+    if (this.#has('undefined-written-as-null')) src = undefinedAsNull(src);
+    const wf = await compileWorkflow(src, this.#owner);
     if (!this.#byId.has(wf.settings.id) && this.#byId.size >= ISSUER_LIMITS.maxWorkflows) {
       throw new IssuerError(
         'too_many_workflows',
@@ -101,7 +103,10 @@ export class DeployedWorkflows {
         ...(fixtures ? { fixtures: this.#has('env-values-trimmed') ? trimmedEnv(fixtures) : fixtures } : {}),
       });
       if (!result.ok) {
-        if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) continue;
+        if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) {
+          if (this.#has('only-first-workflow-runs')) break;
+          continue;
+        }
         throw new IssuerError(
           'access_denied',
           `workflow "${wf.settings.id}" failed (${result.error.code}: ${result.error.message}) and its failurePolicy is stop`,
@@ -109,6 +114,7 @@ export class DeployedWorkflows {
         );
       }
       for (const w of result.writes) if (w.binding in out && tokens[w.binding]) out[w.binding].push(w);
+      if (this.#has('only-first-workflow-runs')) break;
     }
     return out;
   }
@@ -125,6 +131,35 @@ export class DeployedWorkflows {
 /** Seeded defect `env-values-trimmed`: environment values lose their surrounding whitespace (as some .env readers do). */
 function trimmedEnv(f: WorkflowFixtures): WorkflowFixtures {
   return { ...f, env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, { ...v, value: v.value.trim() }])) };
+}
+
+/**
+ * Defect `workflow-promise-not-awaited`: the default export is called and its
+ * promise dropped, so the run settles before the workflow's later turns
+ * (the sandbox accepts no writes after it settled). Sources without the
+ * tutorial's `export default async function Workflow(` are left as they are.
+ */
+function notAwaited(source: string): string {
+  const entry = 'export default async function Workflow(';
+  if (!source.includes(entry)) return source;
+  return `${source.replace(entry, 'async function workflowBody(')}
+export default function Workflow(event: any) {
+  workflowBody(event).catch(() => undefined);
+}
+`;
+}
+
+/**
+ * Defect `undefined-written-as-null`: the workflow module sees a `kinde`
+ * whose `setCustomClaim` stores `undefined` as null (it shadows the global
+ * binding, so only the low-level API is affected; the library's proxies still
+ * reach the real one, which refuses undefined).
+ */
+function undefinedAsNull(source: string): string {
+  return `const kinde: any = ((k: any) =>
+  k && Object.fromEntries(Object.entries(k).map(([name, b]: [string, any]) =>
+    [name, { ...b, setCustomClaim: (claim: string, value: unknown) => b.setCustomClaim(claim, value === undefined ? null : value) }])))((globalThis as any).kinde);
+${source.replace(/^declare const kinde: any;$/m, '')}`;
 }
 
 function bindingType(b: TokenBinding): TokenType {

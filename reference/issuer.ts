@@ -284,7 +284,7 @@ export class ReferenceIssuer {
           isExistingSession: origin === 'refresh_token_request',
         },
         user: { id: user.id, identityId: `identity_${user.id}` },
-        organization: { code: session.orgCode ?? null },
+        organization: { code: this.#has('event-org-code-missing') ? null : (session.orgCode ?? null) },
         application: { clientId: app.clientId },
         workflow: { trigger: USER_TRIGGER },
       },

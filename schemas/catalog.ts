@@ -96,6 +96,7 @@ export const REQUIREMENT_IDS = [
   'ID-REFRESH-CLAIMS',
   'WF-NATIVE-BINDING-GATE',
   'WF-FIXTURE-VALUES',
+  'WF-AWAIT-WRITES', 'WF-ALL-WORKFLOWS-RUN', 'WF-UNDEFINED-CLAIM', 'WF-EVENT-FIELDS',
 ] as const;
 export type RequirementId = (typeof REQUIREMENT_IDS)[number];
 

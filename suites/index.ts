@@ -15,6 +15,7 @@ import { checks as signature } from './signature.js';
 import { checks as tokenResponse } from './token-response.js';
 import { checks as verifier } from './verifier.js';
 import { checks as workflowBindings } from './workflow-bindings.js';
+import { checks as workflowOps } from './workflow-ops.js';
 import { checks as workflows } from './workflows.js';
 
 export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any>[] }> = [
@@ -26,7 +27,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
   { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
-  { area: 'workflows', file: 'workflows', checks: workflows },
+  { area: 'workflows', file: 'workflows', checks: [...workflows, ...workflowOps] },
   { area: 'workflows', file: 'workflow-bindings', checks: workflowBindings },
 ];
 

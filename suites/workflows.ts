@@ -8,104 +8,14 @@ import type { JsonValue, TokenType } from '../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES, jsonClaimValueArb } from '../generators/claims.js';
 import { m2mScenarioArb, userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { fewestItemsArray, shrinkingFirst } from '../generators/shrink.js';
-import { workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
+import { REAL_WORKFLOW_OPS, workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
-import { judgeAgainstBaseline, type BaselineRequirements } from './lib/compare.js';
-import { expectWorkflows, finalClaims, namesWrittenElsewhere, type Expectation } from './lib/expect-workflows.js';
+import { CORE_USER, judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
 import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens, tokensOf } from './lib/flows.js';
 import { completingWorkflowsArb, m2mEventValues, sourcesOf, userEventValues, withOpenId } from './lib/issuance.js';
 import { jsonEqual, own } from './lib/json.js';
 import type { Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
-
-/** Counterexamples reach the fewest workflows and ops before the tenant is shrunk. */
-const WORKFLOWS_FIRST = ['programs', 'program', 'm2mPrograms', 'userPrograms'];
-
-const USER_BINDINGS: Array<[TokenType, TokenBinding]> = [
-  ['access', 'kinde.accessToken'],
-  ['id', 'kinde.idToken'],
-];
-
-/**
- * Sign in without workflows (baseline), deploy `programs`, sign in again and
- * judge the second response against what the programs must have done.
- * `reqs` names the requirement each kind of deviation breaks.
- */
-async function judgeUserRun(
-  env: CheckEnv,
-  judge: Judge,
-  scenario: UserScenario,
-  programs: WorkflowProgram[],
-  reqs: {
-    perToken: (type: TokenType) => BaselineRequirements;
-    /** A request that must fail did not, or vice versa. */
-    outcome: (e: Expectation) => string;
-  },
-): Promise<void> {
-  const all = [...new Set([...USER_BINDINGS.flatMap(([t]) => Object.values(reqs.perToken(t)))])];
-  await provision(env, judge, scenario.tenant);
-  const baseline = await signInExpectingTokens(env, judge, scenario.request, all);
-  if (!baseline) return;
-  await deployWorkflows(env, judge, sourcesOf(programs));
-  const expectation = expectWorkflows(programs, 'user:tokens_generation', userEventValues(scenario.request));
-  const result = await env.adapter.signIn(scenario.request);
-  const outcomeReq = reqs.outcome(expectation);
-  if (expectation.refusal) {
-    judge.check(
-      !result.ok,
-      outcomeReq,
-      'ERR_REQUEST_ACCEPTED',
-      `workflow "${expectation.refusal.workflow}" fails (${expectation.refusal.cause}) with failurePolicy stop, yet the target issued tokens`,
-    );
-    return;
-  }
-  const actual = tokensOf(judge, result, [outcomeReq], 'sign-in with workflows deployed');
-  if (!actual) return;
-  for (const [type, binding] of USER_BINDINGS) {
-    const b = type === 'access' ? baseline.access : baseline.id;
-    const a = type === 'access' ? actual.access : actual.id;
-    if (!b || !a) continue;
-    judgeAgainstBaseline(
-      judge,
-      type,
-      b,
-      a,
-      finalClaims(expectation.writes, binding),
-      namesWrittenElsewhere(expectation.writes, binding),
-      reqs.perToken(type),
-    );
-  }
-}
-
-const CORE_USER: Record<'access' | 'id', BaselineRequirements> = {
-  access: { prohibited: 'WF-PROHIBITED-ACCESS', custom: 'WF-CUSTOM-ACCESS', isolation: 'WF-CUSTOM-ISOLATION' },
-  id: { prohibited: 'WF-PROHIBITED-ID', custom: 'WF-CUSTOM-ID', isolation: 'WF-CUSTOM-ISOLATION' },
-};
-
-function same(req: string): BaselineRequirements {
-  return { prohibited: req, custom: req, isolation: req };
-}
-
-/** One issuance through client credentials with and without workflows. */
-async function judgeM2mRun(
-  env: CheckEnv,
-  judge: Judge,
-  input: { tenant: UserScenario['tenant']; request: Parameters<CheckEnv['adapter']['clientCredentials']>[0] },
-  programs: WorkflowProgram[],
-  reqs: BaselineRequirements,
-  applies: boolean,
-): Promise<void> {
-  const all = [...new Set(Object.values(reqs))];
-  await provision(env, judge, input.tenant);
-  const baseline = await clientCredentialsExpectingToken(env, judge, input.request, all);
-  if (!baseline) return;
-  await deployWorkflows(env, judge, sourcesOf(programs));
-  const expectation = expectWorkflows(programs, 'm2m:token_generation', m2mEventValues(input.request.clientId, input.request.audience));
-  const actual = await clientCredentialsExpectingToken(env, judge, input.request, all);
-  if (!actual) return;
-  const writes = applies && !expectation.refusal ? expectation.writes : [];
-  judgeAgainstBaseline(judge, 'm2m', baseline.token, actual.token, finalClaims(writes, 'kinde.m2mToken'), new Set(), reqs);
-}
 
 export const checks: Check<any>[] = [
   defineCheck({
@@ -116,7 +26,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: userScenarioArb().map(withOpenId),
-          programs: workflowListArb({ trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'user:tokens_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
         },
         WORKFLOWS_FIRST,
       ),
@@ -135,7 +45,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: m2mScenarioArb(),
-          programs: workflowListArb({ trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'm2m:token_generation', undeclaredBindingRate: 0 }, { minLength: 1, maxLength: 3 }),
         },
         WORKFLOWS_FIRST,
       ),
@@ -170,7 +80,7 @@ export const checks: Check<any>[] = [
       shrinkingFirst(
         {
           scenario: userScenarioArb().map(withOpenId),
-          programs: workflowListArb({ trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }, {
+          programs: workflowListArb({ ...REAL_WORKFLOW_OPS, trigger: 'user:tokens_generation', allowThrow: true, undeclaredBindingRate: 0.2 }, {
             minLength: 1,
             maxLength: 3,
           }),

@@ -10,7 +10,7 @@ import { DEFECTS } from '../reference/defects.js';
 import { requirementById, requirements } from '../schemas/catalog.js';
 import { claimNameCategory, PROHIBITED_CLAIMS } from '../generators/claims.js';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
-import { workflowProgramArb } from '../generators/workflow.js';
+import { REAL_WORKFLOW_OPS, workflowProgramArb } from '../generators/workflow.js';
 import { ALL_CHECKS, VERIFIER_CHECKS } from '../suites/index.js';
 import { DEFAULT_RUNS } from '../suites/lib/options.js';
 import type { TokenType } from '../adapters/types.js';
@@ -63,12 +63,22 @@ describe('generators reach every interesting case at the default run count', () 
     const trigger = type === 'm2m' ? 'm2m:token_generation' : 'user:tokens_generation';
     const binding = type === 'access' ? 'kinde.accessToken' : type === 'id' ? 'kinde.idToken' : 'kinde.m2mToken';
     // The core checks deploy 1–3 programs per run.
-    const arb = fc.array(workflowProgramArb({ trigger }), { minLength: 1, maxLength: 3 });
+    const arb = fc.array(workflowProgramArb({ ...REAL_WORKFLOW_OPS, trigger }), { minLength: 1, maxLength: 3 });
     for (const seen of reach(arb, (ps) => ps.flatMap((p) => p.ops.flatMap((o) => ('binding' in o && o.binding === binding ? [o.name] : []))))) {
       for (const claim of PROHIBITED_CLAIMS[type]) expect(seen, `${type} ${claim}`).toContain(claim);
       for (const cat of ['custom', 'documented', 'hostile'] as const) {
         expect([...seen].some((n) => claimNameCategory(type, n) === cat), `${type} ${cat}`).toBe(true);
       }
+    }
+  });
+
+  it.each(['user:tokens_generation', 'm2m:token_generation'] as const)('%s: the core checks generate every await style, condition and delete', (trigger) => {
+    const arb = fc.array(workflowProgramArb({ ...REAL_WORKFLOW_OPS, trigger }), { minLength: 1, maxLength: 3 });
+    const conditions = trigger === 'm2m:token_generation' ? ['audience'] : ['org', 'origin', 'audience'];
+    for (const seen of reach(arb, (ps) =>
+      ps.flatMap((p) => p.ops.flatMap((o) => [o.kind === 'await' ? `await:${o.style}` : o.kind, ...('when' in o && o.when ? [`when:${o.when.kind}`] : [])])),
+    )) {
+      for (const label of ['await:resolved', 'await:helper', 'await:chain', 'deleteClaim', ...conditions.map((c) => `when:${c}`)]) expect(seen, label).toContain(label);
     }
   });
 

@@ -24,8 +24,8 @@ import { MUTANT_SEED } from './mutant-kill.js';
 const SHRINK_STEPS = 60;
 
 const USER_RUN = 'user token workflows change only what they may, exactly where they aim';
-/** Defect, the requirement that catches it, the check whose counterexample is a generated workflow list. */
-const CASES: Array<[DefectName, string, string]> = [
+/** Defect, the requirement that catches it, the check whose counterexample is a generated workflow list (and its minLength when not 1). */
+const CASES: Array<[DefectName, string, string, number?]> = [
   ['workflow-overwrites-sub', 'WF-PROHIBITED-ACCESS', USER_RUN],
   ['workflow-overwrites-sub', 'WF-PROHIBITED-M2M', 'M2M token workflows change only what they may'],
   ['exp-dropped-on-empty-permissions', 'WF-PROHIBITED-ACCESS', USER_RUN],
@@ -35,6 +35,11 @@ const CASES: Array<[DefectName, string, string]> = [
   // (The never-ending-workflow check is left out: each of its shrink steps waits out the workflow timeout.)
   ['failure-policy-ignored', 'WF-FAILURE-STOP', 'failurePolicy: stop fails the token request, continue issues tokens without that workflow'],
   ['workflow-on-management-api', 'WF-M2M-MGMT-API', 'M2M workflows cannot modify tokens for the Management API'],
+  // Workflows with awaits and event conditions: the minimum keeps only the await and the write after it.
+  ['workflow-promise-not-awaited', 'WF-AWAIT-WRITES', 'claims a workflow sets after an await land in the token'],
+  // Two workflows at least: the first one (empty in the minimum) is what the defect runs.
+  ['only-first-workflow-runs', 'WF-ALL-WORKFLOWS-RUN', 'every workflow deployed for the user token trigger runs, in any order', 2],
+  ['undefined-written-as-null', 'WF-UNDEFINED-CLAIM', 'a claim set to undefined never lands as null; delete on the claims proxy changes nothing'],
   // Workflows play no part here: the minimum has none (issuance lists may be empty).
   ['oversized-token', 'TOKEN-BOUNDED', 'every token is RS256-signed by a key of the JWKS'],
   // (A failure that follows from another requirement, e.g. CLAIMS-REQUIRED-M2M because of WF-PROHIBITED-M2M,
@@ -55,12 +60,12 @@ function workflowLists(input: Record<string, unknown>): Array<[string, WorkflowP
 }
 
 /** The input with one workflow or one op removed: every one-step-smaller variant the arbitrary could produce. */
-function smaller(input: Record<string, unknown>): Array<{ what: string; input: Record<string, unknown> }> {
+function smaller(input: Record<string, unknown>, minLength?: number): Array<{ what: string; input: Record<string, unknown> }> {
   const out: Array<{ what: string; input: Record<string, unknown> }> = [];
   for (const [k, list] of workflowLists(input)) {
     const single = isProgram(input[k]);
     const put = (l: WorkflowProgram[]) => ({ ...input, [k]: single ? l[0] : l });
-    if (!single && list.length > (MIN_LENGTH[k] ?? 1)) {
+    if (!single && list.length > (minLength ?? MIN_LENGTH[k] ?? 1)) {
       list.forEach((_, i) => out.push({ what: `${k}: without workflow ${i}`, input: put(list.filter((__, j) => j !== i)) }));
     }
     list.forEach((p, i) =>
@@ -84,7 +89,7 @@ async function violates(check: Check<unknown>, input: unknown, requirement: stri
 }
 
 describe(`shrunk workflow counterexamples are 1-minimal (seed ${MUTANT_SEED}, ${DEFAULT_RUNS} runs, ${SHRINK_STEPS} shrink steps)`, () => {
-  for (const [defect, requirement, checkName] of CASES) {
+  for (const [defect, requirement, checkName, minLength] of CASES) {
     it(`mutant:${defect}, ${requirement}`, async () => {
       const adapter = new ReferenceAdapter(`mutant:${defect}`, { defects: new Set([defect]) });
       const env = { adapter, info: await adapter.start() };
@@ -113,9 +118,9 @@ describe(`shrunk workflow counterexamples are 1-minimal (seed ${MUTANT_SEED}, ${
       const lists = workflowLists(last!).map(([, l]) => l);
       expect(lists.length, 'the input carries workflows').toBeGreaterThan(0);
       const still: string[] = [];
-      for (const v of smaller(last!)) if (await violates(check, v.input, requirement, env)) still.push(v.what);
+      for (const v of smaller(last!, minLength)) if (await violates(check, v.input, requirement, env)) still.push(v.what);
       expect(still, `still fails with ${still.join('; ')}\n${lists.flat().map(String).join('\n')}`).toEqual([]);
-      for (const list of lists) expect(list.filter((p) => p.ops.length === 0 && list.length > 1), 'no empty workflow beside others').toEqual([]);
+      for (const list of lists) expect(list.filter((p) => p.ops.length === 0 && list.length > (minLength ?? 1)), 'no empty workflow beside others').toEqual([]);
       await adapter.stop();
     });
   }
