@@ -16,22 +16,19 @@
  * with the user from `login_hint`, consent by saving a Grant) → redirect with
  * a code → token endpoint.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { randomBytes } from 'node:crypto';
+import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import pkg from 'oidc-provider/package.json' with { type: 'json' };
 import {
   emptyTenant,
   AdapterError,
   issuerOf,
   type Adapter,
-  type Application,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
-  type JsonObject,
   type Jwks,
   type RefreshRequest,
   type SignInRequest,
@@ -42,14 +39,11 @@ import {
 import { CookieJar, DEFAULT_TIMEOUT_MS, json, pkcePair, send, tokenResult } from './http.js';
 import { MemoryStore } from './oidc-store.js';
 import { TenantView } from './tenant-view.js';
+import { answerInteraction } from './oidc-interaction.js';
+import { REDIRECT_URI, newKey, providerConfiguration, type SignInSession } from './oidc-config.js';
 import { codeExchangeForm, refreshForm } from '../oauth-forms.js';
 
 const NAME = 'oidc-provider';
-const REDIRECT_URI = 'https://app.invalid/callback';
-/** Resource used when a sign-in names no API: its `aud` becomes `[]` like Kinde's. */
-const NO_AUDIENCE = 'urn:kinde-token-conformance:no-audience';
-const OIDC_SCOPES = ['openid', 'offline', 'offline_access', 'profile', 'email'];
-const LONG_TTL = 60 * 60 * 24 * 60;
 
 export interface OidcProviderAdapterOptions {
   /** Port to listen on (default 0: any free port). */
@@ -57,11 +51,6 @@ export interface OidcProviderAdapterOptions {
   timeoutMs?: number;
 }
 
-/** What a completed sign-in decided, looked up by the hooks through the grant id. */
-interface SignInSession {
-  orgCode?: string;
-  oidcScopes: string[];
-}
 
 export class OidcProviderAdapter implements Adapter {
   readonly name = NAME;
@@ -226,7 +215,7 @@ export class OidcProviderAdapter implements Adapter {
     const mod = await import('oidc-provider');
     let provider: Provider;
     try {
-      provider = new mod.default(issuerOf(this.#view.tenant), this.#configuration(this.#key, mod.errors));
+      provider = new mod.default(issuerOf(this.#view.tenant), providerConfiguration({ view: this.#view, sessions: this.#sessions, store: this.#store, key: this.#key, errors: mod.errors }));
     } catch (e) {
       throw new AdapterError('ERR_TARGET_REJECTED', `${NAME} refused the configuration: ${(e as Error).message}`, { cause: e });
     }
@@ -236,7 +225,7 @@ export class OidcProviderAdapter implements Adapter {
     const callback = provider.callback();
     const server = createServer((req, res) => {
       if (req.url?.startsWith('/interaction/')) {
-        this.#interaction(provider, req, res).catch((e: Error) => {
+        answerInteraction(provider, this.#view, this.#sessions, req, res).catch((e: Error) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: 'server_error', error_description: `interaction: ${e.message}` }));
         });
@@ -252,186 +241,6 @@ export class OidcProviderAdapter implements Adapter {
     this.#provider = provider;
     this.#base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
-
-  /** The login/consent UI, through the provider's interaction API. */
-  async #interaction(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const details = await provider.interactionDetails(req, res);
-    const params = details.params as Record<string, string | undefined>;
-    if (details.prompt.name === 'login') {
-      const userId = params.login_hint ?? '';
-      const orgCode = params.org_code;
-      const refusal = !this.#view.user(userId)
-        ? `unknown user "${userId}"`
-        : orgCode !== undefined && !this.#view.membership(userId, orgCode)
-          ? `user "${userId}" is not a member of "${orgCode}"`
-          : undefined;
-      const result = refusal ? { error: 'access_denied', error_description: refusal } : { login: { accountId: userId } };
-      await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
-      return;
-    }
-    const { session, grantId: existing } = details;
-    const accountId = session?.accountId;
-    const clientId = params.client_id;
-    if (!accountId || !clientId) throw new Error('consent without a signed-in account');
-    const grant = existing ? await provider.Grant.find(existing) : new provider.Grant({ accountId, clientId });
-    if (!grant) throw new Error('grant vanished');
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
-    const grantId = await grant.save();
-    const requested = (params.scope ?? '').split(' ').filter(Boolean);
-    this.#sessions.set(grantId, {
-      ...(params.org_code !== undefined ? { orgCode: params.org_code } : {}),
-      oidcScopes: requested.filter((s) => OIDC_SCOPES.includes(s) && s !== 'offline_access'),
-    });
-    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
-  }
-
-  #configuration(key: JWK, errors: typeof import('oidc-provider').errors): Configuration {
-    const view = this.#view;
-    const sessions = this.#sessions;
-    const store = this.#store;
-    const appOf = (clientId: string | undefined): Application | undefined => (clientId === undefined ? undefined : view.app(clientId));
-    return {
-      adapter: store.factory(),
-      clients: view.tenant.applications.map(clientMetadata),
-      jwks: { keys: [key as never] },
-      cookies: { keys: [randomBytes(32).toString('base64url')] },
-      routes: { authorization: '/oauth2/auth', token: '/oauth2/token', jwks: '/.well-known/jwks', revocation: '/oauth2/revoke' },
-      scopes: OIDC_SCOPES,
-      claims: {
-        openid: ['sub', 'updated_at', 'provided_id', 'org_codes'],
-        profile: ['name', 'given_name', 'family_name', 'picture'],
-        email: ['email'],
-      },
-      // Profile and email claims in the ID token of a code flow, as Kinde does.
-      conformIdTokenClaims: false,
-      extraParams: ['org_code'],
-      interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-      renderError: (ctx: KoaContextWithOIDC, out: Record<string, unknown>) => {
-        ctx.status = ctx.status >= 400 ? ctx.status : 400;
-        ctx.type = 'json';
-        ctx.body = out;
-      },
-      findAccount: (ctx: KoaContextWithOIDC, id: string) => {
-        const user = view.user(id);
-        if (!user) return undefined;
-        const app = appOf(ctx.oidc?.client?.clientId);
-        return {
-          accountId: user.id,
-          claims: () => ({
-            sub: user.id,
-            email: user.email,
-            name: `${user.givenName} ${user.familyName}`.trim(),
-            given_name: user.givenName,
-            family_name: user.familyName,
-            updated_at: user.updatedAt,
-            ...(user.picture !== undefined ? { picture: user.picture } : {}),
-            ...(user.providedId !== undefined ? { provided_id: user.providedId } : {}),
-            ...(app && app.kind !== 'm2m' && app.tokens.id?.orgCodes ? { org_codes: user.memberships.map((m) => m.orgCode) } : {}),
-          }),
-        };
-      },
-      features: {
-        devInteractions: { enabled: false },
-        clientCredentials: { enabled: true },
-        revocation: { enabled: true },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => (oneOf ? (oneOf[0] ?? NO_AUDIENCE) : NO_AUDIENCE),
-          useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }) => {
-            const app = appOf(client.clientId);
-            const api = view.tenant.apis.find((a) => a.audience === indicator);
-            if (!app || (indicator !== NO_AUDIENCE && (!api || !app.apis.includes(indicator)))) {
-              throw new errors.InvalidTarget(`application is not authorized for audience "${indicator}"`);
-            }
-            return {
-              scope: api?.scopes.join(' ') ?? '',
-              audience: indicator,
-              accessTokenTTL: app.lifetimes.accessToken,
-              accessTokenFormat: 'jwt',
-              jwt: { sign: { alg: 'RS256' } },
-            };
-          },
-        },
-      },
-      extraTokenClaims: (_ctx: KoaContextWithOIDC, token: { kind: string; clientId?: string; accountId?: string; grantId?: string }) => {
-        const app = appOf(token.clientId);
-        if (!app) return undefined;
-        if (token.kind === 'ClientCredentials') {
-          const flags = view.m2mFlags(app);
-          return {
-            gty: ['client_credentials'],
-            v: '2',
-            ...(app.orgCode !== undefined ? { org_code: app.orgCode } : {}),
-            ...(flags ? { feature_flags: flags } : {}),
-          };
-        }
-        const user = token.accountId === undefined ? undefined : view.user(token.accountId);
-        if (token.kind !== 'AccessToken' || !user) return undefined;
-        const orgCode = token.grantId === undefined ? undefined : sessions.get(token.grantId)?.orgCode;
-        const m = view.membership(user.id, orgCode);
-        return {
-          ...(orgCode !== undefined ? { org_code: orgCode } : {}),
-          permissions: [...(m?.permissions ?? [])],
-          feature_flags: view.userFlags(m),
-          ...view.accessExtras(app, user, orgCode),
-        } satisfies JsonObject;
-      },
-      formats: {
-        customizers: {
-          jwt: (_ctx: KoaContextWithOIDC, token: { kind: string; grantId?: string }, jwt: { payload: Record<string, unknown> }) => {
-            const p = jwt.payload;
-            p.aud = p.aud === NO_AUDIENCE ? [] : Array.isArray(p.aud) ? p.aud : [p.aud];
-            p.azp = p.client_id;
-            delete p.client_id;
-            const resourceScopes = typeof p.scope === 'string' ? p.scope.split(' ').filter(Boolean) : [];
-            if (token.kind === 'ClientCredentials') {
-              p.scope = resourceScopes.join(' ');
-              p.scp = resourceScopes;
-            } else {
-              const oidc = token.grantId === undefined ? [] : (sessions.get(token.grantId)?.oidcScopes ?? []);
-              p.scp = [...oidc, ...resourceScopes];
-              delete p.scope;
-            }
-          },
-        },
-      },
-      issueRefreshToken: (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) =>
-        client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline') || code.scopes.has('offline_access')),
-      expiresWithSession: (_ctx: KoaContextWithOIDC, code: { scopes: Set<string> }) => !(code.scopes.has('offline') || code.scopes.has('offline_access')),
-      rotateRefreshToken: true,
-      ttl: {
-        AuthorizationCode: 60,
-        Interaction: 600,
-        Session: LONG_TTL,
-        Grant: LONG_TTL,
-        IdToken: (ctx: KoaContextWithOIDC) => appOf(ctx.oidc?.client?.clientId)?.lifetimes.idToken ?? 3_600,
-        RefreshToken: (ctx: KoaContextWithOIDC) => appOf(ctx.oidc?.client?.clientId)?.lifetimes.refreshToken ?? 1_296_000,
-        AccessToken: (_ctx: KoaContextWithOIDC, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86_400,
-        ClientCredentials: (_ctx: KoaContextWithOIDC, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 86_400,
-      },
-    } as unknown as Configuration;
-  }
-}
-
-/** Frontend = public client with PKCE, backend = confidential, m2m = client_credentials only. */
-function clientMetadata(app: Application): Record<string, unknown> {
-  // No require_auth_time: it makes the provider refuse every sign-in without `openid`.
-  const common = { client_id: app.clientId, client_name: app.name, id_token_signed_response_alg: 'RS256' };
-  if (app.kind === 'm2m') {
-    return { ...common, client_secret: app.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_post' };
-  }
-  const user = { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], redirect_uris: [REDIRECT_URI] };
-  if (app.kind === 'frontend') return { ...common, ...user, token_endpoint_auth_method: 'none' };
-  return { ...common, ...user, grant_types: [...user.grant_types, 'client_credentials'], client_secret: app.clientSecret, token_endpoint_auth_method: 'client_secret_post' };
-}
-
-async function newKey(): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
-  return { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }
 
 function optional(description: string | null): { errorDescription?: string } {

@@ -1,0 +1,97 @@
+// The HTML report.
+import { describe, expect, it } from 'vitest';
+import { redact, renderHtml } from '../reports/index.js';
+import type { RunResults, Verdict } from '../reports/index.js';
+import { HOSTILE, FIXTURES, withRequirements, req, hostile, htmlCounts } from './lib/reports-fixtures.js';
+
+describe('HTML', () => {
+  it.each(['pass', 'fail'] as const)('%s: every requirement once, counts equal the summary, score shown', (name) => {
+    const results = FIXTURES[name];
+    const html = renderHtml(redact(results));
+    for (const r of results.requirements) {
+      const rows = html.match(new RegExp(`data-requirement-id="${r.id}" data-verdict="${r.verdict}"`, 'g'));
+      expect(rows, r.id).toHaveLength(1);
+    }
+    expect(html.match(/data-requirement-id=/g)).toHaveLength(results.requirements.length);
+    const counts = htmlCounts(html);
+    for (const v of ['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'] as Verdict[]) {
+      expect(counts[v], v).toBe(results.summary[v]);
+    }
+    expect(html).toContain(`${results.summary.score}% conforming`);
+    expect(html).toContain(results.target.name);
+    expect(html).toContain(String(results.seed));
+  });
+
+  it('loads nothing from the network: no external src/href outside doc anchors, CSP blocks the rest', () => {
+    for (const results of [FIXTURES.pass, FIXTURES.fail, hostile()]) {
+      const html = renderHtml(redact(results), { compareWith: FIXTURES.pass });
+      const tags = [...html.matchAll(/<(link|script|img|iframe|source|video|audio|object|embed|use|image)\b[^>]*>/gi)].map((m) => m[0]);
+      expect(tags.length).toBeGreaterThan(0);
+      for (const tag of tags) expect(tag).not.toMatch(/\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+      expect(html).not.toMatch(/url\(\s*["']?(?:https?:)?\/\//i);
+      expect(html).not.toMatch(/@import/i);
+      for (const m of html.matchAll(/\bhref="([^"]*)"/g)) {
+        const href = m[1]!;
+        if (href.startsWith('#') || href === 'data:,') continue;
+        expect(href, 'only docs links may point outside').toMatch(/^https:\/\/docs\.kinde\.com\//);
+      }
+      expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;/);
+    }
+  });
+
+  it('escapes hostile text everywhere, including inside the embedded JSON', () => {
+    const html = renderHtml(redact(hostile()));
+    expect(html).not.toContain(HOSTILE);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).toContain('<span class="doc">javascript:alert(1)</span>');
+    expect(html).toContain('&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+    // Exactly our two script elements open and close; the data block cannot be terminated early.
+    expect(html.match(/<script\b/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/gi)).toHaveLength(2);
+    const data = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)?.[1];
+    expect(data).toBeDefined();
+    expect(data).toContain('\\u003c/script\\u003e');
+    const parsed = JSON.parse(data!) as RunResults;
+    expect(req(parsed, 'WF-PROHIBITED-ACCESS').failure!.counterexample!.token!.payload['name']).toBe(HOSTILE);
+  });
+
+  it('shows failures and warnings in separate sections with counterexample, diff, workflow and replay', () => {
+    const html = renderHtml(redact(FIXTURES.fail));
+    const failures = html.slice(html.indexOf('data-section="failures"'), html.indexOf('data-section="warnings"'));
+    const warnings = html.slice(html.indexOf('data-section="warnings"'), html.indexOf('data-section="others"'));
+    for (const r of FIXTURES.fail.requirements) {
+      const where = `data-requirement-id="${r.id}"`;
+      expect(failures.includes(where), r.id).toBe(r.verdict === 'FAILED' || r.verdict === 'ERRORED');
+      expect(warnings.includes(where), r.id).toBe(r.verdict === 'WARNING');
+    }
+    const wf = req(FIXTURES.fail, 'WF-PROHIBITED-ACCESS');
+    expect(failures).toContain('<blockquote>You cannot modify the standard claims');
+    expect(failures).toContain('href="https://docs.kinde.com/workflows/getting-started/workflows-with-tokens/"');
+    expect(failures).toContain('accessTokenCustomClaims&lt;{ iss: string }&gt;()');
+    expect(failures).toContain(`data-copy="${wf.id}"`);
+    expect(failures).toContain('npx kinde-token-conformance run --target=reference --seed=1337 --path=&quot;7:2&quot;');
+    expect(failures).toMatch(/<span class="dl del">.*&quot;iss&quot;: &quot;https:\/\/acme\.kinde\.com&quot;,<\/span>/);
+    expect(failures).toMatch(/<span class="dl add">.*&quot;iss&quot;: &quot;https:\/\/attacker\.example&quot;,<\/span>/);
+    expect(failures).toContain('refresh(token=#1) -&gt; #2');
+    expect(warnings).toContain('The docs disagree.');
+  });
+
+  it('lists regressions first, then fixes, in "Changes since base"', () => {
+    const head = structuredClone(FIXTURES.pass);
+    req(head, 'SIG-RS256').verdict = 'FAILED';
+    req(head, 'AT-ISS-ISSUER').verdict = 'WARNING';
+    const headResults = withRequirements(head, head.requirements);
+    const base = structuredClone(FIXTURES.pass);
+    req(base, 'ID-ORG-CODES').verdict = 'FAILED';
+    const html = renderHtml(headResults, { compareWith: withRequirements(base, base.requirements) });
+    expect(html).toContain('Changes since base');
+    const regression = html.indexOf('data-change="regression" data-change-id="SIG-RS256"');
+    const fix = html.indexOf('data-change="fix" data-change-id="ID-ORG-CODES"');
+    const changed = html.indexOf('data-change="changed" data-change-id="AT-ISS-ISSUER"');
+    expect(regression).toBeGreaterThan(0);
+    expect(fix).toBeGreaterThan(regression);
+    expect(changed).toBeGreaterThan(fix);
+    expect(renderHtml(headResults)).not.toContain('Changes since base');
+  });
+});
