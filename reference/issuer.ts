@@ -16,7 +16,6 @@ import {
   managementApiAudience,
   type Application,
   type Capabilities,
-  type ClientCredentialsRequest,
   type DeployedWorkflow,
   type JsonObject,
   type Jwks,

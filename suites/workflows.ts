@@ -4,18 +4,17 @@
  * when it fails.
  */
 import fc from 'fast-check';
-import type { JsonValue, TokenType } from '../adapters/types.js';
+import type { JsonValue } from '../adapters/types.js';
 import { HOSTILE_CLAIM_NAMES, jsonClaimValueArb } from '../generators/claims.js';
-import { m2mScenarioArb, userScenarioArb, type UserScenario } from '../generators/tenant.js';
+import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { fewestItemsArray, shrinkingFirst } from '../generators/shrink.js';
 import { REAL_WORKFLOW_OPS, workflowListArb, workflowProgramArb, type TokenBinding, type WorkflowProgram } from '../generators/workflow.js';
-import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
+import { defineCheck, type Check } from './lib/check.js';
 import { CORE_USER, judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
-import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens, tokensOf } from './lib/flows.js';
-import { completingWorkflowsArb, m2mEventValues, sourcesOf, userEventValues, withOpenId } from './lib/issuance.js';
+import { deployWorkflows, provision, signInExpectingTokens, tokensOf } from './lib/flows.js';
+import { completingWorkflowsArb, sourcesOf, withOpenId } from './lib/issuance.js';
 import { jsonEqual, own } from './lib/json.js';
 import type { Decoded } from './lib/tokens.js';
-import type { Judge } from './lib/violation.js';
 
 export const checks: Check<any>[] = [
   defineCheck({

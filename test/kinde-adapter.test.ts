@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FIXED_TENANT_NOT_APPLICABLE, KindeAdapter, kindeConfigFromEnv, type KindeConfig } from '../adapters/kinde.js';
+import { FIXED_TENANT_NOT_APPLICABLE, KindeAdapter, kindeConfigFromEnv } from '../adapters/kinde.js';
 import { createAdapter } from '../targets/registry.js';
 import { AdapterError, type Application, type Tenant } from '../adapters/types.js';
 import { m2mScenarioArb } from '../generators/tenant.js';

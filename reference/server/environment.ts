@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Capabilities, SignInRequest, WorkflowFixtureSet } from '../../adapters/types.js';
+import type { SignInRequest, WorkflowFixtureSet } from '../../adapters/types.js';
 import { protocolErrors, PROTOCOL_MINOR, PROTOCOL_VERSION } from '../../schemas/protocol/validate.js';
 import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
