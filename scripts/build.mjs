@@ -2,7 +2,7 @@
 // tsc) and copies the files tsc does not know: the sandbox host and the entry
 // of its processes, plain JavaScript loaded natively by `node`.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,5 +17,12 @@ try {
   console.error('build failed: tsc reported the errors above');
   process.exit(1);
 }
-for (const file of ['reference/workflows/sandbox-host.js', 'reference/workflows/sandbox-child.js']) copyFileSync(join(root, file), join(root, 'dist', file));
+// Every plain-JavaScript file of the sandbox (the host imports its siblings): all of them, so a new one cannot be left out.
+const sandboxDir = 'reference/workflows';
+const sandboxFiles = readdirSync(join(root, sandboxDir)).filter((f) => f.endsWith('.js'));
+if (!sandboxFiles.includes('sandbox-host.js') || !sandboxFiles.includes('sandbox-child.js')) {
+  console.error(`build failed: ${sandboxDir} lacks sandbox-host.js or sandbox-child.js`);
+  process.exit(1);
+}
+for (const f of sandboxFiles) copyFileSync(join(root, sandboxDir, f), join(root, 'dist', sandboxDir, f));
 console.log('built dist/');
