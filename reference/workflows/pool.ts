@@ -230,7 +230,10 @@ export class SandboxPool {
     if (V8_OOM.test(slot.stderr)) {
       return { status: 'memory', message: `the workflow exceeded the sandbox heap limit (${o.heapMb} MiB); its sandbox was stopped` };
     }
-    return { status: 'crashed', message: `the sandbox process ended unexpectedly (${signal ?? `exit code ${code}`})` };
+    // Node's own last words (e.g. a module it could not load) say what broke; workflow output never goes to stderr.
+    const said = slot.stderr.split('\n').map((l) => l.trim()).find((l) => /^\w*Error\b|^\[?ERR_/.test(l));
+    const detail = said === undefined ? '' : `: ${said.length > 300 ? `${said.slice(0, 300)}…` : said}`;
+    return { status: 'crashed', message: `the sandbox process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}` };
   }
 
   #dispatch(slot: Slot, job: Job): void {
