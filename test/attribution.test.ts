@@ -98,8 +98,10 @@ describe('a real defect: mutant:workflow-overwrites-sub', () => {
     const info = await adapter.start();
     const wanted = ['WF-PROHIBITED-ID', 'WF-PROHIBITED-M2M', 'WF-FAILURE-CONTINUE', 'CLAIMS-REQUIRED-M2M'];
     const outcomes: Record<string, RequirementOutcome> = {};
+    // The default 100 runs: the core user check spreads its ops over awaits, conditions and deletes, so fewer runs
+    // may miss the overwritten sub that the failure-policy check (which should follow from it) still sees.
     for (const check of ALL_CHECKS.filter((c) => c.requirements.some((r) => wanted.includes(r)))) {
-      const r = await runCheck(check, { adapter, info }, { seed: 1, runs: 30, severity: (id) => requirementById(id).severity });
+      const r = await runCheck(check, { adapter, info }, { seed: 1, runs: 100, severity: (id) => requirementById(id).severity });
       for (const [id, o] of Object.entries(r.outcomes)) if (outcomes[id]?.verdict !== 'FAILED') outcomes[id] = o;
     }
     const marked = withConsequences(run(outcomes)).requirements;
