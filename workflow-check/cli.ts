@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { version } from '../package.json' with { type: 'json' };
+import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
 import { INFRASTRUCTURE_VERSION } from './bundle.js';
