@@ -48,6 +48,9 @@ export function didYouMean(word: string, known: readonly string[]): string {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** The values `parse` returns for an options table: strings, booleans for boolean options. */
+export type OptionValues<O extends Options> = { -readonly [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+
 /** parseArgs, with its errors turned into one-line usage errors that suggest the nearest option. */
 export function parse(argv: string[], options: Options, usage: string, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {

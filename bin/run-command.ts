@@ -20,7 +20,7 @@ import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '
 import { planChecks } from '../runner/plan.js';
 import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../suites/lib/options.js';
-import { didYouMean, intOption, parse, UsageError } from './args.js';
+import { didYouMean, intOption, parse, UsageError, type OptionValues } from './args.js';
 import { githubAnnotations, useColor } from './output.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 
@@ -76,7 +76,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = { -readonly [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = OptionValues<typeof OPTIONS>;
 
 function parseShard(v: string | undefined): { index: number; count: number } | undefined {
   if (v === undefined) return undefined;

@@ -9,10 +9,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
+import { intOption, parse, UsageError, type OptionValues } from '../bin/args.js';
+import { MAX_RUNS } from '../suites/lib/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { runCampaign } from './campaign.js';
 import { renderMutationHtml } from './html.js';
@@ -43,19 +44,11 @@ Options:
   --list               list the selected operators and exit
   -h, --help           this help`;
 
-class PowerUsageError extends Error {}
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min) throw new PowerUsageError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
-  return Number(v);
-}
-
 export async function powerCommand(argv: string[]): Promise<number> {
   try {
     return await power(argv);
   } catch (e) {
-    if (e instanceof PowerUsageError || e instanceof OperatorSelectionError || (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as { code?: string }).code === 'ERR_UNKNOWN_TARGET') {
+    if (e instanceof UsageError || e instanceof OperatorSelectionError || (e as { code?: string }).code === 'ERR_UNKNOWN_TARGET') {
       console.error(`kinde-token-conformance power: ${(e as Error).message}\n\n${POWER_USAGE}`);
       return POWER_EXIT.USAGE;
     }
@@ -67,36 +60,33 @@ export async function powerCommand(argv: string[]): Promise<number> {
   }
 }
 
+const OPTIONS = {
+  target: { type: 'string' },
+  'target-url': { type: 'string' },
+  timeout: { type: 'string' },
+  operators: { type: 'string' },
+  sample: { type: 'string' },
+  runs: { type: 'string' },
+  'escalate-runs': { type: 'string' },
+  seed: { type: 'string' },
+  concurrency: { type: 'string' },
+  'report-dir': { type: 'string' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 async function power(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      target: { type: 'string' },
-      'target-url': { type: 'string' },
-      timeout: { type: 'string' },
-      operators: { type: 'string' },
-      sample: { type: 'string' },
-      runs: { type: 'string' },
-      'escalate-runs': { type: 'string' },
-      seed: { type: 'string' },
-      concurrency: { type: 'string' },
-      'report-dir': { type: 'string' },
-      list: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parse(argv, OPTIONS, POWER_USAGE) as { values: OptionValues<typeof OPTIONS> };
   if (values.help) {
     console.log(POWER_USAGE);
     return POWER_EXIT.OK;
   }
   const target = values.target ?? 'reference';
-  const seed = int('seed', values.seed, -(2 ** 31)) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
-  const runs = int('runs', values.runs, 1) ?? DEFAULT_POWER_RUNS;
-  const escalateRuns = int('escalate-runs', values['escalate-runs'], 0) ?? runs * 5;
-  const sample = int('sample', values.sample, 1);
-  const timeoutMs = int('timeout', values.timeout, 1);
+  const seed = intOption('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
+  const runs = intOption('runs', values.runs, 1, MAX_RUNS) ?? DEFAULT_POWER_RUNS;
+  const escalateRuns = intOption('escalate-runs', values['escalate-runs'], 0, MAX_RUNS) ?? runs * 5;
+  const sample = intOption('sample', values.sample, 1, MAX_RUNS);
+  const timeoutMs = intOption('timeout', values.timeout, 1, 600_000);
   const targetOptions: TargetOptions = {
     ...(values['target-url'] !== undefined ? { targetUrl: values['target-url'] } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -120,7 +110,7 @@ async function power(argv: string[]): Promise<number> {
   }
   // Unknown target names and a missing --target-url fail here, before any work.
   const probe = createAdapter(target, targetOptions);
-  let concurrency = int('concurrency', values.concurrency, 1) ?? 2;
+  let concurrency = intOption('concurrency', values.concurrency, 1, 16) ?? 2;
   if (probe instanceof HttpAdapter) {
     const { sessions } = await probe.probe();
     if (!sessions) concurrency = 1;

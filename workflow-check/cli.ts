@@ -4,7 +4,7 @@
  * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
  */
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { intOption, parse as parseOptions, type OptionValues } from '../bin/args.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
@@ -49,13 +49,18 @@ Options:
 
 Exit codes: 0 no error-level finding, 1 an error-level finding, 2 usage error.`;
 
-function int(name: string, v: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
-  }
-  return Number(v);
-}
+const OPTIONS = {
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  timeout: { type: 'string' },
+  replay: { type: 'string' },
+  fixtures: { type: 'string' },
+  'env-file': { type: 'string' },
+  env: { type: 'string', multiple: true },
+  'report-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 interface Parsed {
   input: string;
@@ -71,31 +76,9 @@ interface Parsed {
 }
 
 async function parse(argv: string[]): Promise<Parsed | 'help'> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        seed: { type: 'string' },
-        runs: { type: 'string' },
-        timeout: { type: 'string' },
-        replay: { type: 'string' },
-        fixtures: { type: 'string' },
-        'env-file': { type: 'string' },
-        env: { type: 'string', multiple: true },
-        'report-dir': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    const message = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.split('\n')[0]!);
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseOptions(argv, OPTIONS, CHECK_WORKFLOW_USAGE, true);
+  const values = parsed.values as Omit<OptionValues<typeof OPTIONS>, 'env'> & { env?: string[] };
+  const { positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length > 1) throw new UsageError(`one file or folder at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   const saved = values.replay !== undefined ? await readResults(values.replay) : undefined;
@@ -110,14 +93,14 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
     ...(fixtures ? { fixtures } : {}),
     ...(fixturesFile !== undefined ? { fixturesFile } : {}),
     json: values.json === true,
-    timeoutMs: int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? DEFAULT_CHECK_TIMEOUT_MS,
   };
+  const timeoutMs = intOption('timeout', values.timeout, 1, MAX_TIMEOUT_MS);
   if (values.replay !== undefined && saved !== undefined) {
     out.replayOf = values.replay;
     out.input = positionals[0] ?? saved.input;
     out.seed = saved.seed;
     out.runs = saved.runs;
-    out.timeoutMs = int('timeout', values.timeout, 1, MAX_TIMEOUT_MS) ?? saved.timeoutMs;
+    out.timeoutMs = timeoutMs ?? saved.timeoutMs;
     out.replays = new Map();
     for (const w of saved.workflows) {
       if (w.counterexample) {
@@ -129,8 +112,9 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   } else {
     if (positionals[0] === undefined) throw new UsageError('give a workflow file or a kindeSrc folder to check');
     out.input = positionals[0];
-    out.seed = int('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
-    out.runs = int('runs', values.runs, 1, 100_000) ?? DEFAULT_CHECK_RUNS;
+    out.timeoutMs = timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+    out.seed = intOption('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
+    out.runs = intOption('runs', values.runs, 1, 100_000) ?? DEFAULT_CHECK_RUNS;
     out.reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   }
   return out as Parsed;
@@ -159,7 +143,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
     found = discover(args.input);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`check-workflow: ${e.message} (see --help)`);
+      console.error(`check-workflow: ${e.message}${/see --help$/.test(e.message) ? '' : ' (see --help)'}`);
       return EXIT.USAGE;
     }
     throw e;

@@ -7,14 +7,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { UsageError } from '../bin/args.js';
 
-export class UsageError extends Error {
-  readonly code = 'ERR_CHECK_WORKFLOW_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** Usage errors of check-workflow are the command line's own (exit 2, one line). */
+export { UsageError } from '../bin/args.js';
 
 export interface Discovery {
   /** Workflow files, absolute, sorted. */
