@@ -190,7 +190,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     try {
       loadExpected(values.expected);
     } catch (e) {
-      throw new UsageError(`--expected ${(e as Error).message}`);
+      throw new UsageError(`--expected: ${(e as Error).message}`);
     }
   }
   await validateNames(values);

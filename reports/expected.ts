@@ -5,7 +5,7 @@
  * expected to, and when an expected failure stops failing (the file must then
  * be updated, so fixes are noticed too).
  */
-import { readFileSync } from 'node:fs';
+import { InputFileError, readInputFile } from './read-input.js';
 import type { RunResults, Verdict } from './results.js';
 
 export interface ExpectedEntry {
@@ -29,14 +29,17 @@ export class ExpectedFileError extends Error {
   }
 }
 
+/** An expected-results file lists at most one entry per requirement: a few KiB; 1 MiB is plenty. */
+const MAX_EXPECTED_BYTES = 1024 * 1024;
+
 const BROKEN: ReadonlySet<Verdict> = new Set(['FAILED', 'WARNING', 'ERRORED']);
 
 export function loadExpected(file: string): ExpectedFile {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readInputFile(file, MAX_EXPECTED_BYTES));
   } catch (e) {
-    throw new ExpectedFileError(`${file}: ${(e as Error).message}`);
+    throw new ExpectedFileError(e instanceof InputFileError ? e.message : `${file}: ${(e as Error).message}`);
   }
   const f = data as ExpectedFile;
   if (typeof f?.verifier !== 'string' || typeof f.expected !== 'object' || f.expected === null) {

@@ -9,8 +9,8 @@
  *   `export `, values optionally in matching quotes), added to the env;
  * - `--env KEY=VALUE` (repeatable): added last, so it wins.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { FIXTURE_LIMITS } from '../reference/limits.js';
+import { readInputFile } from '../reports/read-input.js';
 import { parseWorkflowFixtures, parseWorkflowFixturesJson, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { UsageError } from './discover.js';
 
@@ -21,17 +21,10 @@ export interface FixtureFlags {
 }
 
 function readBounded(flag: string, file: string): string {
-  let size: number;
   try {
-    size = statSync(file).size;
+    return readInputFile(file, FIXTURE_LIMITS.maxBytes);
   } catch (e) {
-    throw new UsageError(`--${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (size > FIXTURE_LIMITS.maxBytes) throw new UsageError(`--${flag}: ${file} is ${size} bytes; at most ${FIXTURE_LIMITS.maxBytes}`);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`--${flag}: ${(e as Error).message}`);
   }
 }
 
