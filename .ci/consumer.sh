@@ -14,10 +14,8 @@ expect_exit() { # code command…
   [ "$rc" -eq "$want" ] || fail "expected exit $want from: $*; got $rc"
   echo "ok: exit $rc from: $*"
 }
-wait_http() { # url
-  for _ in $(seq 150); do node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(500)}).then(()=>process.exit(0),()=>process.exit(1))" "$1" && return 0; sleep 0.2; done
-  fail "nothing answered at $1"
-}
+# shellcheck source=/dev/null
+. "$root/.ci/lib.sh"
 
 (cd "$root" && npm pack --silent --pack-destination "$work" > "$work/pack.log" 2>&1) || { cat "$work/pack.log"; fail "npm pack failed"; }
 tarball=$(ls "$work"/kinde-token-conformance-*.tgz)
@@ -44,9 +42,8 @@ expect_exit 0 ktc run --runs=20 --seed=1
 node -e "const r=require('./kinde-conformance/results.json'); if (r.summary.PASSED < 60) process.exit(1); console.log('reference:', r.summary.PASSED, 'passed; first check after', r.timing?.firstCheckAfterMs, 'ms')" || fail "reference run decided too little"
 
 # serve + run --target=http
-ktc serve --port 47811 > serve.log 2>&1 &
-wait_http http://127.0.0.1:47811/_conformance/v1/handshake
-expect_exit 0 ktc run --target=http --target-url=http://127.0.0.1:47811 --runs=20 --seed=1 --report-dir=reports/http
+start_server serve.log npx --no-install kinde-token-conformance serve --port 0 || fail "ktc serve did not start"
+expect_exit 0 ktc run --target=http --target-url="$SERVER_URL" --runs=20 --seed=1 --report-dir=reports/http
 
 # A consumer-written in-process adapter module.
 if [ -f "$root/examples/own-adapter/m2m-token-service.mjs" ]; then
@@ -60,9 +57,8 @@ cp -r "$root/examples/library" ./library
 expect_exit 0 node library/stand-in.mjs
 
 # The example API through http-api, as shipped (default JWKS caches).
-(cd "$root" && PORT=47812 node --import tsx examples/org-api/server.ts) > org-api.log 2>&1 &
-wait_http http://127.0.0.1:47812/
-expect_exit 0 ktc run --verifier=http-api --verifier-url=http://127.0.0.1:47812 --runs=30 --seed=1 --report-dir=reports/org-api
+start_server org-api.log bash -c 'cd "$1" && PORT=0 exec node --import tsx examples/org-api/server.ts' _ "$root" || fail "the example API did not start"
+expect_exit 0 ktc run --verifier=http-api --verifier-url="$SERVER_URL" --runs=30 --seed=1 --report-dir=reports/org-api
 
 # check-workflow from the installed package: the docs' M2M tutorial on its fixtures (exit 0), then with one
 # fixture missing (exit 1, the unmatched request named).

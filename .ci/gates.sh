@@ -1,6 +1,9 @@
 # Gates sourced by .ci/run, each counted as one test. A gate runs a whole
 # conformance run in a process of its own and compares it with what is expected.
 
+# shellcheck source=/dev/null
+. .ci/lib.sh
+
 # Verifier conformance: real libraries have real findings, recorded in
 # expected/verifiers/<name>.json; a new failure or a fixed expected failure fails CI.
 verifier_gate() { # name [extra args…]
@@ -32,13 +35,12 @@ done
 # The example API (any language would do) through the http-api verifier, as shipped:
 # jose's default JWKS cache and cool-down, no tuning of the API or of the suite.
 api_gate() {
-  # One node process (not npx → tsx → node), so that killing $! stops the server.
-  PORT=47662 node --import tsx examples/org-api/server.ts > reports/verifiers/org-api.log 2>&1 &
-  local pid=$!
-  for _ in $(seq 100); do node -e "fetch('http://127.0.0.1:47662/',{signal:AbortSignal.timeout(500)}).then(()=>process.exit(0),()=>process.exit(1))" && break; sleep 0.2; done
-  verifier_gate http-api --verifier-url=http://127.0.0.1:47662
+  # One node process (not npx → tsx → node), so that stopping it stops the server; port 0: a free one.
+  start_server reports/verifiers/org-api.log env PORT=0 node --import tsx examples/org-api/server.ts || return 1
+  verifier_gate http-api --verifier-url="$SERVER_URL"
   local rc=$?
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  [ "$rc" -eq 0 ] || { echo "the example API's own output:"; tail -20 reports/verifiers/org-api.log; }
+  stop_server
   return $rc
 }
 gate "example org API through http-api matches expected/verifiers/http-api.json" api_gate
@@ -47,13 +49,12 @@ gate "example org API through http-api matches expected/verifiers/http-api.json"
 # verdicts as in-process, with every exchange validated against schemas/protocol.
 http_gate() {
   mkdir -p reports/targets
-  node bin/kinde-token-conformance.mjs serve --port 47700 > reports/targets/serve.log 2>&1 &
-  local pid=$! rc
-  for _ in $(seq 100); do node -e "fetch('http://127.0.0.1:47700/_conformance/v1/handshake',{signal:AbortSignal.timeout(500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" && break; sleep 0.2; done
+  start_server reports/targets/serve.log node bin/kinde-token-conformance.mjs serve --port 0 || return 1
+  local rc
   npx tsx bin/cli.ts run --target=reference --runs=30 --seed=1 --report-dir=reports/targets/reference > reports/targets/reference.log 2>&1
-  npx tsx bin/cli.ts run --target=http --target-url=http://127.0.0.1:47700 --validate-protocol --runs=30 --seed=1 --report-dir=reports/targets/http > reports/targets/http.log 2>&1
+  npx tsx bin/cli.ts run --target=http --target-url="$SERVER_URL" --validate-protocol --runs=30 --seed=1 --report-dir=reports/targets/http > reports/targets/http.log 2>&1
   rc=$?
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  stop_server
   tail -3 reports/targets/http.log | grep -vE "^[0-9]+ passed, [0-9]+ failed"
   [ "$rc" -eq 0 ] || { tail -40 reports/targets/http.log; return 1; }
   # Same verdict for every requirement as the in-process reference with the same seed.

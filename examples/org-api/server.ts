@@ -6,7 +6,7 @@
  *   KTC_API_AUDIENCE  the API's audience      (default ktc:example-api)
  *   KTC_JWKS_PORT     where the suite serves the issuer's JWKS on loopback (default 47661):
  *                     the API fetches http://127.0.0.1:${KTC_JWKS_PORT}/.well-known/jwks
- *   PORT              where the API listens   (default 47662)
+ *   PORT              where the API listens   (default 47662; 0 picks a free port, printed)
  *
  *   PORT=47662 npx tsx examples/org-api/server.ts
  *   npx kinde-token-conformance run --verifier=http-api --verifier-url=http://127.0.0.1:47662
@@ -25,5 +25,8 @@ const api = createOrgApi({
 });
 const port = Number(env.PORT ?? 47662);
 const server = createServer(api);
-server.listen(port, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${port}`));
+server.listen(port, '127.0.0.1', () => {
+  const address = server.address();
+  console.log(`listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`);
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => server.close(() => process.exit(0)));
