@@ -4,13 +4,13 @@
  * (`run --target=http --target-url=…`), or point your own app's tests at it as
  * a Kinde-compatible token service.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFECTS, isDefectName, type DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { isLoopback, startServer, type StartedServer } from './server.js';
 import { closeSandbox } from './workflows/index.js';
 import { protocolErrors } from '../schemas/protocol/validate.js';
+import { InputFileError, readInputFile } from '../reports/read-input.js';
 
 const USAGE = `Usage: kinde-token-conformance serve [options]
 
@@ -93,13 +93,16 @@ export async function parseServeArgs(argv: string[]): Promise<ServeConfig | 'hel
   return config;
 }
 
+/** A tenant file larger than this is refused before it is read (a device or FIFO is refused outright). */
+const MAX_TENANT_BYTES = 16 * 1024 * 1024;
+
 /** Read and check a tenant file; errors name the file and the field. */
 export async function loadTenant(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputFile(file, MAX_TENANT_BYTES);
   } catch (e) {
-    throw new ServeUsageError(`--tenant ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ServeUsageError(`--tenant ${file}: cannot read it (${e instanceof InputFileError ? e.reason : (e as Error).message})`);
   }
   let tenant: unknown;
   try {

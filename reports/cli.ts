@@ -4,7 +4,6 @@
  * Re-renders stored results: merges CI shards, compares against a base run,
  * writes every format and exits like the run itself would have.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT, exitCodeFor } from './results.js';
 import type { RunResults } from './results.js';
@@ -14,6 +13,7 @@ import { redact } from './redact.js';
 import { ResultsValidationError, validateResults } from './schema.js';
 import { renderTerminalSummary } from './terminal.js';
 import { DEFAULT_REPORT_DIR, writeReports } from './write.js';
+import { InputFileError, readInputFile } from './read-input.js';
 
 export const REPORT_USAGE = `Usage: kinde-token-conformance report <results.json…> [options]
 
@@ -52,13 +52,16 @@ export interface ReportIo {
   color?: boolean;
 }
 
-/** Reads and validates one results file. */
+/** A results file larger than this is not one the suite wrote (counterexamples are bounded per failure). */
+const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
+
+/** Reads and validates one results file: a regular file (not a device or FIFO), within MAX_RESULTS_BYTES. */
 export async function loadResults(file: string): Promise<RunResults> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputFile(file, MAX_RESULTS_BYTES);
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((cause as Error).message);
+    const reason = cause instanceof InputFileError ? (cause.reason === 'ENOENT' ? 'no such file' : cause.reason) : (cause as Error).message;
     throw new ReportInputError('ERR_RESULTS_MISSING', file, `cannot read results file ${file}: ${reason}`, { cause });
   }
   let data: unknown;

@@ -8,9 +8,12 @@ import { readFileSync, statSync } from 'node:fs';
 
 export class InputFileError extends Error {
   readonly code = 'ERR_INPUT_FILE';
-  constructor(message: string) {
-    super(message);
+  /** What was wrong, without the file's name (for callers that name the file their own way). */
+  readonly reason: string;
+  constructor(file: string, reason: string, prefix = 'cannot read ') {
+    super(`${prefix}${file}: ${reason}`);
     this.name = 'InputFileError';
+    this.reason = reason;
   }
 }
 
@@ -21,13 +24,13 @@ export function readInputFile(file: string, maxBytes: number): string {
   try {
     stat = statSync(file);
   } catch (e) {
-    throw new InputFileError(`cannot read ${file}: ${why(e)}`);
+    throw new InputFileError(file, why(e));
   }
-  if (!stat.isFile()) throw new InputFileError(`${file} is not a regular file`);
-  if (stat.size > maxBytes) throw new InputFileError(`${file} is ${stat.size} bytes; at most ${maxBytes}`);
+  if (!stat.isFile()) throw new InputFileError(file, 'not a regular file (a device, FIFO or folder is not read)', '');
+  if (stat.size > maxBytes) throw new InputFileError(file, `${stat.size} bytes; at most ${maxBytes} are read`, '');
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputFileError(`cannot read ${file}: ${why(e)}`);
+    throw new InputFileError(file, why(e));
   }
 }

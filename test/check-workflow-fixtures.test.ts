@@ -103,8 +103,8 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     }
   });
 
-  it('--env-file reads KEY=VALUE lines (comments, export, quotes) and names a bad line', () => {
+  it('--env-vars reads KEY=VALUE lines (comments, export, quotes) and names a bad line', () => {
     expect(parseEnvFile('# c\n\nexport A=1\nB="two words"\nC=x=y\n', 'e.env')).toEqual({ A: '1', B: 'two words', C: 'x=y' });
-    expect(() => parseEnvFile('A=1\nnot a pair\n', 'e.env')).toThrow(/^--env-file: e\.env:2 is not KEY=VALUE$/);
+    expect(() => parseEnvFile('A=1\nnot a pair\n', 'e.env')).toThrow(/^--env-vars: e\.env:2 is not KEY=VALUE$/);
   });
 });

@@ -31,6 +31,13 @@ describe('command-line usage errors', () => {
     [['run', '--report-dir=/proc/self/x'], /--report-dir \/proc\/self\/x: cannot write reports there \(E[A-Z]+\)/],
     [['rnu'], /unknown command "rnu" \(did you mean "run"\?\)/],
     [['serve', '--refresh-overlap=-1'], /--refresh-overlap must be a whole number of seconds/],
+    // Files named on the command line: a device is refused before it is read (each of these hung on /dev/zero).
+    [['serve', '--tenant', '/dev/zero'], /--tenant \/dev\/zero: cannot read it \(not a regular file/],
+    [['report', '/dev/zero'], /cannot read results file \/dev\/zero: not a regular file/],
+    [['run', '--replay=/dev/zero', '--only=TOKEN-ISS'], /cannot read results file \/dev\/zero: not a regular file/],
+    [['run', '--expected=/dev/zero'], /\/dev\/zero: not a regular file/],
+    [['check-workflow', 'examples/workflows/m2m-tutorial', '--fixtures=/dev/zero'], /--fixtures: \/dev\/zero: not a regular file/],
+    [['check-workflow', 'examples/workflows/m2m-tutorial', '--env-vars=/dev/zero'], /--env-vars: \/dev\/zero: not a regular file/],
   ])('%j → exit 2: %s', async (args, message) => {
     const r = await cli(args);
     expect(r.code, r.out).toBe(2);

@@ -39,6 +39,9 @@ describe('writeReports and reportCommand', () => {
       let c = capture();
       expect(await reportCommand([missing, '--out', dir], c.io)).toBe(2);
       expect(c.out.stderr).toContain(`cannot read results file ${missing}: no such file`);
+      c = capture();
+      expect(await reportCommand(['/dev/zero', '--out', dir], c.io)).toBe(2);
+      expect(c.out.stderr).toContain('cannot read results file /dev/zero: not a regular file');
       const broken = join(dir, 'broken.json');
       await writeFile(broken, '{"schemaVersion": 1,');
       c = capture();

@@ -29,6 +29,8 @@ describe('serve', () => {
   it('--tenant errors name the file and the field', async () => {
     const missing = join(dir, 'missing.json');
     await expect(loadTenant(missing)).rejects.toThrow(`--tenant ${missing}: cannot read it (ENOENT)`);
+    // A device is refused before it is read (/dev/zero was read until memory ran out).
+    await expect(loadTenant('/dev/zero')).rejects.toThrow('--tenant /dev/zero: cannot read it (not a regular file');
     const notJson = file('broken.json', '{"subdomain": ');
     await expect(loadTenant(notJson)).rejects.toThrow(new RegExp(`--tenant ${notJson}: not valid JSON`));
     const wrong = file('wrong.json', JSON.stringify({ ...fixture(), users: [{ ...fixture().users[0]!, updatedAt: 'yesterday' }] }));

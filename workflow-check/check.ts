@@ -27,7 +27,7 @@ export interface CheckOptions {
   runs: number;
   timeoutMs: number;
   shrinkBudgetMs?: number;
-  /** What kinde.env and kinde.fetch answer (--fixtures, --env-file, --env). */
+  /** What kinde.env and kinde.fetch answer (--fixtures, --env-vars, --env). */
   fixtures?: WorkflowFixtures;
   /** Replay: run exactly this recorded case instead of generating. */
   replayCase?: CheckCase;

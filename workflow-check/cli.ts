@@ -41,7 +41,7 @@ Options:
                     { "env": { KEY: value }, "fetch": [ { method, url, status, json | text, headers } ] };
                     url is a whole URL where * matches anything and {kindeDomain} is the event's Kinde
                     domain. A request no answer matches fails like a network error and is reported.
-  --env-file=FILE   KEY=VALUE lines added to the fixtures' env
+  --env-vars=FILE   KEY=VALUE lines added to the fixtures' env
   --env KEY=VALUE   one more environment variable (repeatable; wins over the files)
   --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
   --json            print the JSON results instead of the summary
@@ -55,7 +55,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   replay: { type: 'string' },
   fixtures: { type: 'string' },
-  'env-file': { type: 'string' },
+  'env-vars': { type: 'string' },
   env: { type: 'string', multiple: true },
   'report-dir': { type: 'string' },
   json: { type: 'boolean' },
@@ -86,7 +86,7 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   const fixturesFile = values.fixtures ?? (typeof saved?.fixtures === 'string' ? saved.fixtures : undefined);
   const fixtures = loadFixtures({
     ...(fixturesFile !== undefined ? { fixtures: fixturesFile } : {}),
-    ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
+    ...(values['env-vars'] !== undefined ? { envFile: values['env-vars'] } : {}),
     ...(values.env !== undefined ? { env: values.env } : {}),
   });
   const out: Partial<Parsed> = {

@@ -5,8 +5,10 @@
  *
  * - `--fixtures=FILE`: one JSON file `{ "env": {…}, "fetch": [ … ] }`
  *   (schemas/workflow-fixtures.schema.json);
- * - `--env-file=FILE`: `KEY=VALUE` lines (`#` comments, blank lines, optional
- *   `export `, values optionally in matching quotes), added to the env;
+ * - `--env-vars=FILE`: `KEY=VALUE` lines (`#` comments, blank lines, optional
+ *   `export `, values optionally in matching quotes), added to the env. Not
+ *   `--env-file`: Node 20 itself reads every `--env-file` argument, even one
+ *   after the script, before our code runs (`--env-file=/dev/zero` hung);
  * - `--env KEY=VALUE` (repeatable): added last, so it wins.
  */
 import { FIXTURE_LIMITS } from '../reference/limits.js';
@@ -42,7 +44,7 @@ export function parseEnvFile(text: string, file: string): Record<string, string>
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const m = PAIR.exec(line.replace(/^export\s+/, ''));
-    if (!m) throw new UsageError(`--env-file: ${file}:${i + 1} is not KEY=VALUE`);
+    if (!m) throw new UsageError(`--env-vars: ${file}:${i + 1} is not KEY=VALUE`);
     out[m[1]!] = unquote(m[2]!);
   }
   return out;
@@ -54,7 +56,7 @@ export function loadFixtures(flags: FixtureFlags): WorkflowFixtures | undefined 
   try {
     const base = flags.fixtures === undefined ? { env: {}, fetch: [] } : parseWorkflowFixturesJson(readBounded('fixtures', flags.fixtures), flags.fixtures);
     const env: Record<string, string | { value: string; isSecret: boolean }> = { ...base.env };
-    if (flags.envFile !== undefined) Object.assign(env, parseEnvFile(readBounded('env-file', flags.envFile), flags.envFile));
+    if (flags.envFile !== undefined) Object.assign(env, parseEnvFile(readBounded('env-vars', flags.envFile), flags.envFile));
     for (const pair of flags.env ?? []) {
       const m = PAIR.exec(pair);
       if (!m) throw new UsageError(`--env must be KEY=VALUE, got "${pair.slice(0, 100)}"`);
