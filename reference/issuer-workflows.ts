@@ -124,6 +124,7 @@ export class DeployedWorkflows {
     const extra: string[] = [];
     if (this.#has('bindings-not-enforced')) extra.push(...Object.keys(tokens));
     if (this.#has('fetch-env-always-mounted')) extra.push('kinde.env', 'kinde.fetch');
+    if (this.#has('secure-fetch-with-fetch') && deployed.settings.bindings.includes('kinde.fetch')) extra.push('kinde.secureFetch');
     return extra.length === 0 ? deployed : { ...deployed, settings: { ...deployed.settings, bindings: [...deployed.settings.bindings, ...extra] } };
   }
 }

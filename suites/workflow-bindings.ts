@@ -15,16 +15,19 @@ import type { Judge } from './lib/violation.js';
 
 const ENV_KEY = 'KTC_FIXTURE_VALUE';
 const ANSWER_URL = 'https://fixtures.example/ktc/answer';
-const LIBRARY_ERRORS = {
-  env: 'env binding not available, please add to workflow/page settings to enable',
-  fetch: 'fetch binding not available',
-};
+/** The native bindings a workflow may declare besides its token binding, each with the library helper that reads it and the error that helper throws when the binding is missing (@kinde/infrastructure 0.9.0). */
+const NATIVE_BINDINGS = [
+  { binding: 'kinde.env', helper: 'getEnvironmentVariable', error: 'env binding not available, please add to workflow/page settings to enable' },
+  { binding: 'kinde.fetch', helper: 'fetch', error: 'fetch binding not available' },
+  { binding: 'kinde.secureFetch', helper: 'secureFetch', error: 'secureFetch binding not available' },
+] as const;
+type NativeBinding = (typeof NATIVE_BINDINGS)[number]['binding'];
 
 /** An M2M workflow with these bindings (besides kinde.m2mToken) and body; `claims` is its m2mTokenClaims proxy. */
 function source(id: string, bindings: readonly string[], body: string): string {
   const declared = ['kinde.m2mToken', ...bindings].map((b) => `${JSON.stringify(b)}: {}`).join(', ');
   return [
-    "import { fetch, getEnvironmentVariable, m2mTokenClaims, WorkflowTrigger } from '@kinde/infrastructure';",
+    "import { fetch, getEnvironmentVariable, m2mTokenClaims, secureFetch, WorkflowTrigger } from '@kinde/infrastructure';",
     `export const workflowSettings = { id: ${JSON.stringify(id)}, trigger: WorkflowTrigger.M2MTokenGeneration, failurePolicy: { action: 'stop' }, bindings: { ${declared} } };`,
     'export default async function Workflow(event) {',
     '  const claims = m2mTokenClaims();',
@@ -44,17 +47,42 @@ const READER = source(
   ].join('\n'),
 );
 
-/** Declares neither kinde.env nor kinde.fetch, and reports what it finds instead of failing. */
-const UNDECLARED = source(
-  'ktcUndeclaredBindings',
-  [],
-  [
-    '  const seen = { env: typeof kinde.env, fetch: typeof kinde.fetch };',
-    `  try { getEnvironmentVariable(${JSON.stringify(ENV_KEY)}); seen.envHelper = 'answered'; } catch (e) { seen.envHelper = String(e && e.message); }`,
-    `  try { await fetch(${JSON.stringify(ANSWER_URL)}, { method: 'GET', responseFormat: 'json' }); seen.fetchHelper = 'answered'; } catch (e) { seen.fetchHelper = String(e && e.message); }`,
-    '  claims.ktc_bindings = seen;',
-  ].join('\n'),
-);
+/** How a workflow calls each native binding's helper (what it reads is not judged here, only whether it is answered). */
+const HELPER_CALL: Readonly<Record<NativeBinding, string>> = {
+  'kinde.env': `getEnvironmentVariable(${JSON.stringify(ENV_KEY)})`,
+  'kinde.fetch': `await fetch(${JSON.stringify(ANSWER_URL)}, { method: 'GET', responseFormat: 'json' })`,
+  'kinde.secureFetch': `await secureFetch(${JSON.stringify(ANSWER_URL)}, { method: 'GET', responseFormat: 'json' })`,
+};
+
+/**
+ * Declares `declared` (and `url`) only, and reports for every native binding
+ * whether it is there and what its library helper does, instead of failing.
+ * Each subset is its own source: a runtime that gates one binding by another's
+ * declaration (or by any) is seen.
+ */
+function gateProbe(declared: readonly NativeBinding[]): string {
+  const lines = ['  const seen = {};'];
+  for (const { binding } of NATIVE_BINDINGS) {
+    const key = binding.slice('kinde.'.length);
+    lines.push(`  seen.${key} = typeof kinde.${key};`);
+    lines.push(`  try { ${HELPER_CALL[binding]}; seen.${key}Helper = 'answered'; } catch (e) { seen.${key}Helper = String(e && e.message); }`);
+  }
+  lines.push('  claims.ktc_bindings = seen;');
+  const id = `ktcBindingGate${declared.map((b) => b.slice('kinde.'.length).replace(/^./, (c) => c.toUpperCase())).join('') || 'None'}`;
+  return source(id, [...declared, 'url'], lines.join('\n'));
+}
+
+/** What {@link gateProbe} must see: each declared binding there and answered, each undeclared one absent and its helper's own error. */
+function gateExpected(declared: readonly NativeBinding[]): JsonObject {
+  const seen: JsonObject = {};
+  for (const { binding, error } of NATIVE_BINDINGS) {
+    const key = binding.slice('kinde.'.length);
+    const on = declared.includes(binding);
+    seen[key] = on ? (binding === 'kinde.env' ? 'object' : 'function') : 'undefined';
+    seen[`${key}Helper`] = on ? 'answered' : error;
+  }
+  return seen;
+}
 
 interface FixtureInput {
   scenario: M2mScenario;
@@ -70,12 +98,20 @@ const envValueArb = fc.oneof(
   fc.constantFrom('', '"quoted"', "it's", 'a=b', '#not a comment'),
 );
 
+interface GateInput extends FixtureInput {
+  declared: NativeBinding[];
+}
+
 const inputArb: fc.Arbitrary<FixtureInput> = fc.record({
   scenario: m2mScenarioArb(),
   value: envValueArb,
   isSecret: fc.boolean(),
   answer: fc.jsonValue({ maxDepth: 3 }).map((v) => v as JsonValue),
 });
+
+const gateInputArb: fc.Arbitrary<GateInput> = fc
+  .tuple(inputArb, fc.subarray(NATIVE_BINDINGS.map((b) => b.binding)))
+  .map(([input, declared]) => ({ ...input, declared }));
 
 function fixtures(input: FixtureInput): WorkflowFixtureSet {
   return {
@@ -119,15 +155,15 @@ export const checks: Check<any>[] = [
     },
   }),
   defineCheck({
-    name: 'a workflow that declares neither kinde.env nor kinde.fetch gets neither',
+    name: 'each of kinde.env, kinde.fetch and kinde.secureFetch is there exactly when the workflow declares it',
     requirements: ['WF-NATIVE-BINDING-GATE'],
     needs: ['m2m', 'workflows', 'workflowFixtures'],
-    arbitrary: () => inputArb,
-    async predicate(input: FixtureInput, judge, env) {
-      const issued = await issueWith(env, judge, input, UNDECLARED, 'WF-NATIVE-BINDING-GATE');
+    arbitrary: () => gateInputArb,
+    async predicate(input: GateInput, judge, env) {
+      const issued = await issueWith(env, judge, input, gateProbe(input.declared), 'WF-NATIVE-BINDING-GATE');
       if (!issued) return;
-      const expected = { env: 'undefined', fetch: 'undefined', envHelper: LIBRARY_ERRORS.env, fetchHelper: LIBRARY_ERRORS.fetch };
-      expectClaim(judge, 'WF-NATIVE-BINDING-GATE', issued.token.payload, 'ktc_bindings', expected, 'without declaring kinde.env or kinde.fetch a workflow must see');
+      const declared = input.declared.length > 0 ? `declaring only ${input.declared.join(', ')} (and url)` : 'declaring none of them (only url)';
+      expectClaim(judge, 'WF-NATIVE-BINDING-GATE', issued.token.payload, 'ktc_bindings', gateExpected(input.declared), `${declared}, a workflow must see`);
     },
   }),
 ];
