@@ -57,8 +57,9 @@ cp -r "$root/examples/library" ./library
 expect_exit 0 node library/stand-in.mjs
 
 # The example API through http-api, as shipped (default JWKS caches).
-start_server org-api.log bash -c 'cd "$1" && PORT=0 exec node --import tsx examples/org-api/server.ts' _ "$root" || fail "the example API did not start"
-expect_exit 0 ktc run --verifier=http-api --verifier-url="$SERVER_URL" --runs=30 --seed=1 --report-dir=reports/org-api
+jwks_port=$(free_port) || fail "no free port"
+start_server org-api.log bash -c 'cd "$1" && PORT=0 KTC_JWKS_PORT="$2" exec node --import tsx examples/org-api/server.ts' _ "$root" "$jwks_port" || fail "the example API did not start"
+KTC_JWKS_PORT=$jwks_port expect_exit 0 ktc run --verifier=http-api --verifier-url="$SERVER_URL" --runs=30 --seed=1 --report-dir=reports/org-api
 
 # check-workflow from the installed package: the docs' M2M tutorial on its fixtures (exit 0), then with one
 # fixture missing (exit 1, the unmatched request named).

@@ -36,8 +36,10 @@ done
 # jose's default JWKS cache and cool-down, no tuning of the API or of the suite.
 api_gate() {
   # One node process (not npx → tsx → node), so that stopping it stops the server; port 0: a free one.
-  start_server reports/verifiers/org-api.log env PORT=0 node --import tsx examples/org-api/server.ts || return 1
-  verifier_gate http-api --verifier-url="$SERVER_URL"
+  # The suite serves the issuer's JWKS where the API fetches it: a free port, told to both (KTC_JWKS_PORT).
+  local jwks; jwks=$(free_port) || return 1
+  start_server reports/verifiers/org-api.log env PORT=0 KTC_JWKS_PORT="$jwks" node --import tsx examples/org-api/server.ts || return 1
+  KTC_JWKS_PORT="$jwks" verifier_gate http-api --verifier-url="$SERVER_URL"
   local rc=$?
   [ "$rc" -eq 0 ] || { echo "the example API's own output:"; tail -20 reports/verifiers/org-api.log; }
   stop_server

@@ -23,6 +23,12 @@ start_server() {
   return 1
 }
 
+# free_port: a port nothing on 127.0.0.1 listens on now, for servers whose port must be known in advance (the
+# http-api verifier's JWKS, which the API under test is told about): a fixed one may be taken by anything.
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
 # stop_server: stop what start_server started.
 stop_server() {
   [ -n "${SERVER_PID:-}" ] || return 0
