@@ -54,7 +54,25 @@ export type WorkflowOp =
    */
   | { kind: 'setUndefined'; binding: TokenBinding; name: string; style: WriteStyle; when?: Condition }
   /** `delete claims[name]` on the library's proxy (it has no deleteProperty trap: the token is untouched). */
-  | { kind: 'deleteClaim'; binding: TokenBinding; name: string; when?: Condition };
+  | { kind: 'deleteClaim'; binding: TokenBinding; name: string; when?: Condition }
+  /** The claim gets `getEnvironmentVariable(key)?.value ?? null` (kinde.env, declared by the program). */
+  | { kind: 'setFromEnv'; binding: TokenBinding; name: string; key: string; style: WriteStyle; when?: Condition }
+  /** The claim gets `(await fetch(url, { method: 'GET', responseFormat: 'json' })).data ?? null` (kinde.fetch, declared by the program). */
+  | { kind: 'setFromFetch'; binding: TokenBinding; name: string; url: string; style: WriteStyle; when?: Condition };
+
+/** The native bindings generated programs read fixtures through. */
+export type FixtureBinding = 'kinde.env' | 'kinde.fetch';
+
+/**
+ * What a program's env and fetch reads are answered with (the fixtures the
+ * suite deploys its workflows with): env values per key, the JSON body of a
+ * 200 answer per GET URL. A key or URL not listed is not in the fixtures: the
+ * env read gives null, the fetch fails like a network error.
+ */
+export interface FixtureReads {
+  env: Readonly<Record<string, string>>;
+  fetch: Readonly<Record<string, JsonValue>>;
+}
 
 export interface WorkflowProgram {
   /** Identifier-like workflow id (`workflowSettings.id`). */
@@ -64,6 +82,8 @@ export interface WorkflowProgram {
   bindings: TokenBinding[];
   /** Also declare the native `url: {}` binding, as the docs' examples do. */
   declareUrlBinding: boolean;
+  /** Native bindings declared for the fixture reads (`setFromEnv`, `setFromFetch`); absent = none. */
+  fixtureBindings?: FixtureBinding[];
   /** `undefined` = omitted (the library documents "stop" as default). */
   failurePolicy?: 'stop' | 'continue';
   ops: WorkflowOp[];

@@ -88,10 +88,12 @@ interface Plan {
   usesEvent: boolean;
   usesAudience: boolean;
   usesPause: boolean;
+  usesEnv: boolean;
+  usesFetch: boolean;
 }
 
 function plan(ops: readonly WorkflowOp[]): Plan {
-  const out: Plan = { usesProxy: new Set(), lazy: new Set(), usesLowLevel: false, usesEvent: false, usesAudience: false, usesPause: false };
+  const out: Plan = { usesProxy: new Set(), lazy: new Set(), usesLowLevel: false, usesEvent: false, usesAudience: false, usesPause: false, usesEnv: false, usesFetch: false };
   for (const op of ops) {
     if (op.kind === 'await' && op.style === 'helper') out.usesPause = true;
     const when = 'when' in op ? op.when : undefined;
@@ -100,6 +102,8 @@ function plan(ops: readonly WorkflowOp[]): Plan {
       if (when.kind === 'audience') out.usesAudience = true;
     }
     if (op.kind === 'setFromEvent') out.usesEvent = true;
+    if (op.kind === 'setFromEnv') out.usesEnv = true;
+    if (op.kind === 'setFromFetch') out.usesFetch = true;
     if (!('binding' in op)) continue;
     if (op.kind === 'deleteClaim' || op.style === 'proxy') {
       out.usesProxy.add(op.binding);
@@ -109,9 +113,25 @@ function plan(ops: readonly WorkflowOp[]): Plan {
   return out;
 }
 
+/** The expression a binding op writes. */
+function renderValue(op: BindingOp): string {
+  switch (op.kind) {
+    case 'set':
+      return renderJsonValue(op.value);
+    case 'setFromEvent':
+      return renderEventRead(op.path);
+    case 'setFromEnv':
+      return `getEnvironmentVariable(${JSON.stringify(op.key)})?.value ?? null`;
+    case 'setFromFetch':
+      return `(await fetch(${JSON.stringify(op.url)}, { method: "GET", responseFormat: "json" })).data ?? null`;
+    default:
+      return 'undefined';
+  }
+}
+
 function renderBindingOp(op: BindingOp, lazy: boolean, obtained: Set<TokenBinding>): string[] {
   const name = JSON.stringify(op.name);
-  const value = op.kind === 'set' ? renderJsonValue(op.value) : op.kind === 'setFromEvent' ? renderEventRead(op.path) : 'undefined';
+  const value = renderValue(op);
   if (op.kind !== 'deleteClaim' && op.style === 'lowLevel') {
     return [`kinde.${op.binding.slice('kinde.'.length)}.setCustomClaim(${name}, ${value});`];
   }
@@ -145,7 +165,8 @@ export function renderWorkflow(p: WorkflowProgram): string {
   const eventType = user ? 'onUserTokenGeneratedEvent' : 'onM2MTokenGeneratedEvent';
   const factories = TOKEN_BINDINGS.filter((b) => pl.usesProxy.has(b)).map((b) => PROXY[b].factory);
   // Type-only names carry `type` so the source also builds under verbatimModuleSyntax.
-  const imports = [`type ${eventType}`, 'type WorkflowSettings', 'WorkflowTrigger', ...factories];
+  const reads = [...(pl.usesEnv ? ['getEnvironmentVariable'] : []), ...(pl.usesFetch ? ['fetch'] : [])];
+  const imports = [`type ${eventType}`, 'type WorkflowSettings', 'WorkflowTrigger', ...factories, ...reads];
 
   const out: string[] = [];
   out.push(`import { ${imports.join(', ')} } from "@kinde/infrastructure";`, '');
@@ -157,6 +178,7 @@ export function renderWorkflow(p: WorkflowProgram): string {
   out.push(`  trigger: WorkflowTrigger.${user ? 'UserTokenGeneration' : 'M2MTokenGeneration'},`);
   if (p.failurePolicy !== undefined) out.push('  failurePolicy: {', `    action: ${JSON.stringify(p.failurePolicy)},`, '  },');
   const bindings = TOKEN_BINDINGS.filter((b) => p.bindings.includes(b)).map((b) => `    ${JSON.stringify(b)}: {},`);
+  for (const b of p.fixtureBindings ?? []) bindings.push(`    ${JSON.stringify(b)}: {},`);
   if (p.declareUrlBinding) bindings.push('    url: {},');
   if (bindings.length === 0) out.push('  bindings: {},');
   else out.push('  bindings: {', ...bindings, '  },');

@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../adapters/types.js';
 import { jsonRoundTrip } from './claims.js';
-import type { Condition, EventPath, TokenBinding, WorkflowProgram } from './workflow-ops.js';
+import type { Condition, EventPath, FixtureReads, TokenBinding, WorkflowProgram } from './workflow-ops.js';
 
 export interface ExpectedWrite {
   binding: TokenBinding;
@@ -30,6 +30,8 @@ export interface RunContext {
   offered: readonly TokenBinding[];
   /** The event fields; `undefined` = absent from the event. */
   event: Readonly<Record<EventPath, JsonValue | undefined>>;
+  /** What env and fetch reads are answered with (programs with fixture reads need it). */
+  reads?: FixtureReads;
 }
 
 /**
@@ -66,6 +68,12 @@ export function conditionHolds(c: Condition, event: RunContext['event']): boolea
  * obtains the proxy: the library's claims proxy has no deleteProperty trap,
  * so nothing reaches the token. `setUndefined` follows `undefinedWrite`
  * (`omit` is recorded as a write of `undefined`, see {@link finalClaims}).
+ * `setFromEnv` writes the env value (null when the key is not in the
+ * fixtures); `setFromFetch` writes the answer's JSON body, and fails with
+ * `threw` when no fixture answers the URL (the library's fetch rejects), or
+ * when the program does not declare the binding (the library's helper throws).
+ * The token binding is reached before the value is read (the proxy is
+ * obtained first; `kinde.x.setCustomClaim` is looked up before its arguments).
  */
 export function expectedRun(p: WorkflowProgram, ctx: RunContext, undefinedWrite: UndefinedWrite = 'refuse'): ExpectedRun {
   const writes: ExpectedWrite[] = [];
@@ -82,12 +90,24 @@ export function expectedRun(p: WorkflowProgram, ctx: RunContext, undefinedWrite:
       case 'set':
       case 'setFromEvent':
       case 'setUndefined':
-      case 'deleteClaim': {
+      case 'deleteClaim':
+      case 'setFromEnv':
+      case 'setFromFetch': {
         if (!available(op.binding)) return { completes: false, failure: 'undeclared-binding', writes };
         if (op.kind === 'deleteClaim') break;
         if (op.kind === 'setUndefined') {
           if (undefinedWrite === 'refuse') return { completes: false, failure: 'threw', writes };
           writes.push({ binding: op.binding, name: op.name, value: undefined as unknown as JsonValue });
+          break;
+        }
+        if (op.kind === 'setFromEnv' || op.kind === 'setFromFetch') {
+          const reads = ctx.reads;
+          if (reads === undefined) throw new RangeError(`expectedRun: ${op.kind} needs the fixture reads in its context`);
+          const binding = op.kind === 'setFromEnv' ? 'kinde.env' : 'kinde.fetch';
+          if (!(p.fixtureBindings ?? []).includes(binding)) return { completes: false, failure: 'threw', writes };
+          if (op.kind === 'setFromFetch' && !Object.hasOwn(reads.fetch, op.url)) return { completes: false, failure: 'threw', writes };
+          const read = op.kind === 'setFromEnv' ? (Object.hasOwn(reads.env, op.key) ? reads.env[op.key]! : null) : reads.fetch[op.url]!;
+          writes.push({ binding: op.binding, name: op.name, value: jsonRoundTrip(read ?? null) });
           break;
         }
         const raw = op.kind === 'set' ? op.value : (ctx.event[op.path] ?? null);

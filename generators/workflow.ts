@@ -23,6 +23,7 @@ import {
   TOKEN_BINDINGS,
   TRIGGER_BINDINGS,
   type Condition,
+  type FixtureBinding,
   type TokenBinding,
   type WorkflowOp,
   type WorkflowProgram,
@@ -65,6 +66,12 @@ export interface WorkflowProgramOptions {
   allowUndefined?: boolean;
   /** Generate the docs' "reduce token size" writes (`permissions = []`, `feature_flags = {}` on the access token). Default false. */
   allowSizeReduction?: boolean;
+  /**
+   * Generate claims read from env variables and fetch answers (`setFromEnv`
+   * of one of `envKeys`, `setFromFetch` of one of `urls`), declaring kinde.env
+   * and kinde.fetch for them. Only for targets that take fixtures. Default none.
+   */
+  fixtureReads?: { envKeys: readonly string[]; urls: readonly string[] };
 }
 
 /** The ops real workflows use beyond plain writes: awaits, event conditions, delete on the claims proxy, the docs' token-size reduction (with room for two more ops than the default, so writes stay as many). */
@@ -163,6 +170,28 @@ function programForTrigger(trigger: WorkflowTriggerName, opts: WorkflowProgramOp
     ...optional(opts.allowDelete, 1, () =>
       perBinding((binding) => fc.record({ kind: fc.constant('deleteClaim' as const), binding: fc.constant(binding), name: r.nameArb(BINDING_TOKEN[binding]) })),
     ),
+    ...optional(opts.fixtureReads !== undefined && opts.fixtureReads.envKeys.length > 0, 2, () =>
+      perBinding((binding) =>
+        fc.record({
+          kind: fc.constant('setFromEnv' as const),
+          binding: fc.constant(binding),
+          name: r.nameArb(BINDING_TOKEN[binding]),
+          key: fc.constantFrom(...opts.fixtureReads!.envKeys),
+          style,
+        }),
+      ),
+    ),
+    ...optional(opts.fixtureReads !== undefined && opts.fixtureReads.urls.length > 0, 2, () =>
+      perBinding((binding) =>
+        fc.record({
+          kind: fc.constant('setFromFetch' as const),
+          binding: fc.constant(binding),
+          name: r.nameArb(BINDING_TOKEN[binding]),
+          url: fc.constantFrom(...opts.fixtureReads!.urls),
+          style,
+        }),
+      ),
+    ),
     ...optional(opts.allowUndefined, 1, () =>
       perBinding((binding) =>
         fc.record({ kind: fc.constant('setUndefined' as const), binding: fc.constant(binding), name: r.nameArb(BINDING_TOKEN[binding]), style }),
@@ -185,16 +214,24 @@ function programForTrigger(trigger: WorkflowTriggerName, opts: WorkflowProgramOp
       const used = TOKEN_BINDINGS.filter((b) => s.ops.some((op) => 'binding' in op && op.binding === b));
       const dropped = s.undeclaredDie >= 1000 * (1 - r.rate) && used.length > 0 ? used[s.undeclaredPick % used.length] : undefined;
       const bindings = TOKEN_BINDINGS.filter((b) => b !== dropped && (used.includes(b) || s.extraBindings.includes(b)));
+      const fixtureBindings = FIXTURE_OPS.filter(([kind]) => s.ops.some((op) => op.kind === kind)).map(([, b]) => b);
       return withSourceToString({
         id: s.id,
         trigger,
         bindings,
         declareUrlBinding: s.declareUrlBinding,
+        ...(fixtureBindings.length > 0 ? { fixtureBindings } : {}),
         ...(s.failurePolicy !== undefined ? { failurePolicy: s.failurePolicy } : {}),
         ops: s.ops,
       });
     });
 }
+
+/** The native binding each fixture-reading op needs declared. */
+const FIXTURE_OPS: ReadonlyArray<[WorkflowOp['kind'], FixtureBinding]> = [
+  ['setFromEnv', 'kinde.env'],
+  ['setFromFetch', 'kinde.fetch'],
+];
 
 /** Makes fast-check print the program as its source (non-enumerable, so equality and JSON ignore it). */
 function withSourceToString(p: WorkflowProgram): WorkflowProgram {

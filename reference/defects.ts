@@ -49,6 +49,7 @@ export const DEFECTS = {
   'oversized-token': { description: 'every token carries a 24 KiB `_debug` claim, too big for an HTTP header', caughtBy: 'TOKEN-BOUNDED' },
   'fetch-env-always-mounted': { description: 'kinde.env and kinde.fetch are there for workflows that do not declare them', caughtBy: 'WF-NATIVE-BINDING-GATE' },
   'secure-fetch-with-fetch': { description: 'declaring kinde.fetch also mounts kinde.secureFetch (one switch for both)', caughtBy: 'WF-NATIVE-BINDING-GATE' },
+  'fetch-ignores-url': { description: 'kinde.fetch answers every request with the first fixture, whatever its URL (matching by method only)', caughtBy: 'WF-FIXTURE-VALUES' },
   'env-values-trimmed': { description: 'environment variables reach the workflow without their surrounding whitespace', caughtBy: 'WF-FIXTURE-VALUES' },
   'workflow-promise-not-awaited': {
     description: "the runtime does not wait for the workflow's promise: writes after an await that takes more than one microtask turn are lost",

@@ -100,7 +100,7 @@ export class DeployedWorkflows {
         tokens: current,
         timeoutMs: this.#timeoutMs,
         owner: this.#owner,
-        ...(fixtures ? { fixtures: this.#has('env-values-trimmed') ? trimmedEnv(fixtures) : fixtures } : {}),
+        ...(fixtures ? { fixtures: this.#fixturesWithDefects(fixtures) } : {}),
       });
       if (!result.ok) {
         if (wf.settings.failurePolicy === 'continue' || this.#has('failure-policy-ignored')) {
@@ -116,6 +116,14 @@ export class DeployedWorkflows {
       for (const w of result.writes) if (w.binding in out && tokens[w.binding]) out[w.binding].push(w);
       if (this.#has('only-first-workflow-runs')) break;
     }
+    return out;
+  }
+
+  /** The fixtures as a defective issuer would answer them. */
+  #fixturesWithDefects(f: WorkflowFixtures): WorkflowFixtures {
+    let out = f;
+    if (this.#has('env-values-trimmed')) out = trimmedEnv(out);
+    if (this.#has('fetch-ignores-url')) out = { ...out, fetch: out.fetch.map((x, i) => (i === 0 ? { ...x, url: '*' } : x)) };
     return out;
   }
 

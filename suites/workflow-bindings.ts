@@ -7,9 +7,13 @@
  */
 import fc from 'fast-check';
 import type { JsonObject, JsonValue, WorkflowFixtureSet } from '../adapters/types.js';
-import { m2mScenarioArb, type M2mScenario } from '../generators/tenant.js';
+import { shrinkingFirst } from '../generators/shrink.js';
+import { m2mScenarioArb, userScenarioArb, type M2mScenario } from '../generators/tenant.js';
+import { workflowListArb, type FixtureReads, type WorkflowProgram, type WorkflowTriggerName } from '../generators/workflow.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { clientCredentialsExpectingToken, provision } from './lib/flows.js';
+import { withOpenId } from './lib/issuance.js';
+import { judgeM2mRun, judgeUserRun, same, WORKFLOWS_FIRST } from './lib/judge-workflows.js';
 import { jsonEqual, own } from './lib/json.js';
 import type { Judge } from './lib/violation.js';
 
@@ -113,6 +117,23 @@ const gateInputArb: fc.Arbitrary<GateInput> = fc
   .tuple(inputArb, fc.subarray(NATIVE_BINDINGS.map((b) => b.binding)))
   .map(([input, declared]) => ({ ...input, declared }));
 
+/** Env keys and GET URLs generated workflows read; the fixtures hold a generated subset of them, so some reads miss. */
+const READ_KEYS = ['KTC_ENV_A', 'KTC_ENV_B', 'KTC_ENV_C'];
+const READ_URLS = ['https://fixtures.example/ktc/a', 'https://fixtures.example/ktc/b', 'https://api.example.com/v1/ktc'];
+
+const readsArb: fc.Arbitrary<FixtureReads> = fc.record({
+  env: fc.dictionary(fc.constantFrom(...READ_KEYS), envValueArb, { maxKeys: READ_KEYS.length }),
+  fetch: fc.dictionary(fc.constantFrom(...READ_URLS), fc.jsonValue({ maxDepth: 2 }).map((v) => v as JsonValue), { maxKeys: READ_URLS.length }),
+});
+
+/** Real-looking workflows (awaits, event conditions) that read env values and fetch answers into claims. */
+function readingProgramsArb(trigger: WorkflowTriggerName): fc.Arbitrary<WorkflowProgram[]> {
+  return workflowListArb(
+    { trigger, allowAwait: true, allowConditions: true, undeclaredBindingRate: 0, fixtureReads: { envKeys: READ_KEYS, urls: READ_URLS } },
+    { minLength: 1, maxLength: 2 },
+  ).filter((ps) => ps.some((p) => p.fixtureBindings !== undefined));
+}
+
 function fixtures(input: FixtureInput): WorkflowFixtureSet {
   return {
     env: { [ENV_KEY]: { value: input.value, isSecret: input.isSecret } },
@@ -152,6 +173,26 @@ export const checks: Check<any>[] = [
       const claims = issued.token.payload;
       expectClaim(judge, 'WF-FIXTURE-VALUES', claims, 'ktc_env', { value: input.value, isSecret: input.isSecret }, `getEnvironmentVariable(${ENV_KEY}) answered`);
       expectClaim(judge, 'WF-FIXTURE-VALUES', claims, 'ktc_fetch', JSON.parse(JSON.stringify(input.answer)) as JsonValue, `fetch ${ANSWER_URL} answered`);
+    },
+  }),
+  defineCheck({
+    name: 'generated user token workflows read env values and fetch answers into claims, between awaits and conditions',
+    requirements: ['WF-FIXTURE-VALUES'],
+    needs: ['userTokens', 'workflows', 'workflowFixtures'],
+    arbitrary: () =>
+      shrinkingFirst({ scenario: userScenarioArb().map(withOpenId), programs: readingProgramsArb('user:tokens_generation'), reads: readsArb }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs, reads }, judge, env) {
+      const reqs = { perToken: () => same('WF-FIXTURE-VALUES'), outcome: () => 'WF-FIXTURE-VALUES' };
+      await judgeUserRun(env, judge, scenario, programs, reqs, ['refuse'], reads);
+    },
+  }),
+  defineCheck({
+    name: 'generated M2M workflows read env values and fetch answers into claims, between awaits and conditions',
+    requirements: ['WF-FIXTURE-VALUES'],
+    needs: ['m2m', 'workflows', 'workflowFixtures'],
+    arbitrary: () => shrinkingFirst({ scenario: m2mScenarioArb(), programs: readingProgramsArb('m2m:token_generation'), reads: readsArb }, WORKFLOWS_FIRST),
+    async predicate({ scenario, programs, reads }, judge, env) {
+      await judgeM2mRun(env, judge, scenario, programs, same('WF-FIXTURE-VALUES'), true, reads);
     },
   }),
   defineCheck({

@@ -174,6 +174,45 @@ describe('expectedRun', () => {
     expect(expectedRun(program({ ops: [{ kind: 'loopForever' }] }), userCtx).failure).toBe('timeout');
   });
 
+  it('reads env values and fetch answers from the fixtures; a missing variable is null, an unanswered request fails', () => {
+    const reads = { env: { KEY_A: ' spaced ' }, fetch: { 'https://x.example/a': { n: -0, list: [1] } } };
+    const fromEnv = (name: string, key: string) => ({ kind: 'setFromEnv', binding: 'kinde.accessToken', name, key, style: 'proxy' }) as const;
+    const fromFetch = (name: string, url: string) => ({ kind: 'setFromFetch', binding: 'kinde.idToken', name, url, style: 'lowLevel' }) as const;
+    const reading = (ops: WorkflowProgram['ops'], fixtureBindings: WorkflowProgram['fixtureBindings'] = ['kinde.env', 'kinde.fetch']) =>
+      program({ ops, fixtureBindings });
+    const ok = expectedRun(reading([fromEnv('a', 'KEY_A'), fromEnv('b', 'KEY_B'), fromFetch('c', 'https://x.example/a')]), { ...userCtx, reads });
+    expect(ok.completes).toBe(true);
+    expect(ok.writes.map((w) => [w.binding, w.name, w.value])).toEqual([
+      ['kinde.accessToken', 'a', ' spaced '],
+      ['kinde.accessToken', 'b', null],
+      ['kinde.idToken', 'c', { n: 0, list: [1] }],
+    ]);
+    const unanswered = expectedRun(reading([fromEnv('a', 'KEY_A'), fromFetch('c', 'https://x.example/other')]), { ...userCtx, reads });
+    expect(unanswered).toEqual({ completes: false, failure: 'threw', writes: [{ binding: 'kinde.accessToken', name: 'a', value: ' spaced ' }] });
+    // Not declared: the library's helper throws.
+    expect(expectedRun(reading([fromFetch('c', 'https://x.example/a')], ['kinde.env']), { ...userCtx, reads }).failure).toBe('threw');
+    // The token binding is reached first.
+    expect(expectedRun(reading([fromFetch('c', 'https://x.example/a')]), { offered: ['kinde.accessToken'], event: noEvent, reads }).failure).toBe('undeclared-binding');
+    expect(() => expectedRun(reading([fromEnv('a', 'KEY_A')]), userCtx)).toThrow(/needs the fixture reads/);
+  });
+
+  it('renders fixture reads with the library helpers and declares their bindings', () => {
+    const src = renderWorkflow(
+      program({
+        fixtureBindings: ['kinde.env', 'kinde.fetch'],
+        ops: [
+          { kind: 'setFromEnv', binding: 'kinde.accessToken', name: 'a', key: 'KEY_A', style: 'proxy' },
+          { kind: 'setFromFetch', binding: 'kinde.idToken', name: 'b', url: 'https://x.example/a', style: 'lowLevel' },
+        ],
+      }),
+    );
+    expect(src).toMatch(/import \{[^}]*getEnvironmentVariable, fetch \} from "@kinde\/infrastructure"/);
+    expect(src).toContain('"kinde.env": {},');
+    expect(src).toContain('"kinde.fetch": {},');
+    expect(src).toContain('accessToken["a"] = getEnvironmentVariable("KEY_A")?.value ?? null;');
+    expect(src).toContain('kinde.idToken.setCustomClaim("b", (await fetch("https://x.example/a", { method: "GET", responseFormat: "json" })).data ?? null);');
+  });
+
   it('keeps writes in order (last write wins via finalClaims), round-trips values and reads the event', () => {
     const p = program({
       ops: [

@@ -36,7 +36,7 @@ describe('workflow bindings checks', () => {
     for (const verdict of Object.values(v)) expect(verdict).toMatch(/^NOT_APPLICABLE: .*workflowFixtures/);
   });
 
-  const seeded: DefectName[] = ['fetch-env-always-mounted', 'secure-fetch-with-fetch', 'env-values-trimmed'];
+  const seeded: DefectName[] = ['fetch-env-always-mounted', 'secure-fetch-with-fetch', 'env-values-trimmed', 'fetch-ignores-url'];
   for (const name of seeded) {
     it(`mutant:${name} fails ${DEFECTS[name].caughtBy} and nothing else`, async () => {
       const v = await verdicts(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }));

@@ -18,9 +18,11 @@ import {
   TRIGGER_BINDINGS,
   workflowProgramArb,
   type EventPath,
+  type FixtureReads,
   type WorkflowProgram,
 } from '../generators/workflow.js';
-import { closeSandbox, compileWorkflow, runWorkflow } from '../reference/workflows/index.js';
+import { closeSandbox, compileWorkflow, parseWorkflowFixtures, runWorkflow } from '../reference/workflows/index.js';
+import { fixtureSet } from '../suites/lib/judge-workflows.js';
 import { expectWorkflows, possibleClaims } from '../suites/lib/expect-workflows.js';
 
 afterAll(() => closeSandbox());
@@ -58,13 +60,29 @@ const m2mEventArb = userEventArb.map((e) => ({
   'context.workflow.trigger': 'm2m:token_generation',
 }));
 
-async function runInReference(p: WorkflowProgram, event: Record<EventPath, JsonValue | undefined>) {
+async function runInReference(p: WorkflowProgram, event: Record<EventPath, JsonValue | undefined>, reads: FixtureReads = { env: {}, fetch: {} }) {
   const wf = await compileWorkflow(renderWorkflow(p));
   const tokens = Object.fromEntries(TRIGGER_BINDINGS[p.trigger].map((b) => [b, { existing: 'claim' }]));
-  return runWorkflow(wf, { event: referenceEvent(event, p.trigger === 'm2m:token_generation'), tokens, timeoutMs: 5_000 });
+  const fixtures = parseWorkflowFixtures(fixtureSet(reads), 'fixtures');
+  return runWorkflow(wf, { event: referenceEvent(event, p.trigger === 'm2m:token_generation'), tokens, timeoutMs: 5_000, fixtures });
 }
 
-const RICH = { allowAwait: true, allowConditions: true, allowDelete: true, allowUndefined: true, allowThrow: true, undeclaredBindingRate: 0.2 };
+const READ_KEYS = ['KEY_A', 'KEY_B'];
+const READ_URLS = ['https://x.example/a', 'https://x.example/b'];
+const readsArb: fc.Arbitrary<FixtureReads> = fc.record({
+  env: fc.dictionary(fc.constantFrom(...READ_KEYS), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
+  fetch: fc.dictionary(fc.constantFrom(...READ_URLS), jsonClaimValueArb({ maxDepth: 2, maxStringLength: 16 }), { maxKeys: 2 }),
+});
+
+const RICH = {
+  allowAwait: true,
+  allowConditions: true,
+  allowDelete: true,
+  allowUndefined: true,
+  allowThrow: true,
+  undeclaredBindingRate: 0.2,
+  fixtureReads: { envKeys: READ_KEYS, urls: READ_URLS },
+};
 
 describe('rich workflow ops in the reference sandbox', () => {
   for (const trigger of ['user:tokens_generation', 'm2m:token_generation'] as const) {
@@ -74,20 +92,21 @@ describe('rich workflow ops in the reference sandbox', () => {
         fc.asyncProperty(
           workflowProgramArb({ ...RICH, trigger, valueArb: jsonClaimValueArb({ maxDepth: 2, maxStringLength: 16 }) }),
           trigger === 'm2m:token_generation' ? m2mEventArb : userEventArb,
-          async (p, event) => {
+          readsArb,
+          async (p, event, reads) => {
             for (const op of p.ops) seen.add(op.kind + ('when' in op && op.when ? `?${op.when.kind}` : ''));
-            const expected = expectedRun(p, { offered: TRIGGER_BINDINGS[trigger], event });
-            const run = await runInReference(p, event);
+            const expected = expectedRun(p, { offered: TRIGGER_BINDINGS[trigger], event, reads });
+            const run = await runInReference(p, event, reads);
             expect(run.ok, `${renderWorkflow(p)}\n${run.ok ? '' : run.error.message}`).toBe(expected.completes);
             if (!run.ok && expected.failure === 'undeclared-binding') expect(run.error.message).toMatch(/binding not available|Cannot read properties of undefined/);
-            if (!run.ok && expected.failure === 'threw' && p.ops.every((o) => o.kind !== 'throw')) expect(run.error.message).toMatch(/not JSON-serializable/);
+            if (!run.ok && expected.failure === 'threw' && p.ops.every((o) => o.kind !== 'throw')) expect(run.error.message).toMatch(/not JSON-serializable|fetch failed: no fixture answers/);
             expect(run.writes).toEqual(expected.writes);
           },
         ),
         { seed: SEED, numRuns: 60 },
       );
       // The property saw every op kind, and guarded ones.
-      for (const k of ['await', 'set', 'setFromEvent', 'deleteClaim', 'setUndefined', 'throw']) expect([...seen].some((s) => s.startsWith(k)), k).toBe(true);
+      for (const k of ['await', 'set', 'setFromEvent', 'deleteClaim', 'setUndefined', 'throw', 'setFromEnv', 'setFromFetch']) expect([...seen].some((s) => s.startsWith(k)), k).toBe(true);
       expect([...seen].some((s) => s.includes('?')), 'some op is guarded').toBe(true);
     }, 120_000);
   }

@@ -17,6 +17,7 @@ import {
   TRIGGER_BINDINGS,
   type EventPath,
   type ExpectedWrite,
+  type FixtureReads,
   type TokenBinding,
   type UndefinedWrite,
   type WorkflowProgram,
@@ -41,11 +42,12 @@ export function expectWorkflows(
   event: Record<EventPath, JsonValue | undefined>,
   offered: readonly TokenBinding[] = TRIGGER_BINDINGS[trigger],
   undefinedWrite: UndefinedWrite = 'refuse',
+  reads?: FixtureReads,
 ): Expectation {
   const out: Expectation = { writes: [], applied: [], continued: [] };
   programs.forEach((p, i) => {
     if (p.trigger !== trigger) return;
-    const run = expectedRun(p, { offered, event }, undefinedWrite);
+    const run = expectedRun(p, { offered, event, ...(reads !== undefined ? { reads } : {}) }, undefinedWrite);
     const id = `${p.id}_${i}`;
     if (run.completes) {
       out.writes.push(...run.writes);

@@ -11,6 +11,7 @@ import type {
   SignInRequest,
   Tenant,
   TokenResult,
+  WorkflowFixtureSet,
 } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
 import { decodeToken, isDecoded, type Decoded, type DecodeError } from './tokens.js';
@@ -35,9 +36,10 @@ export async function provision(env: CheckEnv, judge: Judge, tenant: Tenant): Pr
   await env.adapter.provision(tenant);
 }
 
-export async function deployWorkflows(env: CheckEnv, judge: Judge, sources: string[]): Promise<void> {
+/** Deploy `sources` in order; with `fixtures`, every one is answered from them (kinde.env, kinde.fetch). */
+export async function deployWorkflows(env: CheckEnv, judge: Judge, sources: string[], fixtures?: WorkflowFixtureSet): Promise<void> {
   judge.trace.workflows = [...sources];
-  for (const s of sources) await env.adapter.deployWorkflow(s);
+  for (const s of sources) await (fixtures === undefined ? env.adapter.deployWorkflow(s) : env.adapter.deployWorkflow(s, fixtures));
 }
 
 export interface UserTokens {

@@ -3,13 +3,13 @@
  * the same request without them (the baseline), by what the workflows must
  * have done (expect-workflows.ts). Shared by the workflow suites.
  */
-import type { JsonValue, TokenType } from '../../adapters/types.js';
+import type { JsonValue, TokenType, WorkflowFixtureSet } from '../../adapters/types.js';
 import type { UserScenario } from '../../generators/tenant.js';
-import type { TokenBinding, UndefinedWrite, WorkflowProgram } from '../../generators/workflow.js';
+import type { FixtureReads, TokenBinding, UndefinedWrite, WorkflowProgram } from '../../generators/workflow.js';
 import type { CheckEnv } from './check.js';
 import { judgeAgainstBaseline, type BaselineRequirements } from './compare.js';
 import { expectWorkflows, finalClaims, namesWrittenElsewhere, possibleClaims, type Expectation } from './expect-workflows.js';
-import { clientCredentialsExpectingToken, deployWorkflows, provision, signInExpectingTokens, tokensOf } from './flows.js';
+import { clientCredentialsExpectingToken, deployWorkflows, provision, redactRequest, signInExpectingTokens, tokensOf } from './flows.js';
 import { m2mEventValues, sourcesOf, userEventValues } from './issuance.js';
 import type { Decoded } from './tokens.js';
 import { Violation, type Judge } from './violation.js';
@@ -21,6 +21,14 @@ const USER_BINDINGS: Array<[TokenType, TokenBinding]> = [
   ['access', 'kinde.accessToken'],
   ['id', 'kinde.idToken'],
 ];
+
+/** The fixtures a target answers {@link FixtureReads} with: each env value (not secret), each URL a 200 JSON answer to GET. */
+export function fixtureSet(reads: FixtureReads): WorkflowFixtureSet {
+  return {
+    env: Object.fromEntries(Object.entries(reads.env).map(([k, value]) => [k, { value, isSecret: false }])),
+    fetch: Object.entries(reads.fetch).map(([url, json]) => ({ method: 'GET', url, status: 200, json })),
+  };
+}
 
 interface UserRunRequirements {
   perToken: (type: TokenType) => BaselineRequirements;
@@ -42,14 +50,15 @@ export async function judgeUserRun(
   programs: WorkflowProgram[],
   reqs: UserRunRequirements,
   undefinedWrites: readonly UndefinedWrite[] = ['refuse'],
+  reads?: FixtureReads,
 ): Promise<void> {
   const all = [...new Set([...USER_BINDINGS.flatMap(([t]) => Object.values(reqs.perToken(t)))])];
   await provision(env, judge, scenario.tenant);
   const baseline = await signInExpectingTokens(env, judge, scenario.request, all);
   if (!baseline) return;
-  await deployWorkflows(env, judge, sourcesOf(programs));
+  await deployWorkflows(env, judge, sourcesOf(programs), reads === undefined ? undefined : fixtureSet(reads));
   const event = userEventValues(scenario.request);
-  const expectations = undefinedWrites.map((mode) => expectWorkflows(programs, 'user:tokens_generation', event, undefined, mode));
+  const expectations = undefinedWrites.map((mode) => expectWorkflows(programs, 'user:tokens_generation', event, undefined, mode, reads));
   const result = await env.adapter.signIn(scenario.request);
   const seen: Violation[] = [];
   for (const expectation of expectations) {
@@ -123,13 +132,23 @@ export async function judgeM2mRun(
   programs: WorkflowProgram[],
   reqs: BaselineRequirements,
   applies: boolean,
+  reads?: FixtureReads,
 ): Promise<void> {
   const all = [...new Set(Object.values(reqs))];
   await provision(env, judge, input.tenant);
   const baseline = await clientCredentialsExpectingToken(env, judge, input.request, all);
   if (!baseline) return;
-  await deployWorkflows(env, judge, sourcesOf(programs));
-  const expectation = expectWorkflows(programs, 'm2m:token_generation', m2mEventValues(input.request.clientId, input.request.audience));
+  await deployWorkflows(env, judge, sourcesOf(programs), reads === undefined ? undefined : fixtureSet(reads));
+  const event = m2mEventValues(input.request.clientId, input.request.audience);
+  const expectation = expectWorkflows(programs, 'm2m:token_generation', event, undefined, undefined, reads);
+  if (applies && expectation.refusal) {
+    // A workflow that fails with failurePolicy stop ends the request.
+    judge.trace.request = redactRequest(input.request);
+    const refused = await env.adapter.clientCredentials(input.request);
+    const { workflow, cause } = expectation.refusal;
+    judge.check(!refused.ok, reqs.custom, 'ERR_REQUEST_ACCEPTED', `workflow "${workflow}" fails (${cause}) with failurePolicy stop, yet the target issued a token`);
+    return;
+  }
   const actual = await clientCredentialsExpectingToken(env, judge, input.request, all);
   if (!actual) return;
   const writes = applies && !expectation.refusal ? expectation.writes : [];
