@@ -23,7 +23,8 @@ async function verdicts(adapter: Adapter): Promise<Record<string, string>> {
   try {
     for (const check of checks) {
       const r = await runCheck(check, { adapter, info }, options);
-      for (const [id, o] of Object.entries(r.outcomes)) out[id] = o.verdict + (o.verdict === 'ERRORED' ? ` (${o.reason})` : '');
+      // Several checks decide one requirement: a failure in any of them is the verdict.
+      for (const [id, o] of Object.entries(r.outcomes)) if (out[id] === undefined || out[id] === 'PASSED') out[id] = o.verdict + (o.verdict === 'ERRORED' ? ` (${o.reason})` : '');
     }
   } finally {
     await adapter.stop();

@@ -20,7 +20,11 @@ async function verdicts(adapter: ReferenceAdapter, capabilities: Record<string, 
   const out: Record<string, string> = {};
   for (const check of checks) {
     const r = await runCheck(check, { adapter, info }, { seed: SEED, runs: RUNS, severity: (id) => requirementById(id).severity });
-    for (const [id, o] of Object.entries(r.outcomes)) out[id] = o.reason !== undefined && o.verdict === 'NOT_APPLICABLE' ? `${o.verdict}: ${o.reason}` : o.verdict;
+    // Several checks decide one requirement: a failure in any of them is the verdict.
+    for (const [id, o] of Object.entries(r.outcomes)) {
+      if (out[id] !== undefined && out[id] !== 'PASSED') continue;
+      out[id] = o.reason !== undefined && o.verdict === 'NOT_APPLICABLE' ? `${o.verdict}: ${o.reason}` : o.verdict;
+    }
   }
   return out;
 }
