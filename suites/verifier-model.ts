@@ -75,7 +75,8 @@ type Expectation = { outcome: 'accept'; blame: string } | { outcome: 'reject'; b
 
 function expectationFor(q: Seq, t: Stored, nowMs: number): Expectation {
   const k = q.keys.find((r) => r.key.kid === t.key.kid)!;
-  if (Math.floor(nowMs / 1000) >= t.exp + q.tolerance + 1) return { outcome: 'reject', blame: 'VERIFY-EXP', why: `it expired at ${t.exp}` };
+  // Past the exp instant (RFC 7519 §4.1.4: now "MUST be before" exp), read in milliseconds so a verifier with a millisecond clock is never blamed at exp itself.
+  if (nowMs > (t.exp + q.tolerance) * 1000) return { outcome: 'reject', blame: 'VERIFY-EXP', why: `it expired at ${t.exp}` };
   if (k.removed) return q.refetchSeen ? { outcome: 'reject', blame: 'VERIFY-KEY-ROTATION', why: `its key ${k.key.kid} left the JWKS and the verifier has fetched the new set` } : { outcome: 'either' };
   const keyReady = k.known || nowMs - k.publishedAtMs > q.bound;
   if (t.exp * 1000 - nowMs > ACCEPT_MARGIN_MS && keyReady) return { outcome: 'accept', blame: k.change === 0 ? 'VERIFY-ACCEPT-VALID' : 'VERIFY-KEY-ROTATION' };

@@ -201,7 +201,8 @@ export class ContractVerifier implements VerifierAdapter {
       const value = p.exp === 'string-coerced' ? Number(exp) : exp;
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Reject(401, 'exp missing or not a number');
       const clock = p.exp === 'milliseconds' ? Date.now() : p.exp === 'tolerance' ? now - UNDECLARED_LEEWAY_SECONDS : now;
-      if (value <= clock) throw new Reject(401, 'token expired');
+      // off-by-one: `exp < now` instead of `exp <= now`, so a token is still good during its exp second.
+      if (p.exp === 'off-by-one' ? value < clock : value <= clock) throw new Reject(401, 'token expired');
     }
     const nbf: unknown = payload.nbf;
     if (p.nbf !== 'ignored' && nbf !== undefined) {

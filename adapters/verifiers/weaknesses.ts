@@ -20,7 +20,7 @@ export const WEAKNESSES = {
   org: [...STRING_WEAKNESSES, 'ignored'],
   kid: ['prefix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'ignored'],
   alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored'],
-  exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds'],
+  exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds', 'off-by-one'],
   nbf: ['ignored', 'tolerance'],
   /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten. */
   state: ['verdict-cache', 'jti-cache', 'key-union'],

@@ -111,7 +111,10 @@ export function buildAttack(attack: Attack, kit: AttackKit): string | undefined 
       return compact({ ...header, kid: near }, p, 'RS256', trusted.privateKey);
     }
     case 'expired': {
-      const exp = kit.now - kit.clockToleranceSeconds - attack.secondsAgo;
+      // The latest whole second strictly before this instant: a verifier with a millisecond clock
+      // is past exp too, even when the token is built on a second boundary and verified at once.
+      const before = Math.min(kit.now, Math.ceil(Date.now() / 1000) - 1);
+      const exp = before - kit.clockToleranceSeconds - attack.secondsAgo;
       return resign(header, { ...payload, exp, iat: Math.min(Number(payload.iat) || exp - 60, exp - 60) });
     }
     case 'exp-invalid': {

@@ -80,10 +80,13 @@ export const ATTACK_REQUIREMENT: Record<AttackKind, string> = {
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 
 /**
- * Seconds outside the declared tolerance: 1 s is already outside (the verifier's clock
- * only moves forward after the token is built), and far outside.
+ * Seconds outside the declared tolerance. 0 is already outside: `exp` is then the
+ * current second, and RFC 7519 §4.1.4 says the current time "MUST be before" it (a
+ * verifier that checks `exp < now` instead of `exp <= now` accepts it); the token is
+ * built so that its exp instant is strictly before the verifier's clock, whatever its
+ * resolution (attack-build.ts). Then just outside, and far outside.
  */
-const outsideArb = fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 120 }), fc.integer({ min: 121, max: 10_000_000 }));
+const outsideArb = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 6, max: 120 }), fc.integer({ min: 121, max: 10_000_000 }));
 /**
  * nbf ahead of the clock: at least 3 s, because the verifier's clock may cross one second
  * boundary while the token travels, and nbf == now is valid.
