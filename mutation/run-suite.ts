@@ -5,10 +5,9 @@
  * whether a defect is seen, and the unshrunk counterexample says by what.
  */
 import type { Adapter, TargetInfo } from '../adapters/types.js';
-import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import type { Check } from '../suites/lib/check.js';
-import { declinedBy } from '../suites/lib/execute.js';
+import { declinedBy, severityFor } from '../suites/lib/execute.js';
 import { runCheck } from '../suites/lib/run-check.js';
 
 export interface Detection {
@@ -43,7 +42,7 @@ export async function runSuite(adapter: Adapter, info: TargetInfo, options: Suit
     const r = await runCheck(check, { adapter, info }, {
       seed: options.seed,
       runs: options.runs,
-      severity: (id) => requirementById(id).severity,
+      severity: (id) => severityFor(info, id),
       declined: (id) => declinedBy(info, id),
       shrinkBudgetMs: 0,
       maxShrinkSteps: 0,

@@ -64,5 +64,9 @@ export interface RequirementInfo {
   tokenTypes: TokenType[];
   source: DocSource;
   /** Present when the docs contradict themselves on this point. */
-  contradiction?: { readings: DocSource[]; note: string };
+  /**
+   * Present when the docs contradict themselves on this point. `resolvedBy`: the
+   * TargetInfo field with which a target declares the reading it implements.
+   */
+  contradiction?: { readings: DocSource[]; note: string; resolvedBy?: 'refreshOverlapSeconds' };
 }

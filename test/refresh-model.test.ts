@@ -27,6 +27,7 @@ import {
   type RefreshRecord,
 } from '../suites/lib/refresh-model.js';
 import { runCheck, type CheckResult } from '../suites/lib/run-check.js';
+import { severityFor } from '../suites/lib/execute.js';
 import { checks } from '../suites/refresh.js';
 
 const LIFETIMES = { accessToken: 3_600, idToken: 3_600, refreshToken: 86_400 };
@@ -180,7 +181,7 @@ async function runAll(adapter: ReferenceAdapter): Promise<{ verdicts: Record<str
   const verdicts: Record<string, Verdict> = {};
   const results: CheckResult[] = [];
   for (const check of checks) {
-    const r = await runCheck(check, { adapter, info }, { seed: SEED, runs: RUNS, severity: (id) => requirementById(id).severity });
+    const r = await runCheck(check, { adapter, info }, { seed: SEED, runs: RUNS, severity: (id) => severityFor(info, id) });
     results.push(r);
     for (const [id, o] of Object.entries(r.outcomes)) {
       const prev = verdicts[id];
@@ -239,10 +240,10 @@ describe('refresh checks', () => {
     expectNoSecrets(adapter, results);
   });
 
-  it('old-refresh-accepted-forever: RT-OLD-REFUSED is a warning, shrunk to sign-in, refresh, reuse', async () => {
+  it('old-refresh-accepted-forever: RT-OLD-REFUSED fails against the declared window of 0 s, shrunk to sign-in, refresh, reuse', async () => {
     const adapter = mutant('old-refresh-accepted-forever');
     const { verdicts, results } = await runAll(adapter);
-    expect(verdicts['RT-OLD-REFUSED']).toBe('WARNING');
+    expect(verdicts['RT-OLD-REFUSED']).toBe('FAILED');
     expect(verdicts['RT-ROTATE']).toBe('PASSED');
     const commands = failureOf(results, 'RT-OLD-REFUSED').counterexample.commands!;
     expect(commands.at(-1)).toMatch(/^refreshRotatedOut\(rt#\d+\)/);
@@ -254,9 +255,18 @@ describe('refresh checks', () => {
     const adapter = mutant('old-refresh-accepted-forever', { refreshOverlapSeconds: 30 });
     const info = await adapter.start();
     const clockCheck = checks.find((c) => c.requirements.includes('RT-OLD-REFUSED') && c.needs.includes('clock'))!;
-    const r = await runCheck(clockCheck, { adapter, info }, { seed: SEED, runs: 100, severity: (id) => requirementById(id).severity });
-    expect(r.outcomes['RT-OLD-REFUSED']?.verdict).toBe('WARNING');
+    const r = await runCheck(clockCheck, { adapter, info }, { seed: SEED, runs: 100, severity: (id) => severityFor(info, id) });
+    expect(r.outcomes['RT-OLD-REFUSED']?.verdict).toBe('FAILED');
     expect(r.outcomes['RT-OLD-REFUSED']?.failure?.counterexample.commands?.some((c) => c.startsWith('advanceClock('))).toBe(true);
+  });
+
+  it('old-refresh-accepted-forever on a target that declares no window (a live tenant): only a warning, the docs contradicting each other', async () => {
+    const adapter = mutant('old-refresh-accepted-forever');
+    const { refreshOverlapSeconds: _declared, ...undeclared } = await adapter.start();
+    expect(severityFor(undeclared, 'RT-OLD-REFUSED')).toBe('warning');
+    const check = checks.find((c) => c.requirements.includes('RT-OLD-REFUSED') && !c.needs.includes('clock'))!;
+    const r = await runCheck(check, { adapter, info: undeclared }, { seed: SEED, runs: RUNS, severity: (id) => severityFor(undeclared, id) });
+    expect(r.outcomes['RT-OLD-REFUSED']?.verdict).toBe('WARNING');
   });
 
   it('refresh-new-access-always: RT-ACCESS-UNCHANGED fails', async () => {

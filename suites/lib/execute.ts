@@ -117,7 +117,7 @@ export async function executeCheck(area: Area, check: Check<any>, env: CheckEnv,
   const result = await runCheck(check, env, {
     seed: options.seed,
     runs: options.runs,
-    severity: (id: string) => requirementById(id).severity,
+    severity: (id: string) => severityFor(env.info, id),
     declined: (id: string) => declinedBy(env.info, id),
     ...(only.size > 0 ? { only } : {}),
     ...(options.path !== undefined ? { path: options.path } : {}),
@@ -141,6 +141,18 @@ export async function executeCheck(area: Area, check: Check<any>, env: CheckEnv,
 /** The outcomes that make a check red: FAILED, ERRORED, and WARNING under --strict. */
 export function brokenOutcomes(meta: ConformanceMeta, strict: boolean): Array<[string, TestOutcome]> {
   return Object.entries(meta.outcomes).filter(([, o]) => o.verdict === 'FAILED' || o.verdict === 'ERRORED' || (strict && o.verdict === 'WARNING'));
+}
+
+/**
+ * The severity a violation of `id` has for this target: the catalog's, except
+ * that a contradiction the target resolved by declaring its reading
+ * (`contradiction.resolvedBy`, e.g. its refresh-token overlap window) is
+ * judged at `fail` against that declaration.
+ */
+export function severityFor(info: TargetInfo, id: string): 'fail' | 'warning' {
+  const req = requirementById(id);
+  const field = req.contradiction?.resolvedBy;
+  return field !== undefined && info[field] !== undefined ? 'fail' : req.severity;
 }
 
 /** A requirement the target declared out, or whose capabilities and token types it lacks. */
