@@ -278,7 +278,7 @@ export interface Adapter {
   advanceClock?(seconds: number): Promise<void>;
   /** The target's clock now, in Unix seconds (what it puts in `iat`). Only with capability `clock`. */
   clockNow?(): Promise<number>;
-  /** Rotate the signing key (the old key leaves the JWKS). Only with capability `keyRotation`. */
+  /** Rotate the signing key: new tokens are signed with a new key the JWKS publishes (the old one may stay). Only with capability `keyRotation`. */
   rotateKeys?(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -13,6 +13,7 @@ export interface Defect {
 export const DEFECTS = {
   'workflow-overwrites-sub': { description: 'a workflow can overwrite `sub`', caughtBy: 'WF-PROHIBITED-ACCESS' },
   'exp-dropped-on-empty-permissions': { description: '`exp` is dropped when a workflow empties `permissions`', caughtBy: 'WF-PROHIBITED-ACCESS' },
+  'rotated-key-unpublished': { description: 'after a key rotation, tokens are signed with the new key while the JWKS still serves only the old one', caughtBy: 'SIG-KID-IN-JWKS' },
   'unpublished-signing-key': { description: 'tokens are signed with a key that is not in the JWKS', caughtBy: 'SIG-KID-IN-JWKS' },
   'access-claims-leak-into-id': { description: 'custom claims aimed at the access token also land in the ID token', caughtBy: 'WF-CUSTOM-ISOLATION' },
   'bindings-not-enforced': { description: 'workflows can modify tokens without declaring the binding', caughtBy: 'WF-BINDING-REQUIRED' },

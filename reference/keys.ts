@@ -61,7 +61,8 @@ export class KeyStore {
   async rotate(): Promise<void> {
     this.#generation += 1;
     const next = await sharedKey(this.#generation);
-    this.#published = await publishedKeys([next], this.#defects);
+    // Seeded defect: the issuer switches keys but its JWKS goes on serving the old set.
+    if (!this.#defects.has('rotated-key-unpublished')) this.#published = await publishedKeys([next], this.#defects);
     this.#active = next;
   }
 

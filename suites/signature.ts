@@ -133,6 +133,26 @@ export const checks: Check<any>[] = [
     },
   }),
   defineCheck({
+    // Kinde rotates its signing keys; a verifier that follows the docs fetches the JWKS and expects the token's
+    // kid in it, so tokens signed after a rotation must name a key the JWKS then publishes (the old one may stay).
+    name: 'after a signing-key rotation, every new token is RS256-signed by a key of the JWKS then published',
+    requirements: ['SIG-KID-IN-JWKS', 'SIG-RS256'],
+    needs: ['keyRotation'],
+    // A rotation costs an RSA key generation on most targets: a tenth of the runs.
+    runsFactor: 0.1,
+    arbitrary: () => issuanceArb(),
+    async predicate(input, judge, env) {
+      await env.adapter.rotateKeys!();
+      judge.trace.commands = ['rotateKeys()'];
+      const issued = await issueAll(env, judge, input, ['SIG-KID-IN-JWKS', 'SIG-RS256']);
+      const jwks = await env.adapter.jwks();
+      for (const { type, token, trace } of issued.tokens) {
+        Object.assign(judge.trace, trace, { token: { header: token.header, payload: token.payload } });
+        await judgeSignature(judge, type, token, jwks);
+      }
+    },
+  }),
+  defineCheck({
     name: 'the published JWKS holds RSA public keys only',
     requirements: ['SIG-JWKS-PUBLIC-ONLY'],
     needs: [],
