@@ -151,7 +151,8 @@ export async function judgeM2mRun(
   }
   const actual = await clientCredentialsExpectingToken(env, judge, input.request, all);
   if (!actual) return;
-  const writes = applies && !expectation.refusal ? expectation.writes : [];
+  // Here no stop-policy failure is expected where the workflows apply (that returned above).
+  const writes = applies ? expectation.writes : [];
   const anyOf = applies ? possibleClaims(expectation, 'kinde.m2mToken') : new Map<string, JsonValue[]>();
   judgeAgainstBaseline(judge, 'm2m', baseline.token, actual.token, finalClaims(writes, 'kinde.m2mToken'), new Set(), reqs, anyOf);
 }
