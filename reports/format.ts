@@ -46,8 +46,13 @@ export const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
   ERRORED: 'errored',
 };
 
-/** Display order of verdict counts: the bad news first, then the rest. */
+/** Display order of verdict counts: the bad news first, then the rest. Also the precedence when several checks or shards judge one requirement. */
 export const VERDICT_ORDER: readonly Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
+
+/** The worse of two verdicts on one requirement (FAILED over ERRORED over WARNING over PASSED over NOT_APPLICABLE); `a` when equal. */
+export function worseVerdict(a: Verdict, b: Verdict): Verdict {
+  return VERDICT_ORDER.indexOf(a) <= VERDICT_ORDER.indexOf(b) ? a : b;
+}
 
 /** `87.5` → `"87.5%"`, `100` → `"100%"`. */
 export function formatPercent(score: number): string {

@@ -2,7 +2,7 @@
  * Shards of one run become one run again; two runs become a list of what
  * changed. Both work on requirement ids, the stable key of a conformance run.
  */
-import { isFailing } from './format.js';
+import { isFailing, worseVerdict } from './format.js';
 import { summarize } from './results.js';
 import type { Area, RequirementResult, RunResults, Verdict } from './results.js';
 
@@ -18,11 +18,7 @@ export class MergeError extends Error {
 }
 
 /** When shards disagree on a requirement, the worse verdict wins. */
-const PRECEDENCE: readonly Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
-
-function worse(a: Verdict, b: Verdict): Verdict {
-  return PRECEDENCE.indexOf(a) <= PRECEDENCE.indexOf(b) ? a : b;
-}
+const worse = worseVerdict;
 
 function combine(a: RequirementResult, b: RequirementResult): RequirementResult {
   const verdict = worse(a.verdict, b.verdict);

@@ -10,6 +10,7 @@ import { ReferenceAdapter } from '../reference/adapter.js';
 import type { RefreshRequest, SignInRequest, TargetInfo, TokenResult } from '../adapters/types.js';
 import type { IssuerOptions } from '../reference/issuer.js';
 import type { DefectName } from '../reference/defects.js';
+import { worseVerdict } from '../reports/format.js';
 import type { Verdict } from '../reports/results.js';
 import { requirementById } from '../schemas/catalog.js';
 import {
@@ -186,8 +187,7 @@ async function runAll(adapter: ReferenceAdapter): Promise<{ verdicts: Record<str
     for (const [id, o] of Object.entries(r.outcomes)) {
       const prev = verdicts[id];
       // Worst over the checks deciding the same requirement, as collect.ts folds them.
-      const order: Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
-      if (prev === undefined || order.indexOf(o.verdict) < order.indexOf(prev)) verdicts[id] = o.verdict;
+      verdicts[id] = prev === undefined ? o.verdict : worseVerdict(prev, o.verdict);
     }
   }
   return { verdicts, results };

@@ -5,13 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { SUITE_VERSION } from '../../schemas/version.js';
+import { worseVerdict } from '../../reports/format.js';
 import { summarize, type RequirementResult, type RunResults, type Verdict } from '../../reports/results.js';
 import { requirementById } from '../../schemas/catalog.js';
 import type { Capabilities } from '../../adapters/types.js';
 import type { ConformanceOptions } from './options.js';
 import type { ConformanceMeta } from './execute.js';
 
-const PRECEDENCE: Verdict[] = ['FAILED', 'ERRORED', 'WARNING', 'PASSED', 'NOT_APPLICABLE'];
 
 export interface CollectedTest {
   title: string;
@@ -73,7 +73,7 @@ export function collectResults(
       entry.tests.push(title);
       entry.runs += meta.runs;
       entry.durationMs += Math.round(meta.durationMs);
-      const worse = PRECEDENCE.indexOf(outcome.verdict) < PRECEDENCE.indexOf(entry.verdict);
+      const worse = outcome.verdict !== entry.verdict && worseVerdict(outcome.verdict, entry.verdict) === outcome.verdict;
       if (worse || entry.tests.length === 1) {
         entry.verdict = outcome.verdict;
         if (outcome.reason !== undefined) entry.reason = outcome.reason;
