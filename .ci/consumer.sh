@@ -42,8 +42,10 @@ expect_exit 0 ktc run --runs=20 --seed=1
 node -e "const r=require('./kinde-conformance/results.json'); if (r.summary.PASSED < 60) process.exit(1); console.log('reference:', r.summary.PASSED, 'passed; first check after', r.timing?.firstCheckAfterMs, 'ms')" || fail "reference run decided too little"
 
 # serve + run --target=http
-start_server serve.log npx --no-install kinde-token-conformance serve --port 0 || fail "ktc serve did not start"
+# The installed bin itself (one process), not npx: stopping it must stop the server.
+start_server serve.log ./node_modules/.bin/kinde-token-conformance serve --port 0 || fail "ktc serve did not start"
 expect_exit 0 ktc run --target=http --target-url="$SERVER_URL" --runs=20 --seed=1 --report-dir=reports/http
+stop_server
 
 # A consumer-written in-process adapter module.
 if [ -f "$root/examples/own-adapter/m2m-token-service.mjs" ]; then
