@@ -8,7 +8,7 @@
  *   module path, or an {@link Adapter} object of your own) or a verifier,
  *   returning the results every report is built from.
  */
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
 import { writeReports, type WrittenReports } from '../reports/write.js';
 import { exitCodeFor, type RunResults } from '../reports/results.js';
 import { runChecks, unreachable, type RunOutcome } from '../runner/run.js';

@@ -12,8 +12,8 @@
 import { resolve } from 'node:path';
 import { isModulePath } from '../targets/load.js';
 import { SUITES, VERIFIER_SUITES } from '../suites/index.js';
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
-import { registerChecks } from '../suites/lib/register.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
+import { registerChecks } from '../runner/register.js';
 import type { ConformanceRunOptions } from './index.js';
 
 /** The options of {@link runConformance}, with the target and verifier named (each worker of vitest makes its own). */

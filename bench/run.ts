@@ -24,7 +24,7 @@ import type { Adapter } from '../adapters/types.js';
 import type { RunResults } from '../reports/results.js';
 import { writeReports } from '../reports/write.js';
 import { runChecks } from '../runner/run.js';
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
 import { tokenStats } from '../suites/lib/tokens.js';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, quick: { type: 'boolean' } } });

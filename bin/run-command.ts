@@ -19,7 +19,7 @@ import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../re
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
 import { planChecks } from '../runner/plan.js';
 import { requirements } from '../schemas/catalog.js';
-import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../suites/lib/options.js';
+import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
 import { didYouMean, intOption, parse, UsageError, type OptionValues } from './args.js';
 import { githubAnnotations, useColor } from './output.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';

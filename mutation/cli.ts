@@ -13,7 +13,7 @@ import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
 import { intOption, parse, UsageError, type OptionValues } from '../bin/args.js';
-import { MAX_RUNS } from '../suites/lib/options.js';
+import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { runCampaign } from './campaign.js';
 import { renderMutationHtml } from './html.js';

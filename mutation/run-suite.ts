@@ -7,8 +7,8 @@
 import type { Adapter, TargetInfo } from '../adapters/types.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import type { Check } from '../suites/lib/check.js';
-import { declinedBy, severityFor } from '../suites/lib/execute.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { declinedBy, severityFor } from '../runner/execute.js';
+import { runCheck } from '../runner/run-check.js';
 
 export interface Detection {
   /** FAILED or WARNING: a requirement saw it. ERRORED: a check could not judge (target error or suite crash). */

@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Adapter } from '../adapters/types.js';
 import type { VerifierAdapter } from '../adapters/verifier-types.js';
 import type { CheckEnv } from '../suites/lib/check.js';
-import { executeCheck, notAttempted, startEnvironment, stopEnvironment, type ConformanceMeta } from '../suites/lib/execute.js';
-import type { ConformanceOptions } from '../suites/lib/options.js';
+import { executeCheck, notAttempted, startEnvironment, stopEnvironment, type ConformanceMeta } from './execute.js';
+import type { ConformanceOptions } from './options.js';
 import { findPlanned, planChecks, type PlannedCheck, type Shard } from './plan.js';
 
 export interface Executor {

@@ -9,9 +9,9 @@
  */
 import { availableParallelism } from 'node:os';
 import type { RunResults } from '../reports/results.js';
-import { collectResults, type CollectedTest } from '../suites/lib/collect.js';
-import { brokenOutcomes, checkTitle, notAttempted, targetFailureCode, UNREACHABLE_CODES, type ConformanceMeta } from '../suites/lib/execute.js';
-import type { ConformanceOptions } from '../suites/lib/options.js';
+import { collectResults, type CollectedTest } from './collect.js';
+import { brokenOutcomes, checkTitle, notAttempted, targetFailureCode, UNREACHABLE_CODES, type ConformanceMeta } from './execute.js';
+import type { ConformanceOptions } from './options.js';
 import { inlineExecutor, workerExecutor, type Executor, type GivenAdapters } from './executor.js';
 import { planChecks, type PlannedCheck, type Shard } from './plan.js';
 

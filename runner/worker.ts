@@ -3,7 +3,7 @@
  * the first check, running the checks the main thread sends one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { startEnvironment, stopEnvironment } from '../suites/lib/execute.js';
+import { startEnvironment, stopEnvironment } from './execute.js';
 import type { CheckEnv } from '../suites/lib/check.js';
 import { findPlanned } from './plan.js';
 import { runOne, workerPlan, type WorkerInit } from './executor.js';

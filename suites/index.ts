@@ -1,6 +1,6 @@
 /**
  * Every check of the suite, by area. The runner (runner/) and a consumer's
- * vitest (suites/lib/register.ts) run these; self-tests use the same lists.
+ * vitest (runner/register.ts) run these; self-tests use the same lists.
  */
 import type { Area } from '../reports/results.js';
 import { checks as accessToken } from './access-token.js';

@@ -15,8 +15,8 @@ import { renderTerminalSummary } from '../reports/terminal.js';
 import { describeFailure } from '../reports/text.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
-import { collectResults } from '../suites/lib/collect.js';
-import { runCheck, type RequirementOutcome } from '../suites/lib/run-check.js';
+import { collectResults } from '../runner/collect.js';
+import { runCheck, type RequirementOutcome } from '../runner/run-check.js';
 
 /** Results as the real collector folds them, from one outcome per requirement. */
 function run(outcomes: Record<string, RequirementOutcome>): RunResults {

@@ -12,7 +12,7 @@ import { claimNameCategory, PROHIBITED_CLAIMS } from '../generators/claims.js';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { REAL_WORKFLOW_OPS, workflowProgramArb } from '../generators/workflow.js';
 import { ALL_CHECKS, VERIFIER_CHECKS } from '../suites/index.js';
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
 import type { TokenType } from '../adapters/types.js';
 
 const checks = [...ALL_CHECKS, ...VERIFIER_CHECKS];

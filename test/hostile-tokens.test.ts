@@ -17,7 +17,7 @@ import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import { judgeAgainstBaseline } from '../suites/lib/compare.js';
 import { jsonEqual } from '../suites/lib/json.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { decodeToken, isDecoded, type Decoded } from '../suites/lib/tokens.js';
 import { Judge, Violation } from '../suites/lib/violation.js';
 

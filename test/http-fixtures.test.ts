@@ -12,7 +12,7 @@ import { HttpAdapter } from '../adapters/http.js';
 import { AdapterError, type Adapter } from '../adapters/types.js';
 import { startServer, type StartedServer } from '../reference/server.js';
 import { requirementById } from '../schemas/catalog.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { checks } from '../suites/workflow-bindings.js';
 
 const options = { seed: 11, runs: 10, severity: (id: string) => requirementById(id).severity };

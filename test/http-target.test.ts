@@ -16,7 +16,7 @@ import { startServer, type StartedServer } from '../reference/server.js';
 import { requirementById } from '../schemas/catalog.js';
 import { checks as claimChecks } from '../suites/claims.js';
 import type { Check } from '../suites/lib/check.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { checks as signatureChecks } from '../suites/signature.js';
 import { checks as workflowChecks } from '../suites/workflows.js';
 

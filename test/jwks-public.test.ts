@@ -11,7 +11,7 @@ import type { Adapter, Jwks } from '../adapters/types.js';
 import type { DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 
 const JWKS_CHECK = ALL_CHECKS.find((c) => c.requirements.includes('SIG-JWKS-PUBLIC-ONLY'))!;
 const TOKENS_CHECK = ALL_CHECKS.find((c) => c.requirements.includes('SIG-RS256'))!;

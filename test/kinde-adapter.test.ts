@@ -21,7 +21,7 @@ import { checks as m2mChecks } from '../suites/m2m-token.js';
 import { checks as signatureChecks } from '../suites/signature.js';
 import { checks as responseChecks } from '../suites/token-response.js';
 import type { Check } from '../suites/lib/check.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { worseVerdict } from '../reports/format.js';
 import type { Verdict } from '../reports/results.js';
 

@@ -9,10 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import { DEFECTS, type DefectName } from '../reference/defects.js';
 import type { Verdict } from '../reports/results.js';
-import { severityFor } from '../suites/lib/execute.js';
+import { severityFor } from '../runner/execute.js';
 import { ALL_CHECKS } from '../suites/index.js';
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
+import { runCheck } from '../runner/run-check.js';
 
 export const MUTANT_SEED = Number(process.env.KTC_MUTANT_SEED ?? 20261123);
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAdapter } from '../adapters/http.js';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import { startServer, type StartedServer } from '../reference/server.js';
-import { severityFor } from '../suites/lib/execute.js';
+import { severityFor } from '../runner/execute.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import { runCampaign, runMutants } from '../mutation/campaign.js';
 import { powerCommand } from '../mutation/cli.js';

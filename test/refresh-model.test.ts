@@ -27,8 +27,8 @@ import {
   type RefreshModel,
   type RefreshRecord,
 } from '../suites/lib/refresh-model.js';
-import { runCheck, type CheckResult } from '../suites/lib/run-check.js';
-import { severityFor } from '../suites/lib/execute.js';
+import { runCheck, type CheckResult } from '../runner/run-check.js';
+import { severityFor } from '../runner/execute.js';
 import { checks } from '../suites/refresh.js';
 
 const LIFETIMES = { accessToken: 3_600, idToken: 3_600, refreshToken: 86_400 };

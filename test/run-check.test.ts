@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import { AdapterError } from '../adapters/types.js';
 import { defineCheck } from '../suites/lib/check.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 
 const adapter = new ReferenceAdapter();
 const env = async () => ({ adapter, info: await adapter.start() });

@@ -15,8 +15,8 @@ import type { DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import type { Check, CheckEnv } from '../suites/lib/check.js';
-import { DEFAULT_RUNS } from '../suites/lib/options.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { DEFAULT_RUNS } from '../runner/options.js';
+import { runCheck } from '../runner/run-check.js';
 import { Judge, Violation } from '../suites/lib/violation.js';
 import { MUTANT_SEED } from './mutant-kill.js';
 

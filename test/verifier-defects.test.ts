@@ -15,7 +15,7 @@ import { createVerifier } from '../adapters/verifiers/registry.js';
 import { weakVerifierNames, WEAKNESSES, type Compared } from '../adapters/verifiers/weaknesses.js';
 import { requirementById } from '../schemas/catalog.js';
 import type { Check, CheckEnv } from '../suites/lib/check.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { checks } from '../suites/verifier.js';
 
 const adapter = new ReferenceAdapter();

@@ -20,7 +20,7 @@ import type { VerifierDefect } from '../adapters/verifiers/contract.js';
 import type { RunResults } from '../reports/results.js';
 import { requirementById } from '../schemas/catalog.js';
 import type { CheckEnv } from '../suites/lib/check.js';
-import { runCheck, type RequirementOutcome } from '../suites/lib/run-check.js';
+import { runCheck, type RequirementOutcome } from '../runner/run-check.js';
 import { checks } from '../suites/verifier.js';
 
 const adapter = new ReferenceAdapter();

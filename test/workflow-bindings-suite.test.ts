@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import { DEFECTS, type DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
-import { runCheck } from '../suites/lib/run-check.js';
+import { runCheck } from '../runner/run-check.js';
 import { checks } from '../suites/workflow-bindings.js';
 
 const SEED = 20261202;

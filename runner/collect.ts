@@ -4,11 +4,11 @@
  * every test that judged it.
  */
 import { execFileSync } from 'node:child_process';
-import { SUITE_VERSION } from '../../schemas/version.js';
-import { worseVerdict } from '../../reports/format.js';
-import { summarize, type RequirementResult, type RunResults, type Verdict } from '../../reports/results.js';
-import { requirementById } from '../../schemas/catalog.js';
-import type { Capabilities } from '../../adapters/types.js';
+import { SUITE_VERSION } from '../schemas/version.js';
+import { worseVerdict } from '../reports/format.js';
+import { summarize, type RequirementResult, type RunResults, type Verdict } from '../reports/results.js';
+import { requirementById } from '../schemas/catalog.js';
+import type { Capabilities } from '../adapters/types.js';
 import type { ConformanceOptions } from './options.js';
 import type { ConformanceMeta } from './execute.js';
 

@@ -8,8 +8,8 @@
  * The command line does not use vitest for conformance runs (runner/).
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import type { Area } from '../../reports/results.js';
-import type { Check, CheckEnv } from './check.js';
+import type { Area } from '../reports/results.js';
+import type { Check, CheckEnv } from '../suites/lib/check.js';
 import { brokenOutcomes, checkTitle, describeBroken, executeCheck, notAttempted, startEnvironment, stopEnvironment, type ConformanceMeta } from './execute.js';
 import type { ConformanceOptions } from './options.js';
 

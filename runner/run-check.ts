@@ -16,11 +16,11 @@
  * another requirement (`because`) is not shrunk at all.
  */
 import fc from 'fast-check';
-import { AdapterError } from '../../adapters/types.js';
-import type { Verdict } from '../../reports/results.js';
-import type { Check, CheckEnv } from './check.js';
-import { Judge, Violation } from './violation.js';
-import type { Counterexample } from '../../reports/results.js';
+import { AdapterError } from '../adapters/types.js';
+import type { Verdict } from '../reports/results.js';
+import type { Check, CheckEnv } from '../suites/lib/check.js';
+import { Judge, Violation } from '../suites/lib/violation.js';
+import type { Counterexample } from '../reports/results.js';
 
 export interface RequirementOutcome {
   verdict: Verdict;

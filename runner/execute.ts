@@ -3,12 +3,12 @@
  * a {@link ConformanceMeta}: the unit every runner (the command line's worker
  * pool, a consumer's vitest) reports and {@link collectResults} folds.
  */
-import type { Area } from '../../reports/results.js';
-import { isApplicable, requirementById } from '../../schemas/catalog.js';
-import { loadTarget, loadVerifier } from '../../targets/load.js';
-import { AdapterError, type Adapter, type Capability, type TargetInfo } from '../../adapters/types.js';
-import type { VerifierAdapter } from '../../adapters/verifier-types.js';
-import type { Check, CheckEnv } from './check.js';
+import type { Area } from '../reports/results.js';
+import { isApplicable, requirementById } from '../schemas/catalog.js';
+import { loadTarget, loadVerifier } from '../targets/load.js';
+import { AdapterError, type Adapter, type Capability, type TargetInfo } from '../adapters/types.js';
+import type { VerifierAdapter } from '../adapters/verifier-types.js';
+import type { Check, CheckEnv } from '../suites/lib/check.js';
 import { replayCommand, type ConformanceOptions } from './options.js';
 import { runCheck, type RequirementOutcome } from './run-check.js';
 
