@@ -90,3 +90,10 @@ gate "installed tarball works from a scratch project (run, serve, own adapter, l
 
 # Hostile targets (loopback only, bounded): the fast subset of `npm run hardening`.
 gate "hardening (fast subset): hostile targets end with the right exit code, no stack trace, bounded time and memory" node --import tsx hardening/run.ts --fast
+
+# More gates, one file per topic (sourced in name order; each uses `gate` and .ci/lib.sh like the ones above).
+for extra in .ci/gates.d/*.sh; do
+  [ -f "$extra" ] || continue
+  # shellcheck source=/dev/null
+  . "$extra"
+done

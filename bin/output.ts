@@ -1,19 +1,12 @@
 /** Terminal conventions: colour only where it helps, GitHub annotations in Actions. */
 import type { RunResults } from '../reports/results.js';
+import { escapeCommandData as escapeData, escapeCommandProperty as escapeProperty } from '../reports/sanitize.js';
 
 /** Colour on a TTY unless NO_COLOR; FORCE_COLOR (non-"0") forces it anywhere. */
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true;
-}
-
-/** Workflow-command escaping (https://github.com/actions/toolkit: data and properties). */
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 /** One file-less `::error` line per FAILED or ERRORED requirement (`::warning` for warnings). */
