@@ -11,7 +11,7 @@
  * itself is the runner's (runner/), not a test framework's.
  */
 import { SUITE_VERSION } from '../schemas/version.js';
-import { didYouMean, UsageError } from './args.js';
+import { didYouMean, UsageError } from '../cli/args.js';
 
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 

@@ -20,7 +20,7 @@ import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '
 import { planChecks } from '../runner/plan.js';
 import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
-import { didYouMean, intOption, parse, UsageError, type OptionValues } from './args.js';
+import { didYouMean, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { githubAnnotations, useColor } from './output.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 

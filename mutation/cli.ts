@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
-import { intOption, parse, UsageError, type OptionValues } from '../bin/args.js';
+import { intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { runCampaign } from './campaign.js';

@@ -4,7 +4,7 @@
  * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
  */
 import { dirname, join, resolve } from 'node:path';
-import { intOption, parse as parseOptions, type OptionValues } from '../bin/args.js';
+import { intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';

@@ -7,10 +7,10 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { UsageError } from '../bin/args.js';
+import { UsageError } from '../cli/args.js';
 
 /** Usage errors of check-workflow are the command line's own (exit 2, one line). */
-export { UsageError } from '../bin/args.js';
+export { UsageError } from '../cli/args.js';
 
 export interface Discovery {
   /** Workflow files, absolute, sorted. */
