@@ -8,12 +8,9 @@ import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import type { Jwk, Jwks, JsonObject } from '../adapters/types.js';
 import type { DefectName } from './defects.js';
 import { encodeToken, publishedKeys } from './token-encoding.js';
+import type { SigningKey } from './signing-key.js';
 
-export interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: Jwk;
-}
+export type { SigningKey } from './signing-key.js';
 
 const pool: Promise<SigningKey>[] = [];
 

@@ -8,7 +8,7 @@ import { randomBytes, webcrypto } from 'node:crypto';
 import { exportJWK, SignJWT } from 'jose';
 import type { Jwk, JsonObject } from '../adapters/types.js';
 import type { DefectName } from './defects.js';
-import type { SigningKey } from './keys.js';
+import type { SigningKey } from './signing-key.js';
 
 /** Size of the `_debug` claim of the `oversized-token` defect: well past any header limit. */
 const DEBUG_CLAIM_CHARS = 24 * 1024;

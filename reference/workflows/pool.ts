@@ -16,7 +16,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SandboxRequest, SandboxResponse } from './sandbox.js';
+import type { SandboxRequest, SandboxResponse } from './sandbox-protocol.js';
 
 export interface PoolOptions {
   /** Sandbox processes at most. */
