@@ -4,7 +4,7 @@
  * exit code the README documents. `test` runs the self-tests first when the
  * package carries them (a clone); an installed package has none.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { isModulePath, loadTarget, loadVerifier } from '../targets/load.js';
 import { listTargets } from '../targets/registry.js';
@@ -13,7 +13,7 @@ import { listVerifiers } from '../adapters/verifiers/registry.js';
 import { compareWithExpected, loadExpected } from '../reports/expected.js';
 import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
-import { loadResults } from '../reports/cli.js';
+import { fromResults } from './replay.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../reports/write.js';
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
@@ -123,42 +123,6 @@ async function validateNames(values: Values): Promise<void> {
     if (!e.message.startsWith('unknown verifier')) throw new UsageError(e.message);
     throw new UsageError(`unknown verifier "${values.verifier}"${didYouMean(values.verifier, listVerifiers().map((t) => t.name))}; a name from 'targets' or a path to a verifier module:\n${e.message.split('\n').slice(1).join('\n')}`);
   }
-}
-
-/** `--replay=results.json`: target, seed, runs and the failure's path from a saved run. */
-async function fromResults(values: Values, file: string): Promise<void> {
-  let saved: RunResults;
-  try {
-    saved = await loadResults(file);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const failures = saved.requirements.filter((r) => r.failure);
-  const wanted = values.only ?? (failures.length === 1 ? failures[0]!.id : undefined);
-  if (wanted === undefined || wanted.includes(',')) {
-    throw new UsageError(`--replay needs one --only=ID; failures in ${file}: ${failures.map((r) => r.id).join(', ') || 'none'}`);
-  }
-  const failure = saved.requirements.find((r) => r.id === wanted)?.failure;
-  if (!failure) throw new UsageError(`${file} has no failure recorded for ${wanted}`);
-  const inv = saved.invocation;
-  if (inv) {
-    values.target ??= inv.target;
-    if (inv.targetUrl !== undefined) values['target-url'] ??= inv.targetUrl;
-    if (inv.verifier !== undefined) values.verifier ??= inv.verifier;
-    if (inv.verifierUrl !== undefined) values['verifier-url'] ??= inv.verifierUrl;
-    if (inv.timeoutMs !== undefined) values.timeout ??= String(inv.timeoutMs);
-    if (inv.validateProtocol) values['validate-protocol'] ??= true;
-  } else {
-    // Results written before the invocation was recorded.
-    const name = saved.target.name;
-    if (name.startsWith('verifier:')) values.verifier ??= name.slice('verifier:'.length);
-    else values.target ??= name;
-  }
-  values.seed = String(saved.seed);
-  values.runs = String(saved.runs);
-  values.only = wanted;
-  if (failure.path) values.path = failure.path;
-  values['report-dir'] ??= join(dirname(file), 'replay');
 }
 
 export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): Promise<number> {
