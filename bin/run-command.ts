@@ -22,6 +22,7 @@ import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
 import { didYouMean, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { githubAnnotations, useColor } from './output.js';
+import { foreignLine } from '../reports/sanitize.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 
 export const RUN_USAGE = `Usage: kinde-token-conformance run [options]      (test: the self-tests first, in a clone)
@@ -197,7 +198,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   const outcome = await runChecks(options, {
     onCheckDone(meta, done, total) {
       const verdicts = Object.entries(meta.outcomes).map(([id, o]) => `${id} ${o.verdict}`).join(', ');
-      process.stdout.write(`  [${done}/${total} checks · ${meta.target.name}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
+      process.stdout.write(`  [${done}/${total} checks · ${foreignLine(meta.target.name, 200)}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
     },
   });
   const results = outcome.results!;
@@ -210,7 +211,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
 
   let code = exitCodeFor(results);
   if (outcome.targetFailure) {
-    console.error(`kinde-token-conformance: ${outcome.targetFailure.reason.split('\n')[0]}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
+    console.error(`kinde-token-conformance: ${foreignLine(outcome.targetFailure.reason.split('\n')[0] ?? '', 1000)}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
   }
   if (unreachable(outcome)) code = EXIT.UNREACHABLE;
   else if (results.summary.total > 0 && results.summary.NOT_APPLICABLE === results.summary.total) {
@@ -219,8 +220,8 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   }
   if (values.expected !== undefined && code !== EXIT.UNREACHABLE && code !== EXIT.USAGE) {
     const cmp = compareWithExpected(results, values.expected);
-    for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${x}`);
-    for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${x}`);
+    for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${foreignLine(x, 500)}`);
+    for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${foreignLine(x, 500)}`);
     console.log(cmp.ok ? `matches ${values.expected}` : `does not match ${values.expected}`);
     code = cmp.ok ? EXIT.OK : EXIT.FAILED;
   }
@@ -260,7 +261,7 @@ async function defaultConcurrencyFor(options: RunnerOptions): Promise<number> {
     return (await (adapter as HttpAdapter).probe()).sessions ? defaultConcurrency() : 1;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    console.error(`kinde-token-conformance: ${(e as Error).message}`);
+    console.error(`kinde-token-conformance: ${foreignLine((e as Error).message, 1000)}`);
     if (code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT') return -1;
     throw new UsageError((e as Error).message);
   }

@@ -2,9 +2,15 @@
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for element content and quoted attribute values alike. */
+import { escapeControls } from './sanitize.js';
+
+/**
+ * Escapes text for element content and quoted attribute values alike; control
+ * characters and bidi overrides are shown escaped (`\u202e`), so foreign text
+ * cannot reorder what a reviewer reads.
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return escapeControls(String(value)).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** JSON that is safe inside `<script type="application/json">`: nothing in it can close the element. */
