@@ -5,7 +5,7 @@
 import { rootsFirst, withConsequences } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, scoreMessage } from './format.js';
 import type { RunResults, Verdict } from './results.js';
-import { foreignBlock, foreignLine } from './sanitize.js';
+import { foreignBlock, foreignLine, withoutStack } from './sanitize.js';
 
 export interface TerminalOptions {
   /** ANSI colours. Pass false for files, CI logs without colour, or `NO_COLOR`. */
@@ -31,7 +31,8 @@ const MARK: Record<Verdict, string> = { PASSED: '✓', FAILED: '✗', WARNING: '
  * indented block of at most a few lines.
  */
 const clean = (text: string): string => foreignLine(text, 500);
-const block = (text: string): string => foreignBlock(text, '    ', 12, 500);
+/** A message (a stack left out) as an indented block of at most a few lines. */
+const block = (text: string): string => foreignBlock(withoutStack(text), '    ', 12, 500);
 
 export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): string {
   const results = withConsequences(run);
