@@ -12,6 +12,7 @@
  */
 import { SUITE_VERSION } from '../schemas/version.js';
 import { didYouMean, UsageError } from '../cli/args.js';
+import { foreignBlock } from '../reports/sanitize.js';
 
 const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
@@ -80,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`kinde-token-conformance: ${e.message}`);
+      // Usage errors may quote foreign text (a module's error, a results file): no control, no workflow command.
+      console.error(foreignBlock(`kinde-token-conformance: ${e.message}`, '', 500));
       return EXIT.USAGE;
     }
     console.error(`kinde-token-conformance: internal error: ${(e as Error).stack ?? e}`);

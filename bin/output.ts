@@ -1,6 +1,6 @@
 /** Terminal conventions: colour only where it helps, GitHub annotations in Actions. */
 import type { RunResults } from '../reports/results.js';
-import { escapeCommandData as escapeData, escapeCommandProperty as escapeProperty } from '../reports/sanitize.js';
+import { escapeCommandData as escapeData, escapeCommandProperty as escapeProperty, withoutStack } from '../reports/sanitize.js';
 
 /** Colour on a TTY unless NO_COLOR; FORCE_COLOR (non-"0") forces it anywhere. */
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -15,7 +15,7 @@ export function githubAnnotations(results: RunResults): string[] {
   for (const r of results.requirements) {
     const kind = r.verdict === 'FAILED' || r.verdict === 'ERRORED' ? 'error' : r.verdict === 'WARNING' ? 'warning' : undefined;
     if (!kind) continue;
-    const detail = (r.failure?.message ?? r.reason ?? r.statement).slice(0, 2000);
+    const detail = withoutStack(r.failure?.message ?? r.reason ?? r.statement).slice(0, 2000);
     const replay = r.failure?.replay ? `\nreplay: ${r.failure.replay}` : '';
     lines.push(`::${kind} title=${escapeProperty(`${r.id} ${r.verdict}`)}::${escapeData(`${r.statement}\n${detail}${replay}`)}`);
   }

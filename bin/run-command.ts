@@ -4,7 +4,7 @@
  * exit code the README documents. `test` runs the self-tests first when the
  * package carries them (a clone); an installed package has none.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { isModulePath, loadTarget, loadVerifier } from '../targets/load.js';
 import { listTargets } from '../targets/registry.js';
@@ -13,7 +13,7 @@ import { listVerifiers } from '../adapters/verifiers/registry.js';
 import { compareWithExpected, loadExpected } from '../reports/expected.js';
 import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
-import { loadResults } from '../reports/cli.js';
+import { fromResults } from './replay.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../reports/write.js';
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
@@ -22,6 +22,7 @@ import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
 import { didYouMean, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { githubAnnotations, useColor } from './output.js';
+import { foreignLine } from '../reports/sanitize.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 
 export const RUN_USAGE = `Usage: kinde-token-conformance run [options]      (test: the self-tests first, in a clone)
@@ -125,42 +126,6 @@ async function validateNames(values: Values): Promise<void> {
   }
 }
 
-/** `--replay=results.json`: target, seed, runs and the failure's path from a saved run. */
-async function fromResults(values: Values, file: string): Promise<void> {
-  let saved: RunResults;
-  try {
-    saved = await loadResults(file);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const failures = saved.requirements.filter((r) => r.failure);
-  const wanted = values.only ?? (failures.length === 1 ? failures[0]!.id : undefined);
-  if (wanted === undefined || wanted.includes(',')) {
-    throw new UsageError(`--replay needs one --only=ID; failures in ${file}: ${failures.map((r) => r.id).join(', ') || 'none'}`);
-  }
-  const failure = saved.requirements.find((r) => r.id === wanted)?.failure;
-  if (!failure) throw new UsageError(`${file} has no failure recorded for ${wanted}`);
-  const inv = saved.invocation;
-  if (inv) {
-    values.target ??= inv.target;
-    if (inv.targetUrl !== undefined) values['target-url'] ??= inv.targetUrl;
-    if (inv.verifier !== undefined) values.verifier ??= inv.verifier;
-    if (inv.verifierUrl !== undefined) values['verifier-url'] ??= inv.verifierUrl;
-    if (inv.timeoutMs !== undefined) values.timeout ??= String(inv.timeoutMs);
-    if (inv.validateProtocol) values['validate-protocol'] ??= true;
-  } else {
-    // Results written before the invocation was recorded.
-    const name = saved.target.name;
-    if (name.startsWith('verifier:')) values.verifier ??= name.slice('verifier:'.length);
-    else values.target ??= name;
-  }
-  values.seed = String(saved.seed);
-  values.runs = String(saved.runs);
-  values.only = wanted;
-  if (failure.path) values.path = failure.path;
-  values['report-dir'] ??= join(dirname(file), 'replay');
-}
-
 export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): Promise<number> {
   const { values } = parse(argv, OPTIONS, RUN_USAGE) as { values: Values };
   if (values.help) {
@@ -233,7 +198,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   const outcome = await runChecks(options, {
     onCheckDone(meta, done, total) {
       const verdicts = Object.entries(meta.outcomes).map(([id, o]) => `${id} ${o.verdict}`).join(', ');
-      process.stdout.write(`  [${done}/${total} checks · ${meta.target.name}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
+      process.stdout.write(`  [${done}/${total} checks · ${foreignLine(meta.target.name, 200)}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
     },
   });
   const results = outcome.results!;
@@ -246,7 +211,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
 
   let code = exitCodeFor(results);
   if (outcome.targetFailure) {
-    console.error(`kinde-token-conformance: ${outcome.targetFailure.reason.split('\n')[0]}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
+    console.error(`kinde-token-conformance: ${foreignLine(outcome.targetFailure.reason.split('\n')[0] ?? '', 1000)}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
   }
   if (unreachable(outcome)) code = EXIT.UNREACHABLE;
   else if (results.summary.total > 0 && results.summary.NOT_APPLICABLE === results.summary.total) {
@@ -255,8 +220,8 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   }
   if (values.expected !== undefined && code !== EXIT.UNREACHABLE && code !== EXIT.USAGE) {
     const cmp = compareWithExpected(results, values.expected);
-    for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${x}`);
-    for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${x}`);
+    for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${foreignLine(x, 500)}`);
+    for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${foreignLine(x, 500)}`);
     console.log(cmp.ok ? `matches ${values.expected}` : `does not match ${values.expected}`);
     code = cmp.ok ? EXIT.OK : EXIT.FAILED;
   }
@@ -296,7 +261,7 @@ async function defaultConcurrencyFor(options: RunnerOptions): Promise<number> {
     return (await (adapter as HttpAdapter).probe()).sessions ? defaultConcurrency() : 1;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    console.error(`kinde-token-conformance: ${(e as Error).message}`);
+    console.error(`kinde-token-conformance: ${foreignLine((e as Error).message, 1000)}`);
     if (code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT') return -1;
     throw new UsageError((e as Error).message);
   }

@@ -15,6 +15,7 @@ import { AdapterError } from '../adapters/types.js';
 import { intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
+import { foreignLine } from '../reports/sanitize.js';
 import { runCampaign } from './campaign.js';
 import { renderMutationHtml } from './html.js';
 import { loadLedger } from './ledger.js';
@@ -144,7 +145,7 @@ async function power(argv: string[]): Promise<number> {
   await writeFile(join(dir, 'mutation-report.html'), renderMutationHtml(results));
   if (!outcome.control.passed) {
     console.error('\nThe control failed: the target (or the wrapped identity) does not pass the issuer checks, so mutants would prove nothing:');
-    for (const f of outcome.control.failures) console.error(`  ${f.where}: ${f.requirement ?? f.check} ${f.verdict}: ${f.message.slice(0, 300)}`);
+    for (const f of outcome.control.failures) console.error(`  ${f.where}: ${f.requirement ?? f.check} ${f.verdict}: ${foreignLine(f.message, 300)}`);
     console.error(`\nReports: ${join(dir, 'mutation-report.html')}`);
     return POWER_EXIT.FAILED;
   }

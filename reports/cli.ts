@@ -14,6 +14,8 @@ import { ResultsValidationError, validateResults } from './schema.js';
 import { renderTerminalSummary } from './terminal.js';
 import { DEFAULT_REPORT_DIR, writeReports } from './write.js';
 import { InputFileError, readInputFile } from './read-input.js';
+import { foreignBlock, foreignLine } from './sanitize.js';
+import { checkResultsBounds, ResultsBoundError, RESULTS_BOUNDS } from './results-bounds.js';
 
 export const REPORT_USAGE = `Usage: kinde-token-conformance report <results.json…> [options]
 
@@ -29,7 +31,7 @@ Options:
 
 Exit codes: 0 conforming, 1 failures (or warnings with --strict runs), 2 usage or input error.`;
 
-export type ReportInputErrorCode = 'ERR_RESULTS_MISSING' | 'ERR_RESULTS_JSON' | 'ERR_RESULTS_INVALID';
+export type ReportInputErrorCode = 'ERR_RESULTS_MISSING' | 'ERR_RESULTS_JSON' | 'ERR_RESULTS_INVALID' | 'ERR_RESULTS_BOUND';
 
 /** A results file that cannot be used; the message always names the file. */
 export class ReportInputError extends Error {
@@ -52,23 +54,32 @@ export interface ReportIo {
   color?: boolean;
 }
 
-/** A results file larger than this is not one the suite wrote (counterexamples are bounded per failure). */
-const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
-
-/** Reads and validates one results file: a regular file (not a device or FIFO), within MAX_RESULTS_BYTES. */
+/**
+ * Reads and validates one results file — foreign input: a regular file (not a
+ * device or FIFO) within the read bound, then the depth, string and
+ * requirement bounds (reports/results-bounds.ts) walked iteratively, then the
+ * schema. A file beyond a bound is an input error naming it (exit 2).
+ */
 export async function loadResults(file: string): Promise<RunResults> {
   let text: string;
   try {
-    text = readInputFile(file, MAX_RESULTS_BYTES);
+    text = readInputFile(file, RESULTS_BOUNDS.bytes);
   } catch (cause) {
     const reason = cause instanceof InputFileError ? (cause.reason === 'ENOENT' ? 'no such file' : cause.reason) : (cause as Error).message;
-    throw new ReportInputError('ERR_RESULTS_MISSING', file, `cannot read results file ${file}: ${reason}`, { cause });
+    const bound = /^\d+ bytes; at most/.test(reason) ? ' (the read bound of a results file: RESULTS_BOUNDS.bytes)' : '';
+    throw new ReportInputError('ERR_RESULTS_MISSING', file, `cannot read results file ${file}: ${reason}${bound}`, { cause });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (cause) {
     throw new ReportInputError('ERR_RESULTS_JSON', file, `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    checkResultsBounds(data);
+  } catch (cause) {
+    if (!(cause instanceof ResultsBoundError)) throw cause;
+    throw new ReportInputError('ERR_RESULTS_BOUND', file, `${file} is beyond a bound of a results file (${cause.bound}): ${cause.message}`, { cause });
   }
   try {
     validateResults(data);
@@ -127,7 +138,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
     if (args.values.compare) base = await loadResults(args.values.compare);
   } catch (e) {
     if (e instanceof ReportInputError || e instanceof MergeError) {
-      out.stderr(`report: ${e.message}\n`);
+      out.stderr(`${foreignBlock(`report: ${e.message}`, '', 40, 1000)}\n`);
       return EXIT.USAGE;
     }
     throw e;
@@ -142,7 +153,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
       `\nSince base: ${cmp.regressions.length} regressions, ${cmp.fixes.length} fixes, ${cmp.changed.length} other changes, ` +
         `${cmp.added.length} added, ${cmp.removed.length} removed\n`,
     );
-    for (const r of cmp.regressions) out.stdout(`  regression ${r.id}: ${r.base} → ${r.head}\n`);
+    for (const r of cmp.regressions) out.stdout(`  regression ${foreignLine(r.id, 200)}: ${r.base} → ${r.head}\n`);
   }
   if (await writeStepSummary(renderMarkdown(safe), out.env)) out.stdout('\nAppended the summary to $GITHUB_STEP_SUMMARY\n');
   out.stdout(

@@ -5,13 +5,18 @@
 import { AREAS } from './format.js';
 import type { RequirementResult, RunResults } from './results.js';
 import { describeFailure } from './text.js';
+import { escapeControls } from './sanitize.js';
 
 /** Characters XML 1.0 cannot carry at all, even escaped. */
 const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Escapes text for XML content and attribute values; drops characters XML forbids. */
+/**
+ * Escapes text for XML content and attribute values: controls and bidi
+ * overrides shown escaped (reports/sanitize.ts; a CI test view shows them to a
+ * reviewer), then what XML forbids replaced.
+ */
 export function escapeXml(value: unknown): string {
-  return String(value)
+  return escapeControls(String(value))
     .replace(INVALID_XML, '\uFFFD')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,13 +1,14 @@
 /**
  * A Markdown summary for pull requests and the GitHub Actions job summary
  * (`$GITHUB_STEP_SUMMARY`). GitHub renders inline HTML in Markdown, so
- * untrusted text is entity-escaped, and code blocks use a fence longer than
+ * untrusted text is entity-escaped (controls and bidi shown escaped, reports/sanitize.ts), and code blocks use a fence longer than
  * any backtick run inside them.
  */
 import { appendFile } from 'node:fs/promises';
 import { rootsFirst } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, isFailing, scoreMessage } from './format.js';
 import type { RequirementResult, RunResults, Verdict } from './results.js';
+import { escapeControls } from './sanitize.js';
 
 const ICONS: Record<Verdict, string> = {
   PASSED: '✅',
@@ -22,7 +23,7 @@ export const STEP_SUMMARY_LIMIT = 1_000_000;
 
 /** Text safe in a Markdown paragraph or table cell: no HTML, no table breaks, no emphasis surprises. */
 export function escapeMarkdown(text: string): string {
-  return text
+  return escapeControls(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -30,14 +31,15 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-function codeBlock(text: string, lang = ''): string {
+function codeBlock(raw: string, lang = ''): string {
+  const text = escapeControls(raw);
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
 function inlineCode(text: string): string {
-  const clean = text.replace(/\r?\n/g, ' ');
+  const clean = escapeControls(text).replace(/\r?\n/g, ' ');
   const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';

@@ -49,13 +49,16 @@ function isJwkShaped(obj: Record<string, unknown>): boolean {
   return typeof obj['kty'] === 'string';
 }
 
+/** Every string of length ≥ MIN_SUBSTRING_SECRET inside `value`, iteratively. */
 function collectSecretStrings(value: unknown, out: Set<string>): void {
-  if (typeof value === 'string') {
-    if (value.length >= MIN_SUBSTRING_SECRET) out.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collectSecretStrings(v, out);
-  } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) collectSecretStrings(v, out);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length >= MIN_SUBSTRING_SECRET) out.add(v);
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
   }
 }
 
@@ -67,18 +70,26 @@ function redactString(s: string, known: readonly string[]): string {
   return out;
 }
 
-/** First pass: find secret values by shape, so the second pass can blank them everywhere. */
+/**
+ * First pass: find secret values by shape, so the second pass can blank them
+ * everywhere. Iterative: results read back may nest deep (a recursive walk
+ * overflowed the stack on a 100,000-deep file).
+ */
 function findSecrets(value: unknown, found: Set<string>): void {
-  if (Array.isArray(value)) {
-    for (const v of value) findSecrets(v, found);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const obj = value as Record<string, unknown>;
-  const jwk = isJwkShaped(obj);
-  for (const [key, v] of Object.entries(obj)) {
-    if ((isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key))) && isSecretValue(v)) collectSecretStrings(v, found);
-    else findSecrets(v, found);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    const obj = v as Record<string, unknown>;
+    const jwk = isJwkShaped(obj);
+    for (const [key, child] of Object.entries(obj)) {
+      if ((isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key))) && isSecretValue(child)) collectSecretStrings(child, found);
+      else stack.push(child);
+    }
   }
 }
 
@@ -92,18 +103,33 @@ function isSecretValue(v: unknown): boolean {
   return v !== null && typeof v === 'object';
 }
 
+/** A redacted deep copy of `value`, built iteratively (each copy filled in when its turn comes). */
 function walk(value: unknown, known: readonly string[]): unknown {
-  if (typeof value === 'string') return redactString(value, known);
-  if (Array.isArray(value)) return value.map((v) => walk(v, known));
-  if (value === null || typeof value !== 'object') return value;
-  const obj = value as Record<string, unknown>;
-  const jwk = isJwkShaped(obj);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(obj)) {
-    const secret = isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key));
-    out[key] = secret && isSecretValue(v) ? REDACTED : walk(v, known);
+  const root: { v: unknown } = { v: undefined };
+  const work: Array<{ src: unknown; put: (v: unknown) => void }> = [{ src: value, put: (v) => (root.v = v) }];
+  while (work.length > 0) {
+    const { src, put } = work.pop()!;
+    if (typeof src === 'string') put(redactString(src, known));
+    else if (src === null || typeof src !== 'object') put(src);
+    else if (Array.isArray(src)) {
+      const out: unknown[] = new Array(src.length);
+      put(out);
+      src.forEach((v, i) => work.push({ src: v, put: (x) => (out[i] = x) }));
+    } else {
+      const obj = src as Record<string, unknown>;
+      const jwk = isJwkShaped(obj);
+      const out: Record<string, unknown> = {};
+      put(out);
+      for (const [key, v] of Object.entries(obj)) {
+        const secret = isSecretKey(key) || (jwk && JWK_PRIVATE_MEMBERS.has(key));
+        // Own data properties (`__proto__` stays an ordinary key), in the source's order.
+        Object.defineProperty(out, key, { value: null, enumerable: true, writable: true, configurable: true });
+        if (secret && isSecretValue(v)) out[key] = REDACTED;
+        else work.push({ src: v, put: (x) => Object.defineProperty(out, key, { value: x, enumerable: true, writable: true, configurable: true }) });
+      }
+    }
   }
-  return out;
+  return root.v;
 }
 
 /** A deep copy of `results` with every secret replaced by `"[redacted]"`. Never mutates its input. */

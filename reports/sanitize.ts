@@ -81,3 +81,16 @@ export function escapeCommandData(s: string): string {
 export function escapeCommandProperty(s: string): string {
   return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
+
+const STACK_FRAME = /^\s+at \S.*(:\d+:\d+\)?|\(native\)|<anonymous>\)?)$/;
+
+/**
+ * Foreign text without the frames of a stack trace (an adapter's error carries
+ * one): they belong in results.json, not in a summary or a CI annotation.
+ * Says how many lines were left out.
+ */
+export function withoutStack(text: string): string {
+  const lines = text.split('\n');
+  const kept = lines.filter((l) => !STACK_FRAME.test(l));
+  return kept.length < lines.length ? `${kept.join('\n')}\n(${lines.length - kept.length} stack lines: see results.json)` : text;
+}

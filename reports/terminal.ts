@@ -5,6 +5,7 @@
 import { rootsFirst, withConsequences } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, scoreMessage } from './format.js';
 import type { RunResults, Verdict } from './results.js';
+import { foreignBlock, foreignLine, withoutStack } from './sanitize.js';
 
 export interface TerminalOptions {
   /** ANSI colours. Pass false for files, CI logs without colour, or `NO_COLOR`. */
@@ -24,10 +25,14 @@ const VERDICT_STYLE: Record<Verdict, Style> = {
 
 const MARK: Record<Verdict, string> = { PASSED: '✓', FAILED: '✗', WARNING: '⚠', NOT_APPLICABLE: '-', ERRORED: '!' };
 
-/** Control characters from untrusted text could move the cursor or recolour the terminal. */
-function clean(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-}
+/**
+ * Everything a results file holds is foreign (a target's messages, a file from
+ * elsewhere): one line each through reports/sanitize.ts, a message as an
+ * indented block of at most a few lines.
+ */
+const clean = (text: string): string => foreignLine(text, 500);
+/** A message (a stack left out) as an indented block of at most a few lines. */
+const block = (text: string): string => foreignBlock(withoutStack(text), '    ', 12, 500);
 
 export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): string {
   const results = withConsequences(run);
@@ -62,21 +67,21 @@ export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): s
     const followers = failing.filter((r) => r.consequenceOf !== undefined).length;
     lines.push('', paint('bold', `Failures (${failing.length}${followers > 0 ? `; ${followers} of them also failed because of another one, listed last` : ''})`));
     for (const r of failing) {
-      lines.push(`  ${paint(VERDICT_STYLE[r.verdict], `${MARK[r.verdict]} ${r.id}`)}  ${clean(r.statement)}`);
-      if (r.consequenceOf) lines.push(`    ${paint('yellow', `also failed because of ${r.consequenceOf}`)}`);
+      lines.push(`  ${paint(VERDICT_STYLE[r.verdict], `${MARK[r.verdict]} ${clean(r.id)}`)}  ${clean(r.statement)}`);
+      if (r.consequenceOf) lines.push(`    ${paint('yellow', `also failed because of ${clean(r.consequenceOf)}`)}`);
       const message = r.failure?.message ?? r.reason;
-      if (message) lines.push(`    ${clean(message)}`);
-      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${clean(r.failure.replay)}`);
+      if (message) lines.push(block(message));
+      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${foreignLine(r.failure.replay)}`);
     }
   }
   const warnings = results.requirements.filter((r) => r.verdict === 'WARNING');
   if (warnings.length > 0) {
     lines.push('', paint('bold', `Warnings (${warnings.length})${results.strict ? ', failing this strict run' : ''}`));
     for (const r of warnings) {
-      lines.push(`  ${paint('yellow', `${MARK.WARNING} ${r.id}`)}  ${clean(r.statement)}`);
+      lines.push(`  ${paint('yellow', `${MARK.WARNING} ${clean(r.id)}`)}  ${clean(r.statement)}`);
       const message = r.failure?.message ?? r.contradiction?.note ?? r.reason;
-      if (message) lines.push(`    ${clean(message)}`);
-      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${clean(r.failure.replay)}`);
+      if (message) lines.push(block(message));
+      if (r.failure) lines.push(`    ${paint('gray', 'replay:')} ${foreignLine(r.failure.replay)}`);
     }
   }
   const s = results.summary;

@@ -6,6 +6,7 @@
 import type { Area } from '../reports/results.js';
 import { isApplicable, requirementById } from '../schemas/catalog.js';
 import { loadTarget, loadVerifier } from '../targets/load.js';
+import { foreignLine } from '../reports/sanitize.js';
 import { AdapterError, type Adapter, type Capability, type TargetInfo } from '../adapters/types.js';
 import type { VerifierAdapter } from '../adapters/verifier-types.js';
 import type { Check, CheckEnv } from '../suites/lib/check.js';
@@ -60,7 +61,8 @@ export async function startEnvironment(options: ConformanceOptions, given: { ada
       ...(options.verifierUrl !== undefined ? { verifierUrl: options.verifierUrl } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
-    return { adapter, info, verifier: { adapter: v, info: await v.start() } };
+    const vInfo = await v.start();
+    return { adapter, info, verifier: { adapter: v, info: { ...vInfo, name: foreignLine(String(vInfo.name), 200), version: foreignLine(String(vInfo.version), 100) } } };
   } catch (e) {
     await adapter?.stop().catch(() => {});
     const code = (e as { code?: string }).code;
@@ -83,13 +85,14 @@ export function checkTargetInfo(info: unknown, target: string): TargetInfo {
   if (typeof i.capabilities !== 'object' || i.capabilities === null) throw bad('no "capabilities" object');
   const caps = i.capabilities as Record<string, unknown>;
   for (const k of Object.keys(caps)) {
-    if (!(CAPABILITY_NAMES as readonly string[]).includes(k)) throw bad(`an unknown capability "${k}"; known: ${CAPABILITY_NAMES.join(', ')}`);
+    if (!(CAPABILITY_NAMES as readonly string[]).includes(k)) throw bad(`an unknown capability "${foreignLine(k, 80)}"; known: ${CAPABILITY_NAMES.join(', ')}`);
   }
   for (const k of CAPABILITY_NAMES) {
     if (caps[k] !== undefined && typeof caps[k] !== 'boolean') throw bad(`capabilities.${k} = ${JSON.stringify(caps[k])}, not a boolean`);
   }
-  // An undeclared capability is not declared: false, never undefined.
-  return { ...(info as TargetInfo), capabilities: Object.fromEntries(CAPABILITY_NAMES.map((k) => [k, caps[k] === true])) as unknown as TargetInfo['capabilities'] };
+  // An undeclared capability is not declared: false, never undefined. The name and version are the
+  // target's text, printed in progress lines and summaries: made one safe line here, at the source.
+  return { ...(info as TargetInfo), name: foreignLine(i.name, 200), version: foreignLine(i.version, 100), capabilities: Object.fromEntries(CAPABILITY_NAMES.map((k) => [k, caps[k] === true])) as unknown as TargetInfo['capabilities'] };
 }
 
 export async function stopEnvironment(env: CheckEnv | undefined): Promise<void> {

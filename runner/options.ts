@@ -2,6 +2,8 @@
  * Options of a conformance run: plain JSON, so they cross into the runner's
  * worker threads unchanged.
  */
+import { isModulePath } from '../targets/module-path.js';
+
 export interface ConformanceOptions {
   target: string;
   seed: number;
@@ -45,8 +47,15 @@ export function replayCommand(o: ConformanceOptions, requirement: string, path?:
   if (o.timeoutMs !== undefined) parts.push(`--timeout=${o.timeoutMs}`);
   if (o.validateProtocol) parts.push('--validate-protocol');
   if (o.strict) parts.push('--strict');
-  // A long path is read back from the results file instead of pasted; the file keeps the rest.
-  if (path && path.length > 160 && o.resultsFile) return `${COMMAND} run --replay=${quote(o.resultsFile)} --only=${requirement}`;
+  // A long path is read back from the results file instead of pasted; the file keeps the rest,
+  // but never a module to run: a module target or verifier is named on the command line (bin/replay.ts).
+  if (path && path.length > 160 && o.resultsFile) {
+    const modules = [
+      ...(isModulePath(o.target) ? [`--target=${quote(o.target)}`] : []),
+      ...(o.verifier !== undefined && isModulePath(o.verifier) ? [`--verifier=${quote(o.verifier)}`] : []),
+    ];
+    return [`${COMMAND} run --replay=${quote(o.resultsFile)}`, ...modules, `--only=${requirement}`].join(' ');
+  }
   parts.push(`--seed=${o.seed}`, `--runs=${o.runs}`, `--only=${requirement}`);
   // Shrinking is time-bounded, so only the path pins the exact counterexample.
   if (path) parts.push(`--path=${path}`);

@@ -12,10 +12,9 @@ import { AdapterError, type Adapter } from '../adapters/types.js';
 import type { VerifierAdapter } from '../adapters/verifier-types.js';
 import { createVerifier, type VerifierOptions } from '../adapters/verifiers/registry.js';
 
-/** A target or verifier given as a file path rather than a registry name. */
-export function isModulePath(name: string): boolean {
-  return /^(\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/]|file:)/.test(name) || /\.(m|c)?[jt]s$/.test(name);
-}
+import { isModulePath } from './module-path.js';
+
+export { isModulePath };
 
 const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'stop'] as const;
 const VERIFIER_METHODS = ['start', 'verify', 'stop'] as const;

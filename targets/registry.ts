@@ -25,6 +25,16 @@ export function listTargets(): TargetDescription[] {
   ];
 }
 
+/**
+ * True for a name {@link createAdapter} knows (a built-in target): what a
+ * results file may name for `--replay`, since a name from the registry runs
+ * only this package's code.
+ */
+export function isTargetName(name: string): boolean {
+  if (['reference', 'http', 'kinde', 'oidc-provider', 'oauth2-mock-server'].includes(name)) return true;
+  return name.startsWith('mutant:') && isDefectName(name.slice('mutant:'.length));
+}
+
 /** Settings an out-of-process target needs. */
 export interface TargetOptions {
   targetUrl?: string;

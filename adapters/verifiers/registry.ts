@@ -32,6 +32,15 @@ export function listVerifiers(): VerifierDescription[] {
   ];
 }
 
+const BUILT_IN = ['reference', 'jose', 'kinde-jwt-validator', 'jsonwebtoken-express', 'fast-jwt', 'http-api'];
+
+/** True for a name {@link createVerifier} knows: what a results file may name for `--replay`. */
+export function isVerifierName(name: string): boolean {
+  if (BUILT_IN.includes(name)) return true;
+  if (name.startsWith('mutant:') && isVerifierDefect(name.slice('mutant:'.length))) return true;
+  return parseWeakName(name) !== undefined;
+}
+
 const VERIFIER_METHODS = ['start', 'verify', 'stop'] as const;
 
 export function createVerifier(name: string, options: VerifierOptions = {}): VerifierAdapter {
