@@ -64,7 +64,7 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   const metas = new Map<string, ConformanceMeta>();
   let failure: RunOutcome['targetFailure'];
   let done = 0;
-  const record = (meta: ConformanceMeta) => {
+  const record = (meta: ConformanceMeta, announce = true) => {
     metas.set(meta.check, meta);
     done += 1;
     const broken = brokenOutcomes(meta, options.strict);
@@ -72,7 +72,7 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
     if (broken.length > 0) checks.failed += 1;
     else if (list.length > 0 && list.every((o) => o.verdict === 'NOT_APPLICABLE')) checks.skipped += 1;
     else checks.passed += 1;
-    hooks.onCheckDone?.(meta, done, plan.length);
+    if (announce) hooks.onCheckDone?.(meta, done, plan.length);
   };
   // Health: a target failure fails its check; the target is broken when its start or a fresh probe fails too,
   // or after `limit` such checks in a row (runner/health.ts).
@@ -125,7 +125,8 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
 
   if (failure) {
     const why = `${failure.code}: not attempted: the target failed first in check "${failure.check}": ${failure.reason.replace(/^[A-Z_]+: /, '')}`;
-    for (const planned of plan) if (!metas.has(planned.check.name)) record(notAttempted(planned.area, planned.check, options, why));
+    // Not attempted: no progress row each (they never ran); the summary says it once.
+    for (const planned of plan) if (!metas.has(planned.check.name)) record(notAttempted(planned.area, planned.check, options, why), false);
   }
   const tests: CollectedTest[] = plan.map((p) => ({ title: `${p.area} > ${checkTitle(p.check)}`, meta: metas.get(p.check.name)! }));
   const results = collectResults(tests, options, { startedAt, finishedAt: new Date() }, options.shard);
