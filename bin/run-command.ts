@@ -15,6 +15,7 @@ import { renderMarkdown, writeStepSummary } from '../reports/markdown.js';
 import { EXIT, exitCodeFor, type RunResults } from '../reports/results.js';
 import { fromResults } from './replay.js';
 import { renderTerminalSummary } from '../reports/terminal.js';
+import { lastLine } from '../reports/last-line.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../reports/write.js';
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
 import { planChecks } from '../runner/plan.js';
@@ -185,7 +186,10 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     return EXIT.USAGE;
   }
   options.concurrency = concurrency ?? (await defaultConcurrencyFor(options));
-  if (options.concurrency === -1) return EXIT.UNREACHABLE;
+  if (options.concurrency === -1) {
+    console.log(`\n${lastLine({ exitCode: EXIT.UNREACHABLE, why: `${options.verifier !== undefined ? 'the verifier' : 'the target'} could not be reached`, durationMs: performance.now() })}`);
+    return EXIT.UNREACHABLE;
+  }
 
   let selfTests: { passed: number; failed: number; skipped: number } | undefined;
   if (mode === 'test' && values.target === undefined && values.verifier === undefined && only.length === 0 && !shard) {
@@ -218,18 +222,20 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     console.error(`kinde-token-conformance: every selected requirement is not applicable to ${label}: nothing was checked (its declared capabilities: ${Object.entries(results.target.capabilities).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'})`);
     code = EXIT.USAGE;
   }
+  let expectedFailures: number | undefined;
   if (values.expected !== undefined && code !== EXIT.UNREACHABLE && code !== EXIT.USAGE) {
     const cmp = compareWithExpected(results, values.expected);
     for (const x of cmp.unexpectedFailures) console.error(`  ✗ not expected: ${foreignLine(x, 500)}`);
     for (const x of cmp.fixedExpectedFailures) console.error(`  ✓ expected to fail, no longer does (update ${values.expected}): ${foreignLine(x, 500)}`);
     console.log(cmp.ok ? `matches ${values.expected}` : `does not match ${values.expected}`);
     code = cmp.ok ? EXIT.OK : EXIT.FAILED;
+    const s = results.summary;
+    expectedFailures = Math.max(0, s.FAILED + s.ERRORED + (results.strict ? s.WARNING : 0) - cmp.unexpectedFailures.length);
   }
   if (selfTests && selfTests.failed > 0) code = Math.max(code, EXIT.FAILED);
-  const passed = outcome.checks.passed + (selfTests?.passed ?? 0);
-  const failed = outcome.checks.failed + (selfTests?.failed ?? 0);
-  const skipped = outcome.checks.skipped + (selfTests?.skipped ?? 0);
-  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  const why = code === EXIT.UNREACHABLE ? `${label} could not be reached` : code === EXIT.USAGE ? 'nothing was checked' : undefined;
+  // The line CI greps; it counts requirements (and self-tests), like the summary above, and agrees with the exit code.
+  console.log(`\n${lastLine({ results, exitCode: code, ...(selfTests ? { selfTests } : {}), ...(expectedFailures !== undefined ? { expectedFailures } : {}), ...(why ? { why } : {}), durationMs: performance.now() })}`);
   return code;
 }
 
@@ -248,9 +254,12 @@ function invocationOf(options: ConformanceOptions, values: Values): NonNullable<
  * Workers for a run: an http target is probed first (it fails in milliseconds
  * when dead or of the wrong version, and says whether it isolates sessions);
  * adapter modules of the user's and a live tenant get one at a time.
- * Returns -1 when the target is unreachable (already reported).
+ * Returns -1 when the target is unreachable (already reported). The API
+ * under test of the http-api verifier is probed the same way: unreachable, it
+ * is one line and exit 3, not every check ERRORED.
  */
 async function defaultConcurrencyFor(options: RunnerOptions): Promise<number> {
+  if (options.verifier === 'http-api' && !(await verifierAnswers(options))) return -1;
   if (isModulePath(options.target) || options.target === 'kinde' || (options.verifier !== undefined && isModulePath(options.verifier))) return 1;
   if (options.target !== 'http') return defaultConcurrency();
   const adapter = await loadTarget('http', {
@@ -264,5 +273,24 @@ async function defaultConcurrencyFor(options: RunnerOptions): Promise<number> {
     console.error(`kinde-token-conformance: ${foreignLine((e as Error).message, 1000)}`);
     if (code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT') return -1;
     throw new UsageError((e as Error).message);
+  }
+}
+
+/** Starts (and stops) the http-api verifier once: false when its API could not be reached (reported). */
+async function verifierAnswers(options: RunnerOptions): Promise<boolean> {
+  const verifier = await loadVerifier('http-api', {
+    ...(options.verifierUrl !== undefined ? { verifierUrl: options.verifierUrl } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  try {
+    await verifier.start();
+    return true;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    console.error(`kinde-token-conformance: ${(e as Error).message}`);
+    if (code === 'ERR_VERIFIER_UNREACHABLE' || code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT') return false;
+    throw new UsageError((e as Error).message);
+  } finally {
+    await verifier.stop().catch(() => {});
   }
 }

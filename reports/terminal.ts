@@ -23,6 +23,9 @@ const VERDICT_STYLE: Record<Verdict, Style> = {
   ERRORED: 'magenta',
 };
 
+/** The reason of a requirement the runner did not attempt because the target was broken (runner/run.ts). */
+const NOT_ATTEMPTED = /^ERR_[A-Z_]+: not attempted: /;
+
 const MARK: Record<Verdict, string> = { PASSED: '✓', FAILED: '✗', WARNING: '⚠', NOT_APPLICABLE: '-', ERRORED: '!' };
 
 /**
@@ -62,7 +65,13 @@ export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): s
         ].join(paint('gray', ' · ')),
     );
   }
-  const failing = rootsFirst(results.requirements.filter((r) => r.verdict === 'FAILED' || r.verdict === 'ERRORED'));
+  // Requirements never attempted (the target was broken first) share one reason: said once, not once each.
+  const skipped = results.requirements.filter((r) => r.verdict === 'ERRORED' && NOT_ATTEMPTED.test(r.reason ?? ''));
+  const failing = rootsFirst(results.requirements.filter((r) => (r.verdict === 'FAILED' || r.verdict === 'ERRORED') && !skipped.includes(r)));
+  if (skipped.length > 0) {
+    lines.push('', paint('bold', `Not attempted (${skipped.length} requirements)`));
+    lines.push(`  ${paint('magenta', MARK.ERRORED)} ${clean(skipped[0]!.reason!)}`);
+  }
   if (failing.length > 0) {
     const followers = failing.filter((r) => r.consequenceOf !== undefined).length;
     lines.push('', paint('bold', `Failures (${failing.length}${followers > 0 ? `; ${followers} of them also failed because of another one, listed last` : ''})`));

@@ -115,9 +115,11 @@ export function notAttempted(area: Area, check: Check<any>, options: Conformance
   };
 }
 
-export async function executeCheck(area: Area, check: Check<any>, env: CheckEnv, options: ConformanceOptions): Promise<ConformanceMeta> {
+/** `signal`: when it fires, the check ends at its next adapter call (runner/abortable.ts wraps the adapters). */
+export async function executeCheck(area: Area, check: Check<any>, env: CheckEnv, options: ConformanceOptions, signal?: AbortSignal): Promise<ConformanceMeta> {
   const only = new Set(options.only);
   const result = await runCheck(check, env, {
+    ...(signal ? { signal } : {}),
     seed: options.seed,
     runs: options.runs,
     severity: (id: string) => severityFor(env.info, id),

@@ -50,6 +50,8 @@ export interface RunCheckOptions {
   shrinkBudgetMs?: number;
   /** Shrink candidates executed at most per decided requirement (default {@link SHRINK_STEPS}). */
   maxShrinkSteps?: number;
+  /** Ends the check (no further run, no further requirement) once fired. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -119,6 +121,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
       // Done (an error, or shrinking out of budget): end the run here. An interrupt keeps the
       // failure found so far; merely passing the remaining candidates would make fast-check
       // build every one of them (thousands for a generated tenant) for nothing.
+      if (options.signal?.aborted && !aborted) aborted = new Error(`check aborted: ${String((options.signal.reason as Error | undefined)?.message ?? 'cancelled')}`);
       if (aborted || shrinkStop || performance.now() > shrinkDeadline || (found && shrinkSteps++ >= maxSteps)) {
         throw new fc.PreconditionFailure(true);
       }

@@ -2,15 +2,18 @@
  * A conformance run without any test framework: plan the checks, execute them
  * (worker threads, or inline), fold the outcomes into {@link RunResults}.
  *
- * Target health: after the first check that ends with the target unreachable,
- * timing out or breaking the protocol, the remaining checks are not attempted
- * (ERRORED, naming that first failure), unless `keepGoing`. A hung target so
- * costs about one timeout, not one per check.
+ * Target health (runner/health.ts): a check that ends on a target failure
+ * (timeout, protocol error, unreachable) fails that check; the target counts
+ * as broken when its start or a fresh handshake probe fails as well, or after
+ * several such checks in a row. Then the remaining checks are not attempted
+ * (ERRORED, naming the failure), unless `keepGoing`. A hung target so costs
+ * about one or two timeouts per lane, not one per check.
  */
 import { availableParallelism } from 'node:os';
 import type { RunResults } from '../reports/results.js';
 import { collectResults, type CollectedTest } from './collect.js';
 import { brokenOutcomes, checkTitle, notAttempted, targetFailureCode, UNREACHABLE_CODES, type ConformanceMeta } from './execute.js';
+import { consecutiveLimit, probeAfresh, targetFailureOf, type BrokenTarget } from './health.js';
 import type { ConformanceOptions } from './options.js';
 import { inlineExecutor, workerExecutor, type Executor, type GivenAdapters } from './executor.js';
 import { planChecks, type PlannedCheck, type Shard } from './plan.js';
@@ -32,8 +35,8 @@ export interface RunOutcome {
   /** Undefined when no check was selected. */
   results?: RunResults;
   checks: { passed: number; failed: number; skipped: number; total: number };
-  /** The first target failure, when the run stopped early (or would have). */
-  targetFailure?: { check: string; code: string; reason: string };
+  /** The failure that declared the target broken, when the run stopped early (or would have, under keepGoing). */
+  targetFailure?: BrokenTarget;
 }
 
 export function defaultConcurrency(): number {
@@ -61,7 +64,7 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   const metas = new Map<string, ConformanceMeta>();
   let failure: RunOutcome['targetFailure'];
   let done = 0;
-  const record = (meta: ConformanceMeta) => {
+  const record = (meta: ConformanceMeta, announce = true) => {
     metas.set(meta.check, meta);
     done += 1;
     const broken = brokenOutcomes(meta, options.strict);
@@ -69,17 +72,28 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
     if (broken.length > 0) checks.failed += 1;
     else if (list.length > 0 && list.every((o) => o.verdict === 'NOT_APPLICABLE')) checks.skipped += 1;
     else checks.passed += 1;
-    hooks.onCheckDone?.(meta, done, plan.length);
+    if (announce) hooks.onCheckDone?.(meta, done, plan.length);
   };
-  const tripped = (meta: ConformanceMeta) => {
+  // Health: a target failure fails its check; the target is broken when its start or a fresh probe fails too,
+  // or after `limit` such checks in a row (runner/health.ts).
+  const limit = consecutiveLimit(size);
+  let inARow = 0;
+  const tripped = async (meta: ConformanceMeta) => {
     if (failure) return;
-    for (const o of Object.values(meta.outcomes)) {
-      const code = targetFailureCode(o.reason);
-      if (code && o.verdict === 'ERRORED') {
-        failure = { check: meta.check, code, reason: o.reason! };
-        return;
-      }
+    const f = targetFailureOf(meta);
+    if (!f) {
+      inARow = 0;
+      return;
     }
+    inARow += 1;
+    if (meta.unreachable !== undefined) {
+      failure = f; // the start was a fresh handshake, and it failed
+      return;
+    }
+    const probe = await probeAfresh(options, f.code, given);
+    if (failure) return;
+    if (probe !== undefined) failure = { check: meta.check, code: targetFailureCode(probe) ?? f.code, reason: `${f.reason}; ${probe.replace(/^[A-Z_]+: /, '')}` };
+    else if (inARow >= limit) failure = { ...f, reason: `${f.reason} (${inARow} checks in a row ended on a target failure, although its handshake answers)` };
   };
 
   let aborting = false;
@@ -102,7 +116,7 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
         meta = notAttempted(planned.area, planned.check, options, `internal error: ${(e as Error).message}`);
       }
       record(meta);
-      tripped(meta);
+      await tripped(meta);
       if (failure && !options.keepGoing) abort();
     }
   };
@@ -111,7 +125,8 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
 
   if (failure) {
     const why = `${failure.code}: not attempted: the target failed first in check "${failure.check}": ${failure.reason.replace(/^[A-Z_]+: /, '')}`;
-    for (const planned of plan) if (!metas.has(planned.check.name)) record(notAttempted(planned.area, planned.check, options, why));
+    // Not attempted: no progress row each (they never ran); the summary says it once.
+    for (const planned of plan) if (!metas.has(planned.check.name)) record(notAttempted(planned.area, planned.check, options, why), false);
   }
   const tests: CollectedTest[] = plan.map((p) => ({ title: `${p.area} > ${checkTitle(p.check)}`, meta: metas.get(p.check.name)! }));
   const results = collectResults(tests, options, { startedAt, finishedAt: new Date() }, options.shard);
@@ -120,10 +135,14 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
   return { results, checks, ...(failure ? { targetFailure: failure } : {}) };
 }
 
-/** Whether a run's errors are all the target (or verifier) being unreachable: exit 3. */
+/**
+ * Exit 3: the target (or verifier) could not be reached — it was declared
+ * broken (its start or a fresh probe failed, or it stopped answering) with an
+ * unreachable or timeout code, and nothing FAILED on its answers. One check's
+ * timeout on a target that still answers is exit 1, never 3.
+ */
 export function unreachable(outcome: RunOutcome): boolean {
   const r = outcome.results;
-  if (!r || r.summary.FAILED > 0) return false;
-  const errored = r.requirements.filter((x) => x.verdict === 'ERRORED');
-  return errored.length > 0 && errored.every((x) => (UNREACHABLE_CODES as readonly string[]).includes(targetFailureCode(x.reason) ?? ''));
+  if (!r || r.summary.FAILED > 0 || !outcome.targetFailure) return false;
+  return (UNREACHABLE_CODES as readonly string[]).includes(outcome.targetFailure.code);
 }

@@ -68,7 +68,7 @@ describe('runner', () => {
       await upstream.close();
     });
 
-    it('every check ends ERRORED naming the first timeout, and only the first few checks wait for it', async () => {
+    it('every check ends ERRORED naming the timeout, and only the first few checks (about two per lane) wait for it', async () => {
       const timeoutMs = 2_000; // the token endpoint never answers; everything else must not time out on a loaded machine
       const calls = { timeouts: 0 };
       const r = await runChecks(
@@ -82,8 +82,10 @@ describe('runner', () => {
       expect(results.summary.ERRORED).toBeGreaterThan(30);
       const notAttempted = results.requirements.filter((x) => /not attempted: the target failed first in check/.test(x.reason ?? ''));
       expect(notAttempted.length).toBeGreaterThan(20);
-      // The bound is in calls, not seconds: at most one timed-out check per lane.
-      expect(calls.timeouts).toBeLessThanOrEqual(2);
+      // The bound is in calls, not seconds: the handshake still answers, so the target is broken after
+      // lanes + 1 timed-out checks in a row (runner/health.ts); a lane's check in flight then may time out too.
+      expect(calls.timeouts).toBeGreaterThanOrEqual(3);
+      expect(calls.timeouts).toBeLessThanOrEqual(4);
     });
   });
 
