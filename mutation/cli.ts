@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
-import { intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
+import { errorPrefix, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { runCampaign } from './campaign.js';
@@ -49,11 +49,11 @@ export async function powerCommand(argv: string[]): Promise<number> {
     return await power(argv);
   } catch (e) {
     if (e instanceof UsageError || e instanceof OperatorSelectionError || (e as { code?: string }).code === 'ERR_UNKNOWN_TARGET') {
-      console.error(`kinde-token-conformance power: ${(e as Error).message}\n\n${POWER_USAGE}`);
+      console.error(`${errorPrefix('power')}${(e as Error).message}`);
       return POWER_EXIT.USAGE;
     }
     if (e instanceof AdapterError && (e.code === 'ERR_TARGET_UNREACHABLE' || e.code === 'ERR_TARGET_TIMEOUT')) {
-      console.error(`kinde-token-conformance power: ${e.message}`);
+      console.error(`${errorPrefix('power')}${e.message}`);
       return POWER_EXIT.UNREACHABLE;
     }
     throw e;
@@ -105,7 +105,7 @@ async function power(argv: string[]): Promise<number> {
   try {
     await ensureWritableDirectory(dir);
   } catch (e) {
-    console.error(`kinde-token-conformance power: --report-dir ${dir}: ${(e as Error).message}`);
+    console.error(`${errorPrefix('power')}--report-dir ${dir}: ${(e as Error).message}`);
     return POWER_EXIT.USAGE;
   }
   // Unknown target names and a missing --target-url fail here, before any work.

@@ -2,6 +2,8 @@
  * Options of a conformance run: plain JSON, so they cross into the runner's
  * worker threads unchanged.
  */
+import { COMMAND } from '../cli/args.js';
+
 export interface ConformanceOptions {
   target: string;
   seed: number;
@@ -34,7 +36,7 @@ export function defaultOptions(): ConformanceOptions {
 }
 
 /** The command a user types: works in a clone and wherever the package is installed. */
-export const COMMAND = 'npx kinde-token-conformance';
+export { COMMAND };
 
 /** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
