@@ -20,6 +20,7 @@ import { renderMutationHtml } from './html.js';
 import { loadLedger } from './ledger.js';
 import { allOperators, OperatorSelectionError, sampleOperators, selectOperators } from './operators.js';
 import { buildResults, renderSummary } from './report.js';
+import { plural } from '../cli/term.js';
 
 export const POWER_EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
 export const DEFAULT_POWER_RUNS = 10;
@@ -116,7 +117,7 @@ async function power(argv: string[]): Promise<number> {
     if (!sessions) concurrency = 1;
   }
 
-  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${generated.length} operators, seed ${seed}, ${runs} runs per check, concurrency ${concurrency}`);
+  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${plural(generated.length, 'operator')}, seed ${seed}, ${plural(runs, 'run')} per check, concurrency ${concurrency}`);
   const startedAt = new Date();
   const outcome = await runCampaign({
     createTarget: () => createAdapter(target, targetOptions),
