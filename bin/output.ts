@@ -2,12 +2,7 @@
 import type { RunResults } from '../reports/results.js';
 import { escapeCommandData as escapeData, escapeCommandProperty as escapeProperty, withoutStack } from '../reports/sanitize.js';
 
-/** Colour on a TTY unless NO_COLOR; FORCE_COLOR (non-"0") forces it anywhere. */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return stream.isTTY === true;
-}
+export { useColor } from '../cli/term.js';
 
 /** One file-less `::error` line per FAILED or ERRORED requirement (`::warning` for warnings). */
 export function githubAnnotations(results: RunResults): string[] {

@@ -4,7 +4,7 @@
  * exit code the README documents. `test` runs the self-tests first when the
  * package carries them (a clone); an installed package has none.
  */
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { isModulePath, loadTarget, loadVerifier } from '../targets/load.js';
 import { listTargets } from '../targets/registry.js';
@@ -19,75 +19,18 @@ import { lastLine } from '../reports/last-line.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory, writeReports } from '../reports/write.js';
 import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '../runner/run.js';
 import { planChecks } from '../runner/plan.js';
-import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
-import { didYouMean, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
+import { didYouMean, errorPrefix, intOption, parse, UsageError } from '../cli/args.js';
 import { githubAnnotations, useColor } from './output.js';
+import { plural } from '../cli/term.js';
 import { foreignLine } from '../reports/sanitize.js';
+import { Progress } from './progress.js';
+import { guardRun, prepareReportDir, recordRun, shown } from './run-dir.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 
-export const RUN_USAGE = `Usage: kinde-token-conformance run [options]      (test: the self-tests first, in a clone)
+import { parseShard, RUN_OPTIONS, runUsage, selectedIds, type RunValues as Values } from './run-options.js';
 
-Runs the conformance suites against an issuer (--target) or a verifier (--verifier).
-
-Options:
-  --target=NAME|FILE  issuer to check: a name from 'targets' (default: reference), or a path
-                      to a module exporting an Adapter (docs/writing-an-adapter.md)
-  --verifier=NAME|FILE  check a token verifier instead (tokens come from --target)
-  --target-url=URL    base URL of an out-of-process target (--target=http)
-  --verifier-url=URL  base URL of the API under test (--verifier=http-api)
-  --seed=N            fast-check seed, a 32-bit integer (default: random, printed)
-  --runs=N            generated cases per check, 1 to ${MAX_RUNS} (default: ${DEFAULT_RUNS})
-  --only=ID[,ID…]     only the checks of these requirement IDs
-  --path=PATH         replay a recorded failure (with --seed and one --only)
-  --replay=FILE       replay a failure from a saved results.json (one --only)
-  --strict            warnings fail the run too
-  --report-dir=DIR    where reports are written (default: ./${DEFAULT_REPORT_DIR})
-  --shard=i/n         run slice i of n (merge with 'report --merge')
-  --timeout=MS        per-call timeout for out-of-process targets and verifiers
-  --validate-protocol validate every exchange with the target against schemas/protocol
-  --concurrency=N     checks at once, each in a worker thread (default: cores, at most 4;
-                      1 for targets without isolated sessions and for adapter modules)
-  --keep-going        go on after the target fails (unreachable, timeout, protocol)
-  --expected=FILE     known differences (requirement → verdict + why): exit 0 when the run
-                      matches the file, 1 on a new failure or an expected failure that passes
-  -h, --help          this help
-
-Exit codes: 0 conforming, 1 a requirement FAILED or ERRORED (or a WARNING with --strict)
-or a self-test failed, 2 usage or configuration error or nothing checked, 3 target or
-verifier unreachable.`;
-
-const OPTIONS = {
-  target: { type: 'string' },
-  seed: { type: 'string' },
-  runs: { type: 'string' },
-  only: { type: 'string' },
-  path: { type: 'string' },
-  strict: { type: 'boolean' },
-  'report-dir': { type: 'string' },
-  shard: { type: 'string' },
-  'target-url': { type: 'string' },
-  timeout: { type: 'string' },
-  'validate-protocol': { type: 'boolean' },
-  verifier: { type: 'string' },
-  'verifier-url': { type: 'string' },
-  replay: { type: 'string' },
-  concurrency: { type: 'string' },
-  'keep-going': { type: 'boolean' },
-  expected: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = OptionValues<typeof OPTIONS>;
-
-function parseShard(v: string | undefined): { index: number; count: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 1000) {
-    throw new UsageError(`--shard must look like i/n with 1 ≤ i ≤ n ≤ 1000, got "${v}"`);
-  }
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
+export { RUN_USAGE } from './run-options.js';
 
 function nonEmpty(name: string, v: string | undefined): string | undefined {
   if (v !== undefined && v.trim() === '') throw new UsageError(`--${name} must not be empty`);
@@ -112,7 +55,7 @@ async function validateNames(values: Values): Promise<void> {
   } catch (e) {
     if (!(e instanceof AdapterError)) throw e;
     if (!e.message.startsWith('unknown target')) throw new UsageError(e.message);
-    throw new UsageError(`unknown target "${target}"${didYouMean(target, listTargets().map((t) => t.name))}; a name from 'targets' or a path to an adapter module:\n${e.message.split('\n').slice(1).join('\n')}`);
+    throw new UsageError(`unknown target "${target}"${didYouMean(target, listTargets().map((t) => t.name))}; a name 'kinde-token-conformance targets' lists, or a path to an adapter module`);
   }
   if (values.verifier === undefined) return;
   if (values.verifier === 'http-api' && values['verifier-url'] === undefined) {
@@ -123,16 +66,17 @@ async function validateNames(values: Values): Promise<void> {
   } catch (e) {
     if (!(e instanceof AdapterError)) throw e;
     if (!e.message.startsWith('unknown verifier')) throw new UsageError(e.message);
-    throw new UsageError(`unknown verifier "${values.verifier}"${didYouMean(values.verifier, listVerifiers().map((t) => t.name))}; a name from 'targets' or a path to a verifier module:\n${e.message.split('\n').slice(1).join('\n')}`);
+    throw new UsageError(`unknown verifier "${values.verifier}"${didYouMean(values.verifier, listVerifiers().map((t) => t.name))}; a name 'kinde-token-conformance targets' lists, or a path to a verifier module`);
   }
 }
 
 export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): Promise<number> {
-  const { values } = parse(argv, OPTIONS, RUN_USAGE) as { values: Values };
+  const { values } = parse(argv, RUN_OPTIONS, runUsage(mode)) as { values: Values };
   if (values.help) {
-    console.log(RUN_USAGE);
+    console.log(runUsage(mode));
     return EXIT.OK;
   }
+  if (values.list) return (await import('./list-command.js')).printList(values);
   if (values.replay !== undefined) await fromResults(values, values.replay);
   for (const k of ['target', 'verifier', 'target-url', 'verifier-url', 'report-dir', 'path'] as const) nonEmpty(k, values[k]);
   const target = values.target ?? 'reference';
@@ -140,13 +84,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   const seed = intOption('seed', values.seed, -(2 ** 31), 2 ** 31 - 1);
   const runs = intOption('runs', values.runs, 1, MAX_RUNS);
   const concurrency = intOption('concurrency', values.concurrency, 1, 16);
-  if (values.only !== undefined && values.only.split(',').every((s) => s.trim() === '')) {
-    throw new UsageError('--only needs at least one requirement ID (e.g. --only=TOKEN-ISS,ACCESS-AUD)');
-  }
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  const known = requirements.map((r) => r.id);
-  const unknown = only.filter((id) => !known.includes(id));
-  if (unknown.length > 0) throw new UsageError(`unknown requirement ID(s): ${unknown.map((id) => `${id}${didYouMean(id, known)}`).join(', ')}`);
+  const only = selectedIds(values.only);
   if (values.path !== undefined) {
     if (!/^\d+(:\d+)*$/.test(values.path)) throw new UsageError(`--path must be a fast-check path like 3:0:1 (digits and colons), got "${values.path}"`);
     if (only.length !== 1 || seed === undefined) throw new UsageError('--path replays one failure: give it with --seed and exactly one --only requirement');
@@ -160,10 +98,8 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     }
   }
   await validateNames(values);
-  const reportDirArg = values['report-dir'] ?? DEFAULT_REPORT_DIR;
-  const reportDir = resolve(reportDirArg);
-  const shardDir = shard ? resolve(reportDir, `shard-${shard.index}-of-${shard.count}`) : reportDir;
-  await ensureWritable(shardDir);
+  // The directory is proved writable now; a run's own directory is made just before the first check.
+  await ensureWritable(resolve(values['report-dir'] ?? DEFAULT_REPORT_DIR));
 
   const options: RunnerOptions = {
     target: isModulePath(target) ? resolve(target) : target,
@@ -177,12 +113,12 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
     ...(values['validate-protocol'] ? { validateProtocol: true } : {}),
     ...(values.verifier !== undefined ? { verifier: isModulePath(values.verifier) ? resolve(values.verifier) : values.verifier } : {}),
     ...(values['verifier-url'] !== undefined ? { verifierUrl: values['verifier-url'] } : {}),
-    ...(shard ? { shard } : { resultsFile: join(relative(process.cwd(), reportDir) || '.', 'results.json') }),
+    ...(shard ? { shard } : {}),
     ...(values['keep-going'] ? { keepGoing: true } : {}),
   };
   const planned = planChecks(options).length;
   if (planned === 0) {
-    console.error(`kinde-token-conformance: no conformance check selected${shard ? ` (shard ${shard.index}/${shard.count} of ${planChecks({ ...options, shard: undefined }).length} checks is empty)` : ''}: nothing would be checked`);
+    console.error(`${errorPrefix(mode)}no conformance check selected${shard ? ` (shard ${shard.index}/${shard.count} of ${plural(planChecks({ ...options, shard: undefined }).length, 'check')} is empty)` : ''}: nothing would be checked`);
     return EXIT.USAGE;
   }
   options.concurrency = concurrency ?? (await defaultConcurrencyFor(options));
@@ -198,28 +134,34 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   }
 
   const label = options.verifier !== undefined ? `verifier ${values.verifier} (tokens from ${target})` : `target ${target}`;
-  console.log(`kinde-token-conformance: ${label}, seed ${options.seed}, ${options.runs} runs per check, ${planned} checks${options.concurrency > 1 ? ` on ${options.concurrency} workers` : ''}`);
-  const outcome = await runChecks(options, {
-    onCheckDone(meta, done, total) {
-      const verdicts = Object.entries(meta.outcomes).map(([id, o]) => `${id} ${o.verdict}`).join(', ');
-      process.stdout.write(`  [${done}/${total} checks · ${foreignLine(meta.target.name, 200)}] ${verdicts} (${(meta.durationMs / 1000).toFixed(1)} s)\n`);
-    },
-  });
+  const out = await prepareReportDir(values['report-dir'], shard, mode);
+  if (!shard) options.resultsFile = join(shown(out.dir), 'results.json');
+  const color = useColor(process.stdout);
+  const progress = new Progress({ color, github: process.env.GITHUB_ACTIONS === 'true' });
+  const header = `${foreignLine(label)}, seed ${options.seed}, ${plural(options.runs, 'run')} per check, ${plural(planned, 'check')}${options.concurrency > 1 ? ` on ${options.concurrency} workers` : ''}`;
+  console.log(`kinde-token-conformance: ${header}`);
+  const guard = guardRun(out, header, mode, () => progress.partial());
+  progress.begin(`kinde-token-conformance: ${plural(planned, 'check')}`);
+  const outcome = await runChecks(options, { onCheckDone: (meta, done, total) => progress.checkDone(meta, done, total) });
+  progress.end();
   const results = outcome.results!;
   results.invocation = invocationOf(options, values);
-  const paths = await writeReports(results, shardDir);
-  console.log(`\n${renderTerminalSummary(results, { color: useColor(process.stdout) })}`);
-  console.log(`\nReports: ${paths.html}\n         ${paths.json}\n         ${paths.junit}\n         ${paths.markdown}\n         ${paths.badge}`);
+  const paths = await writeReports(results, out.dir);
+  guard.finished();
+  const history = recordRun(out, only.length > 0 || shard !== undefined);
+  console.log(`\n${renderTerminalSummary(results, { color })}`);
+  console.log(`\nReports: ${shown(paths.html)}\n         ${shown(paths.json)}\n         ${shown(paths.junit)}\n         ${shown(paths.markdown)}\n         ${shown(paths.badge)}`);
+  for (const line of history) console.log(line);
   if (process.env.GITHUB_STEP_SUMMARY) await writeStepSummary(renderMarkdown(results));
   if (process.env.GITHUB_ACTIONS === 'true') for (const line of githubAnnotations(results)) console.log(line);
 
   let code = exitCodeFor(results);
   if (outcome.targetFailure) {
-    console.error(`kinde-token-conformance: ${foreignLine(outcome.targetFailure.reason.split('\n')[0] ?? '', 1000)}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
+    console.error(`${errorPrefix(mode)}${foreignLine(outcome.targetFailure.reason.split('\n')[0])}${options.keepGoing ? '' : ' — the remaining checks were not attempted (--keep-going runs them anyway)'}`);
   }
   if (unreachable(outcome)) code = EXIT.UNREACHABLE;
   else if (results.summary.total > 0 && results.summary.NOT_APPLICABLE === results.summary.total) {
-    console.error(`kinde-token-conformance: every selected requirement is not applicable to ${label}: nothing was checked (its declared capabilities: ${Object.entries(results.target.capabilities).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'})`);
+    console.error(`${errorPrefix(mode)}every selected requirement is not applicable to ${label}: nothing was checked (its declared capabilities: ${Object.entries(results.target.capabilities).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'})`);
     code = EXIT.USAGE;
   }
   let expectedFailures: number | undefined;
@@ -270,7 +212,7 @@ async function defaultConcurrencyFor(options: RunnerOptions): Promise<number> {
     return (await (adapter as HttpAdapter).probe()).sessions ? defaultConcurrency() : 1;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    console.error(`kinde-token-conformance: ${foreignLine((e as Error).message, 1000)}`);
+    console.error(`${errorPrefix('run')}${foreignLine((e as Error).message)}`);
     if (code === 'ERR_TARGET_UNREACHABLE' || code === 'ERR_TARGET_TIMEOUT') return -1;
     throw new UsageError((e as Error).message);
   }

@@ -6,6 +6,17 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** The program's name: the first word of every error line. */
+export const PROGRAM = 'kinde-token-conformance';
+
+/** The command a user types, printed in hints and replay lines: works in a clone and wherever the package is installed. */
+export const COMMAND = `npx ${PROGRAM}`;
+
+/** The one error prefix of every command: `kinde-token-conformance <command>: …`. */
+export function errorPrefix(command?: string): string {
+  return command ? `${PROGRAM} ${command}: ` : `${PROGRAM}: `;
+}
+
 /** A usage or configuration error: exit 2, one line naming what was wrong. */
 export class UsageError extends Error {
   readonly code = 'ERR_USAGE';
@@ -51,22 +62,35 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** The values `parse` returns for an options table: strings, booleans for boolean options. */
 export type OptionValues<O extends Options> = { -readonly [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
 
-/** parseArgs, with its errors turned into one-line usage errors that suggest the nearest option. */
+/** Options every command takes: its own help, and no colour (bin/cli.ts also applies --no-color process-wide). */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  'no-color': { type: 'boolean' },
+} as const satisfies Options;
+
+/**
+ * parseArgs for every command: `--opt=VALUE` and `--opt VALUE` alike, `-h`/`--help`
+ * and `--no-color` everywhere, and its errors turned into one-line usage errors
+ * that suggest the nearest option (the usage itself only on --help).
+ */
 export function parse(argv: string[], options: Options, usage: string, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    return parseArgs({ args: argv, options: all, strict: true, allowPositionals: positionals }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
   } catch (e) {
     const msg = (e as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);
     if (m) {
       const flag = m[1]!.replace(/^-+/, '').split('=')[0]!;
-      const hint = didYouMean(flag, Object.keys(options));
+      const hint = didYouMean(flag, Object.keys(all));
       throw new UsageError(`unknown option ${m[1]}${hint ? hint.replace(/"([^"]+)"/, '"--$1"') : ''}; see --help`, usage);
     }
     const a = /Option '(--[^ ']+)[^']*' argument missing/.exec(msg);
-    if (a) throw new UsageError(`${a[1]} needs a value (write ${a[1]}=VALUE)`, usage);
+    if (a) throw new UsageError(`${a[1]} needs a value (${a[1]}=VALUE or ${a[1]} VALUE)`, usage);
     const p = /Unexpected argument '([^']+)'/.exec(msg);
-    if (p) throw new UsageError(`unexpected argument "${p[1]}"; options are written --name=value`, usage);
+    if (p) throw new UsageError(`unexpected argument "${p[1]}"${positionals ? '' : ' (this command takes no file or word, only options)'}; see --help`, usage);
+    const b = /Option '(--[^ ']+)[^']*' does not take an argument/.exec(msg);
+    if (b) throw new UsageError(`${b[1]} is a switch and takes no value; see --help`, usage);
     throw new UsageError(msg.split('\n')[0]!, usage);
   }
 }

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
-import { intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
+import { errorPrefix, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
 import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { foreignLine } from '../reports/sanitize.js';
@@ -21,6 +21,7 @@ import { renderMutationHtml } from './html.js';
 import { loadLedger } from './ledger.js';
 import { allOperators, OperatorSelectionError, sampleOperators, selectOperators } from './operators.js';
 import { buildResults, renderSummary } from './report.js';
+import { plural } from '../cli/term.js';
 
 export const POWER_EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
 export const DEFAULT_POWER_RUNS = 10;
@@ -50,11 +51,11 @@ export async function powerCommand(argv: string[]): Promise<number> {
     return await power(argv);
   } catch (e) {
     if (e instanceof UsageError || e instanceof OperatorSelectionError || (e as { code?: string }).code === 'ERR_UNKNOWN_TARGET') {
-      console.error(`kinde-token-conformance power: ${(e as Error).message}\n\n${POWER_USAGE}`);
+      console.error(`${errorPrefix('power')}${(e as Error).message}`);
       return POWER_EXIT.USAGE;
     }
     if (e instanceof AdapterError && (e.code === 'ERR_TARGET_UNREACHABLE' || e.code === 'ERR_TARGET_TIMEOUT')) {
-      console.error(`kinde-token-conformance power: ${e.message}`);
+      console.error(`${errorPrefix('power')}${e.message}`);
       return POWER_EXIT.UNREACHABLE;
     }
     throw e;
@@ -106,7 +107,7 @@ async function power(argv: string[]): Promise<number> {
   try {
     await ensureWritableDirectory(dir);
   } catch (e) {
-    console.error(`kinde-token-conformance power: --report-dir ${dir}: ${(e as Error).message}`);
+    console.error(`${errorPrefix('power')}--report-dir ${dir}: ${(e as Error).message}`);
     return POWER_EXIT.USAGE;
   }
   // Unknown target names and a missing --target-url fail here, before any work.
@@ -117,7 +118,7 @@ async function power(argv: string[]): Promise<number> {
     if (!sessions) concurrency = 1;
   }
 
-  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${generated.length} operators, seed ${seed}, ${runs} runs per check, concurrency ${concurrency}`);
+  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${plural(generated.length, 'operator')}, seed ${seed}, ${plural(runs, 'run')} per check, concurrency ${concurrency}`);
   const startedAt = new Date();
   const outcome = await runCampaign({
     createTarget: () => createAdapter(target, targetOptions),

@@ -8,6 +8,7 @@
 import { escapeHtml as e } from '../reports/html.js';
 import type { MutantResult } from './campaign.js';
 import { percent, type CampaignResults, type Tally } from './report.js';
+import { plural } from '../cli/term.js';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1d2430}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
@@ -51,7 +52,7 @@ export function renderMutationHtml(r: CampaignResults): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Mutation report · ${e(r.target)}</title><style>${CSS}</style></head><body>
 <h1>Mutation report · ${e(r.target)}</h1>
-<p>${s.total} generated mutants · seed ${r.seed} · ${r.runs} runs per check (escalation ${r.escalateRuns}) · ${(r.wallMs / 1000).toFixed(1)} s · ${e(r.startedAt)}</p>
+<p>${plural(s.total, 'generated mutant')} · seed ${r.seed} · ${plural(r.runs, 'run')} per check (escalation ${r.escalateRuns}) · ${(r.wallMs / 1000).toFixed(1)} s · ${e(r.startedAt)}</p>
 <p>Score <b>${percent(s.score)}</b>: killed ${s.killed + s.errored} (${s.errored} by an error), <span class="${s.survived ? 'bad' : 'ok'}">unexplained survivors ${s.survived}</span>, equivalent ${s.equivalent}, unexercised ${s.unexercised}. Score = killed / (killed + survived).</p>
 ${control}
 <h2>By area</h2>${tallyRows('area', r.byArea)}

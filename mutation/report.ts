@@ -8,6 +8,7 @@
  * the run is red, and is listed apart.
  */
 import type { CampaignOutcome, MutantResult, MutantStatus } from './campaign.js';
+import { plural } from '../cli/term.js';
 
 export interface Tally {
   total: number;
@@ -91,14 +92,15 @@ export function buildResults(
 }
 
 export function percent(x: number | null): string {
-  return x === null ? '—' : `${(Math.floor(x * 1000) / 10).toFixed(1)} %`;
+  // Rounded like Stryker (0.6666 → 66.7 %), never to 100 % below 1.
+  return x === null ? '—' : `${(x < 1 && Math.round(x * 1000) >= 1000 ? 99.9 : Math.round(x * 1000) / 10).toFixed(1)} %`;
 }
 
 /** A few lines for the terminal. */
 export function renderSummary(r: CampaignResults): string {
   const s = r.summary;
   const lines = [
-    `mutation campaign against ${r.target}: ${s.total} mutants (seed ${r.seed}, ${r.runs} runs per check, escalation ${r.escalateRuns}), ${(r.wallMs / 1000).toFixed(1)} s`,
+    `mutation campaign against ${r.target}: ${plural(s.total, 'mutant')} (seed ${r.seed}, ${plural(r.runs, 'run')} per check, escalation ${r.escalateRuns}), ${(r.wallMs / 1000).toFixed(1)} s`,
     `  killed ${s.killed}, errored ${s.errored}, equivalent ${s.equivalent}, unexplained survivors ${s.survived}, unexercised ${s.unexercised}`,
     `  score ${percent(s.score)} (killed / (killed + survived); equivalents and unexercised left out)`,
   ];

@@ -4,7 +4,7 @@
  * new one (also cached in a small pool so repeated rotations in tests stay cheap).
  */
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Jwk, Jwks, JsonObject } from '../adapters/types.js';
 import type { DefectName } from './defects.js';
 import { encodeToken, publishedKeys } from './token-encoding.js';

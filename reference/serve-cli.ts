@@ -4,7 +4,7 @@
  * (`run --target=http --target-url=…`), or point your own app's tests at it as
  * a Kinde-compatible token service.
  */
-import { parseArgs } from 'node:util';
+import { COMMAND, didYouMean, errorPrefix, parse, UsageError } from '../cli/args.js';
 import { DEFECTS, isDefectName, type DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { isLoopback, startServer, type StartedServer } from './server.js';
@@ -47,23 +47,12 @@ export interface ServeConfig {
 
 /** Parse argv (without the `serve` word) and load the tenant file. Throws ServeUsageError. */
 export async function parseServeArgs(argv: string[]): Promise<ServeConfig | 'help'> {
-  let values;
+  let values: { port?: string; host?: string; tenant?: string; mutant?: string; 'refresh-overlap'?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        tenant: { type: 'string' },
-        mutant: { type: 'string' },
-        'refresh-overlap': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, tenant: { type: 'string' }, mutant: { type: 'string' }, 'refresh-overlap': { type: 'string' } }, USAGE) as { values: typeof values });
   } catch (e) {
-    throw new ServeUsageError((e as Error).message);
+    if (e instanceof UsageError) throw new ServeUsageError(e.message);
+    throw e;
   }
   if (values.help) return 'help';
   const config: ServeConfig = { port: 0, host: '127.0.0.1', defects: [] };
@@ -77,7 +66,7 @@ export async function parseServeArgs(argv: string[]): Promise<ServeConfig | 'hel
   }
   if (values.mutant !== undefined) {
     if (!isDefectName(values.mutant)) {
-      throw new ServeUsageError(`unknown defect "${values.mutant}" for --mutant. Known defects:\n${Object.keys(DEFECTS).map((d) => `  ${d}`).join('\n')}`);
+      throw new ServeUsageError(`unknown defect "${values.mutant}" for --mutant${didYouMean(values.mutant, Object.keys(DEFECTS))}; 'kinde-token-conformance targets' lists them (mutant:NAME)`);
     }
     config.defects = [values.mutant];
   }
@@ -127,7 +116,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     config = await parseServeArgs(argv);
   } catch (e) {
     if (e instanceof ServeUsageError) {
-      console.error(`kinde-token-conformance serve: ${e.message}\n\n${USAGE}`);
+      console.error(`${errorPrefix('serve')}${e.message}`);
       return SERVE_EXIT.USAGE;
     }
     throw e;
@@ -138,7 +127,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   if (!isLoopback(config.host)) {
     console.error(
-      `kinde-token-conformance serve: WARNING: binding to ${config.host}, not loopback. Anyone who can reach this address ` +
+      `${errorPrefix('serve')}WARNING: binding to ${config.host}, not loopback. Anyone who can reach this address ` +
         'can provision tenants, deploy workflows and mint tokens. Use it only on a trusted network.',
     );
   }
@@ -153,11 +142,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     });
   } catch (e) {
     if (e instanceof IssuerError && config.tenantFile !== undefined) {
-      console.error(`kinde-token-conformance serve: --tenant ${config.tenantFile}: ${e.message}`);
+      console.error(`${errorPrefix('serve')}--tenant ${config.tenantFile}: ${e.message}`);
       return SERVE_EXIT.USAGE;
     }
     const code = (e as NodeJS.ErrnoException).code;
-    console.error(`kinde-token-conformance serve: cannot listen on ${config.host}:${config.port} (${code ?? (e as Error).message})`);
+    console.error(`${errorPrefix('serve')}cannot listen on ${config.host}:${config.port} (${code ?? (e as Error).message})`);
     return SERVE_EXIT.FAILED;
   }
   printBanner(server, config);
@@ -198,8 +187,8 @@ function printBanner(server: StartedServer, config: ServeConfig): void {
     `  token         ${u}/oauth2/token`,
     `  handshake     ${u}/_conformance/v1/handshake`,
     '',
-    'Run the suite against it:',
-    `  npx tsx bin/cli.ts run --target=http --target-url=${u}`,
+    'Run the suite against it (from another terminal, in this project or a clone):',
+    `  ${COMMAND} run --target=http --target-url=${u}`,
     'Try it:',
     `  curl -s ${u}/.well-known/openid-configuration`,
     `  curl -s -X POST ${u}/oauth2/token -d grant_type=client_credentials ${sampleClient(server)}`,

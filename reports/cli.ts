@@ -1,10 +1,15 @@
 /**
- * `kinde-token-conformance report <results.json…> [--out DIR] [--merge] [--compare base.json]`
+ * `kinde-token-conformance report [results.json…] [--out=DIR] [--merge] [--compare[=base.json]]`
  *
- * Re-renders stored results: merges CI shards, compares against a base run,
- * writes every format and exits like the run itself would have.
+ * Re-renders stored results: merges CI shards, compares against a base run
+ * (by default the run before), writes every format and exits like the run
+ * itself would have. Without a file it takes ./kinde-conformance/latest; a
+ * directory marked RUNNING or INTERRUPTED is refused, naming the marker.
  */
-import { parseArgs } from 'node:util';
+import { basename, dirname, join, resolve } from 'node:path';
+import { errorPrefix, parse, UsageError } from '../cli/args.js';
+import { plural, useColor } from '../cli/term.js';
+import { createRunDirectory, LATEST, pointLatest, previousRun, readMarker, runState } from './history.js';
 import { EXIT, exitCodeFor } from './results.js';
 import type { RunResults } from './results.js';
 import { compareResults, mergeResults, MergeError } from './merge.js';
@@ -17,16 +22,19 @@ import { InputFileError, readInputFile } from './read-input.js';
 import { foreignBlock, foreignLine } from './sanitize.js';
 import { checkResultsBounds, ResultsBoundError, RESULTS_BOUNDS } from './results-bounds.js';
 
-export const REPORT_USAGE = `Usage: kinde-token-conformance report <results.json…> [options]
+export const REPORT_USAGE = `Usage: kinde-token-conformance report [results.json…] [options]
 
 Renders stored conformance results as HTML, JUnit, Markdown, JSON and a badge.
-Several files are shards of one run and are merged.
+Several files are shards of one run and are merged. Without a file: the latest run
+(./kinde-conformance/latest/results.json). Options are written --name=VALUE or --name VALUE.
 
 Options:
-  --out DIR          where to write the reports (default: ./kinde-conformance)
+  --out=DIR          where to write the reports (default: the latest run's directory when no
+                     file is named, else a new ./kinde-conformance/<run-id>/, latest moved to it)
   --merge            merge the given files (implied by more than one file)
-  --compare FILE     a base run; the HTML report lists what changed since
-  --no-color         no ANSI colours in the terminal summary
+  --compare[=FILE]   a base run; the HTML report lists what changed since. Without FILE (or
+                     --compare=previous): the run before the reported one in ./kinde-conformance
+  --no-color         no ANSI colours in the terminal summary (also NO_COLOR)
   -h, --help         this text
 
 Exit codes: 0 conforming, 1 failures (or warnings with --strict runs), 2 usage or input error.`;
@@ -101,56 +109,67 @@ const defaultIo = (): ReportIo => ({
 /** Runs the `report` subcommand. Returns the process exit code; never calls `process.exit`. */
 export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}): Promise<number> {
   const out = { ...defaultIo(), ...io };
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        merge: { type: 'boolean', default: false },
-        compare: { type: 'string' },
-        'no-color': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    out.stderr(`${(e as Error).message}\n\n${REPORT_USAGE}\n`);
+  const fail = (message: string): number => {
+    out.stderr(`${foreignBlock(`${errorPrefix('report')}${message}`, '', 40, 1000)}\n`);
     return EXIT.USAGE;
+  };
+  // A bare --compare (last, or before another option) means the previous run.
+  const args = argv.map((a, i) => (a === '--compare' && (i === argv.length - 1 || argv[i + 1]!.startsWith('-')) ? '--compare=previous' : a));
+  let parsed;
+  try {
+    parsed = parse(args, { out: { type: 'string' }, merge: { type: 'boolean' }, compare: { type: 'string' } }, REPORT_USAGE, true);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(e.message);
+    throw e;
   }
-  if (args.values.help) {
+  const values = parsed.values as { out?: string; merge?: boolean; compare?: string; help?: boolean; 'no-color'?: boolean };
+  if (values.help) {
     out.stdout(`${REPORT_USAGE}\n`);
     return EXIT.OK;
   }
-  const files = args.positionals;
-  if (files.length === 0) {
-    out.stderr(`report: no results file given\n\n${REPORT_USAGE}\n`);
-    return EXIT.USAGE;
+  const history = resolve(DEFAULT_REPORT_DIR);
+  const files = parsed.positionals.length > 0 ? parsed.positionals : [join(DEFAULT_REPORT_DIR, LATEST, 'results.json')];
+  for (const f of files) {
+    const state = runState(dirname(f));
+    if (state === 'running' || state === 'interrupted') {
+      const m = readMarker(dirname(f));
+      return fail(`${dirname(f)} is marked ${state === 'running' ? 'RUNNING: that run has not finished' : `INTERRUPTED${m?.checked ? ` (${m.checked})` : ''}: that run wrote no report`}`);
+    }
   }
-  const dir = args.values.out ?? DEFAULT_REPORT_DIR;
+  if (parsed.positionals.length === 0 && runState(dirname(files[0]!)) === 'empty') {
+    return fail(`no results file given and no finished run in ./${DEFAULT_REPORT_DIR}/${LATEST}/ (run 'kinde-token-conformance run' first, or name a results.json)`);
+  }
+  let compareFile = values.compare;
+  if (compareFile === 'previous') {
+    const before = previousRun(history, basename(resolve(dirname(files[0]!))));
+    if (!before) return fail(`--compare: no earlier finished run in ./${DEFAULT_REPORT_DIR}/ to compare with (name one: --compare=FILE)`);
+    compareFile = join(before, 'results.json');
+    out.stdout(`Comparing with the previous run: ${compareFile}\n`);
+  }
+  // Where: --out; the latest run itself when none was named; else a new run directory beside the others.
+  let dir = values.out ?? (parsed.positionals.length === 0 ? dirname(files[0]!) : undefined);
   let results: RunResults;
   let base: RunResults | undefined;
   try {
     const loaded = [];
     for (const f of files) loaded.push(await loadResults(f));
-    results = loaded.length > 1 || args.values.merge ? mergeResults(loaded) : (loaded[0] as RunResults);
-    if (args.values.compare) base = await loadResults(args.values.compare);
+    results = loaded.length > 1 || values.merge ? mergeResults(loaded) : (loaded[0] as RunResults);
+    if (compareFile) base = await loadResults(compareFile);
   } catch (e) {
-    if (e instanceof ReportInputError || e instanceof MergeError) {
-      out.stderr(`${foreignBlock(`report: ${e.message}`, '', 40, 1000)}\n`);
-      return EXIT.USAGE;
-    }
+    if (e instanceof ReportInputError || e instanceof MergeError) return fail(e.message);
     throw e;
   }
+  let newRun: string | undefined;
+  if (dir === undefined) ({ id: newRun, dir } = createRunDirectory(history));
   const written = await writeReports(results, dir, base ? { compareWith: base } : {});
-  const color = out.color ?? (io.stdout === undefined && process.stdout.isTTY === true && !out.env['NO_COLOR']);
+  if (newRun !== undefined) pointLatest(history, newRun);
+  const color = out.color ?? (io.stdout === undefined && useColor(process.stdout, out.env));
   const safe = redact(results);
-  out.stdout(`${renderTerminalSummary(safe, { color: color && !args.values['no-color'] })}\n`);
+  out.stdout(`${renderTerminalSummary(safe, { color: color && !values['no-color'] })}\n`);
   if (base) {
     const cmp = compareResults(base, results);
     out.stdout(
-      `\nSince base: ${cmp.regressions.length} regressions, ${cmp.fixes.length} fixes, ${cmp.changed.length} other changes, ` +
+      `\nSince base: ${plural(cmp.regressions.length, 'regression')}, ${plural(cmp.fixes.length, 'fix', 'fixes')}, ${plural(cmp.changed.length, 'other change')}, ` +
         `${cmp.added.length} added, ${cmp.removed.length} removed\n`,
     );
     for (const r of cmp.regressions) out.stdout(`  regression ${foreignLine(r.id, 200)}: ${r.base} → ${r.head}\n`);

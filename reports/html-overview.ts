@@ -5,6 +5,7 @@ import { badge, formatDate, formatDuration, vc } from './html-blocks.js';
 import { escapeHtml } from './html-escape.js';
 import type { Comparison, VerdictChange } from './merge.js';
 import type { RunResults } from './results.js';
+import { plural } from '../cli/term.js';
 
 export function matrix(results: RunResults): string {
   const used = new Set<TokenType | 'any'>();
@@ -77,7 +78,7 @@ export function header(results: RunResults): string {
   const meta = [
     `suite ${escapeHtml(results.suite.version)}${results.suite.gitRevision ? ` (${escapeHtml(results.suite.gitRevision)})` : ''}`,
     `seed <code>${escapeHtml(results.seed)}</code>`,
-    `${escapeHtml(results.runs)} runs per property`,
+    `${escapeHtml(plural(results.runs, 'run'))} per property`,
     `${escapeHtml(formatDate(results.startedAt))}`,
     `took ${escapeHtml(formatDuration(Date.parse(results.finishedAt) - Date.parse(results.startedAt)))}`,
     `Node ${escapeHtml(results.node)}`,

@@ -9,6 +9,7 @@ import { rootsFirst } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, isFailing, scoreMessage } from './format.js';
 import type { RequirementResult, RunResults, Verdict } from './results.js';
 import { escapeControls } from './sanitize.js';
+import { plural } from '../cli/term.js';
 
 const ICONS: Record<Verdict, string> = {
   PASSED: '✅',
@@ -71,7 +72,7 @@ export function renderMarkdown(results: RunResults): string {
       (['PASSED', 'FAILED', 'ERRORED', 'WARNING', 'NOT_APPLICABLE'] as const)
         .map((v) => `${ICONS[v]} ${s[v]} ${VERDICT_LABELS[v]}`)
         .join(' · ') +
-      ` (${s.total} requirements, seed ${inlineCode(String(results.seed))}, ${results.runs} runs${results.strict ? ', strict' : ''})`,
+      ` (${plural(s.total, 'requirement')}, seed ${inlineCode(String(results.seed))}, ${plural(results.runs, 'run')}${results.strict ? ', strict' : ''})`,
     '',
   );
   const failures = rootsFirst(results.requirements.filter((r) => isFailing(r.verdict)));

@@ -5,6 +5,7 @@
  */
 import type { Capabilities, JsonObject, JsonValue, TokenType } from '../adapters/types.js';
 import type { RequirementInfo } from '../schemas/types.js';
+import { roundPercent } from '../cli/term.js';
 
 export type Verdict = 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_APPLICABLE' | 'ERRORED';
 export const VERDICTS: readonly Verdict[] = ['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'];
@@ -86,7 +87,8 @@ export function summarize(requirements: RequirementResult[]): RunResults['summar
   const counts = { PASSED: 0, FAILED: 0, WARNING: 0, NOT_APPLICABLE: 0, ERRORED: 0 } as Record<Verdict, number>;
   for (const r of requirements) counts[r.verdict] += 1;
   const applicable = requirements.length - counts.NOT_APPLICABLE;
-  const score = applicable === 0 ? 0 : Math.floor((1000 * (counts.PASSED + counts.WARNING)) / applicable) / 10;
+  // Rounded like vitest and Stryker (2/3 → 66.7), never to 100 while something failed.
+  const score = roundPercent(counts.PASSED + counts.WARNING, applicable);
   return { ...counts, total: requirements.length, score };
 }
 

@@ -6,6 +6,7 @@ import { rootsFirst, withConsequences } from './attribution.js';
 import { AREA_TITLES, VERDICT_LABELS, groupByArea, scoreMessage } from './format.js';
 import type { RunResults, Verdict } from './results.js';
 import { foreignBlock, foreignLine, withoutStack } from './sanitize.js';
+import { plural } from '../cli/term.js';
 
 export interface TerminalOptions {
   /** ANSI colours. Pass false for files, CI logs without colour, or `NO_COLOR`. */
@@ -47,7 +48,7 @@ export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): s
   const lines: string[] = [];
   lines.push(
     paint('bold', `Kinde token conformance: ${clean(results.target.name)} ${clean(results.target.version)}`) +
-      paint('gray', ` (seed ${results.seed}, ${results.runs} runs${results.strict ? ', strict' : ''})`),
+      paint('gray', ` (seed ${results.seed}, ${plural(results.runs, 'run')}${results.strict ? ', strict' : ''})`),
   );
   const groups = groupByArea(results.requirements);
   const width = Math.max(0, ...groups.map(([area]) => (AREA_TITLES[area] ?? area).length));
@@ -95,7 +96,7 @@ export function renderTerminalSummary(run: RunResults, opts: TerminalOptions): s
   }
   const s = results.summary;
   const totals =
-    `${s.total} requirements: ` +
+    `${plural(s.total, 'requirement')}: ` +
     (['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'] as const)
       .map((v) => count(v, s[v], VERDICT_LABELS[v]))
       .join(', ') +

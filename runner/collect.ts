@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { SUITE_VERSION } from '../schemas/version.js';
 import { worseVerdict } from '../reports/format.js';
-import { summarize, type RequirementResult, type RunResults, type Verdict } from '../reports/results.js';
+import { summarize, type RequirementResult, type RunResults } from '../reports/results.js';
 import { requirementById } from '../schemas/catalog.js';
 import type { Capabilities } from '../adapters/types.js';
 import type { ConformanceOptions } from './options.js';

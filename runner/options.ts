@@ -3,6 +3,7 @@
  * worker threads unchanged.
  */
 import { isModulePath } from '../targets/module-path.js';
+import { COMMAND } from '../cli/args.js';
 
 export interface ConformanceOptions {
   target: string;
@@ -36,7 +37,7 @@ export function defaultOptions(): ConformanceOptions {
 }
 
 /** The command a user types: works in a clone and wherever the package is installed. */
-export const COMMAND = 'npx kinde-token-conformance';
+export { COMMAND };
 
 /** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {

@@ -91,10 +91,10 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ fetch: [{ url: '{kindeDomain}/x', status: 'ok' }] }));
     const cases: Array<[string[], RegExp]> = [
-      [[`--fixtures=${bad}`], new RegExp(`^check-workflow: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.fetch\\[0\\]\\.status must be integer`)],
-      [[`--fixtures=${dir}/missing.json`], /^check-workflow: --fixtures: cannot read .*missing\.json: ENOENT/],
-      [['--env', 'NOEQUALS'], /^check-workflow: --env must be KEY=VALUE, got "NOEQUALS"/],
-      [['--env', '1BAD=x'], /^check-workflow: fixtures\.env has a key that is not a valid environment variable name/],
+      [[`--fixtures=${bad}`], new RegExp(`^kinde-token-conformance check-workflow: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\.fetch\\[0\\]\\.status must be integer`)],
+      [[`--fixtures=${dir}/missing.json`], /^kinde-token-conformance check-workflow: --fixtures: cannot read .*missing\.json: ENOENT/],
+      [['--env', 'NOEQUALS'], /^kinde-token-conformance check-workflow: --env must be KEY=VALUE, got "NOEQUALS"/],
+      [['--env', '1BAD=x'], /^kinde-token-conformance check-workflow: fixtures\.env has a key that is not a valid environment variable name/],
     ];
     for (const [flags, message] of cases) {
       const r = await run([PROJECT, ...flags, `--report-dir=${dir}`]);

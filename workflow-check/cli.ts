@@ -4,7 +4,9 @@
  * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
  */
 import { dirname, join, resolve } from 'node:path';
-import { intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
+import { errorPrefix, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
+import { formatDuration, painter, plural, useColor } from '../cli/term.js';
+import { foreignLine } from '../reports/sanitize.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
@@ -143,7 +145,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
     found = discover(args.input);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`check-workflow: ${e.message}${/see --help$/.test(e.message) ? '' : ' (see --help)'}`);
+      console.error(`${errorPrefix('check-workflow')}${e.message}${/see --help$/.test(e.message) ? '' : ' (see --help)'}`);
       return EXIT.USAGE;
     }
     throw e;
@@ -151,11 +153,15 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const workflows = args.replays ? found.workflows.filter((f) => args.replays!.has(f)) : found.workflows;
+  const color = useColor(process.stdout);
+  const paint = painter(color);
+  const github = process.env.GITHUB_ACTIONS === 'true' && !args.json;
   if (!args.json) {
     console.log(
-      `check-workflow: ${workflows.length} workflow${workflows.length === 1 ? '' : 's'} in ${args.input}, ` +
-        (args.replayOf ? `replaying ${args.replayOf}` : `seed ${args.seed}, ${args.runs} runs each`),
+      `kinde-token-conformance check-workflow: ${plural(workflows.length, 'workflow')} in ${foreignLine(args.input)}, ` +
+        (args.replayOf ? `replaying ${foreignLine(args.replayOf)}` : `seed ${args.seed}, ${plural(args.runs, 'run')} each`),
     );
+    if (github) console.log('::group::check-workflow: one line per workflow');
   }
   // The issuer's budget is the extended one: it decides what lands, the direct runs decide what times out.
   const harness = await Harness.create(extendedBudget(args.timeoutMs));
@@ -163,17 +169,29 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   try {
     for (const file of workflows) {
       const replay = args.replays?.get(file);
-      reports.push(
-        await checkWorkflowFile(file, {
+      const t0 = performance.now();
+      const report = await checkWorkflowFile(file, {
           harness,
           seed: args.seed,
           runs: args.runs,
           timeoutMs: args.timeoutMs,
           ...(args.fixtures ? { fixtures: args.fixtures } : {}),
           ...(replay ? { replayCase: replay.case } : {}),
-        }),
-      );
+        });
+      reports.push(report);
+      // Progress: one line per workflow as it is done (a project of many workflows takes minutes).
+      if (!args.json) {
+        const c = countLevels(report.findings);
+        const mark = c.error > 0 ? paint('red', '✗') : c.warning > 0 ? paint('yellow', '!') : paint('green', '✓');
+        const elapsed = performance.now() - started;
+        const left = reports.length < workflows.length ? ` · ~${formatDuration((elapsed / reports.length) * (workflows.length - reports.length))} left` : '';
+        console.log(
+          `  ${paint('gray', `[${reports.length}/${workflows.length} · ${formatDuration(elapsed)}${left}]`)} ${mark} ${foreignLine(report.file, 300)} ` +
+            paint('dim', `— ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')} · ${formatDuration(performance.now() - t0)}`),
+        );
+      }
     }
+    if (github) console.log('::endgroup::');
   } finally {
     await closeSandbox();
   }
@@ -199,7 +217,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   const paths = await writeResults(results, resolve(args.reportDir));
   if (args.json) console.log(toJson(results));
   else {
-    console.log(`\n${renderSummary(results, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}`);
+    console.log(`\n${renderSummary(results, { color })}`);
     console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
     const failing = reports.find((r) => r.counterexample);
     if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);

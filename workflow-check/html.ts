@@ -7,6 +7,7 @@ import { escapeHtml } from '../reports/html.js';
 import { prettyJson } from '../reports/format.js';
 import { countLevels, formatPosition, type Finding } from './findings.js';
 import type { CheckWorkflowResults, WorkflowReport } from './report.js';
+import { plural } from '../cli/term.js';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d1d1f}
@@ -55,7 +56,7 @@ function workflow(w: WorkflowReport, index: number): string {
     w.trigger && `trigger <code>${escapeHtml(w.trigger)}</code>`,
     w.failurePolicy && `failurePolicy <code>${escapeHtml(w.failurePolicy)}</code>${w.failurePolicyDefault ? ' (default)' : ''}`,
     w.bindings.length > 0 && `bindings ${w.bindings.map((b) => `<code>${escapeHtml(b)}</code>`).join(' ')}`,
-    `${w.cases} requests, ${w.runs} runs, ${c.error} errors, ${c.warning} warnings`,
+    `${plural(w.cases, 'request')}, ${plural(w.runs, 'run')}, ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`,
   ].filter(Boolean);
   parts.push(`<p class="meta">${meta.join(' · ')}</p>`);
   parts.push(findingsTable(w.findings));
@@ -107,9 +108,9 @@ export function renderCheckHtml(r: CheckWorkflowResults): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>check-workflow: ${s.error} errors, ${s.warning} warnings</title><style>${STYLE}</style></head>
+<title>check-workflow: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}</title><style>${STYLE}</style></head>
 <body><h1>check-workflow: ${escapeHtml(r.input)}</h1>
-<p class="meta">${s.workflows} workflows · ${s.error} errors · ${s.warning} warnings · ${s.info} info · seed ${r.seed} · ${r.runs} runs each · ` +
+<p class="meta">${plural(s.workflows, 'workflow')} · ${plural(s.error, 'error')} · ${plural(s.warning, 'warning')} · ${s.info} info · seed ${r.seed} · ${plural(r.runs, 'run')} each · ` +
     `timeout ${r.timeoutMs} ms · @kinde/infrastructure ${escapeHtml(r.infrastructure)} · ${escapeHtml(r.startedAt)}${r.replayOf ? ` · replay of ${escapeHtml(r.replayOf)}` : ''}</p>
 ${overview(r.workflows)}
 ${r.project.length > 0 ? `<h2>Project</h2>${findingsTable(r.project)}` : ''}

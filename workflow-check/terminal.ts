@@ -35,7 +35,7 @@ export function renderSummary(results: CheckWorkflowResults, opts: { color?: boo
   lines.push(
     `${s.error > 0 ? paint('error', `${s.error} error${s.error === 1 ? '' : 's'}`) : paint('ok', '0 errors')}, ` +
       `${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info in ${s.workflows} workflow${s.workflows === 1 ? '' : 's'} ` +
-      `(seed ${results.seed}, ${results.runs} runs each)`,
+      `(seed ${results.seed}, ${plural(results.runs, 'run')} each)`,
   );
   return lines.join('\n');
 }
