@@ -37,6 +37,20 @@ function nonEmpty(name: string, v: string | undefined): string | undefined {
   return v;
 }
 
+/**
+ * A URL is read only by the target or verifier that speaks to it (http, http-api, or
+ * a module of the user's, which is handed the options): given to any other, it was
+ * silently ignored and the run checked something else than the user meant.
+ */
+function urlsNeedTheirTarget(target: string, verifier: string | undefined, targetUrl: string | undefined, verifierUrl: string | undefined): void {
+  if (targetUrl !== undefined && target !== 'http' && !isModulePath(target)) {
+    throw new UsageError(`--target-url is read only by --target=http (or an adapter module); --target is "${target}"`);
+  }
+  if (verifierUrl !== undefined && verifier !== 'http-api' && !(verifier !== undefined && isModulePath(verifier))) {
+    throw new UsageError(`--verifier-url is read only by --verifier=http-api (or a verifier module); --verifier is ${verifier === undefined ? 'not given' : `"${verifier}"`}`);
+  }
+}
+
 /** Creates the report directory and writes to it, so a bad --report-dir fails before the first check. */
 async function ensureWritable(dir: string): Promise<void> {
   try {
@@ -80,6 +94,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   if (values.replay !== undefined) await fromResults(values, values.replay);
   for (const k of ['target', 'verifier', 'target-url', 'verifier-url', 'report-dir', 'path'] as const) nonEmpty(k, values[k]);
   const target = values.target ?? 'reference';
+  urlsNeedTheirTarget(target, values.verifier, values['target-url'], values['verifier-url']);
   const timeoutMs = intOption('timeout', values.timeout, 1, 600_000);
   const seed = intOption('seed', values.seed, -(2 ** 31), 2 ** 31 - 1);
   const runs = intOption('runs', values.runs, 1, MAX_RUNS);

@@ -84,6 +84,8 @@ async function power(argv: string[]): Promise<number> {
     return POWER_EXIT.OK;
   }
   const target = values.target ?? 'reference';
+  // Silently ignored before: the campaign ran against another target than the one at the URL.
+  if (values['target-url'] !== undefined && target !== 'http') throw new UsageError(`--target-url is read only by --target=http; --target is "${target}"`);
   const seed = intOption('seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff;
   const runs = intOption('runs', values.runs, 1, MAX_RUNS) ?? DEFAULT_POWER_RUNS;
   const escalateRuns = intOption('escalate-runs', values['escalate-runs'], 0, MAX_RUNS) ?? runs * 5;

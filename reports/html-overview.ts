@@ -7,6 +7,9 @@ import type { Comparison, VerdictChange } from './merge.js';
 import type { RunResults } from './results.js';
 import { plural } from '../cli/term.js';
 
+/** Squares per matrix cell (the catalog puts a few dozen in its largest cell). */
+export const MATRIX_CELL_CHIPS = 64;
+
 export function matrix(results: RunResults): string {
   const used = new Set<TokenType | 'any'>();
   for (const r of results.requirements) {
@@ -24,12 +27,16 @@ export function matrix(results: RunResults): string {
           const inCell = list.filter((r) => (col === 'any' ? r.tokenTypes.length === 0 : r.tokenTypes.includes(col)));
           if (inCell.length === 0) return `<td class="empty-cell">·</td>`;
           const worst = VERDICT_ORDER.find((v) => inCell.some((r) => r.verdict === v)) ?? 'PASSED';
-          const chips = inCell
+          // A cell of thousands of squares (a huge or hostile results file) kept the browser busy for seconds on every
+          // filter click: the worst verdicts first, at most MATRIX_CELL_CHIPS, then a count.
+          const shown = inCell.length <= MATRIX_CELL_CHIPS ? inCell : [...inCell].sort((a, b) => VERDICT_ORDER.indexOf(a.verdict) - VERDICT_ORDER.indexOf(b.verdict)).slice(0, MATRIX_CELL_CHIPS);
+          const more = inCell.length - shown.length;
+          const chips = shown
             .map(
               (r) =>
                 `<a class="chip ${vc(r.verdict)}" href="#req-${escapeHtml(r.id)}" data-matrix-id="${escapeHtml(r.id)}" data-verdict="${r.verdict}" title="${escapeHtml(`${r.id} — ${VERDICT_LABELS[r.verdict]}`)}"><span class="sr">${escapeHtml(`${r.id}: ${VERDICT_LABELS[r.verdict]}`)}</span></a>`,
             )
-            .join('');
+            .join('') + (more > 0 ? `<span class="more">+${more} more</span>` : '');
           return `<td class="cell ${vc(worst)}">${chips}</td>`;
         })
         .join('');

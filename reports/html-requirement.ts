@@ -31,7 +31,8 @@ export function requirementRow(r: RequirementResult): string {
     `<details class="req ${vc(r.verdict)}" id="req-${id}" data-requirement-id="${id}" data-verdict="${r.verdict}">` +
     `<summary>${badge(r.verdict)}<code class="rid">${id}</code><span class="stmt">${escapeHtml(r.statement)}</span>` +
     `<span class="tt">${escapeHtml(tokenTypesText(r.tokenTypes))}</span></summary>` +
-    `<div class="body">${body}</div></details>`
+    // Rendered on demand (reports/html-script.ts): a page of thousands of requirements holds only their summaries.
+    `<div class="body"><template data-lazy>${body}</template></div></details>`
   );
 }
 
@@ -39,16 +40,29 @@ export function rowsByArea(requirements: readonly RequirementResult[]): string {
   return groupByArea(requirements)
     .map(
       ([area, list]) =>
-        `<div class="area-group" data-area-group="${escapeHtml(area)}"><h3>${escapeHtml(AREA_TITLES[area] ?? area)}</h3>${list
+        `<div class="area-group" data-area-group="${escapeHtml(area)}" data-verdicts="${[...new Set(list.map((r) => r.verdict))].join(' ')}"><h3>${escapeHtml(AREA_TITLES[area] ?? area)}</h3>${list
           .map(requirementRow)
           .join('')}</div>`,
     )
     .join('');
 }
 
+/** Rows a section shows at first; the rest wait in a template behind a "Show more" button (thousands of rows kept filters slow). */
+export const SECTION_PAGE = 500;
+
+function rows(list: readonly RequirementResult[]): string {
+  if (list.length <= SECTION_PAGE) return rowsByArea(list);
+  const rest = list.length - SECTION_PAGE;
+  return (
+    rowsByArea(list.slice(0, SECTION_PAGE)) +
+    `<template data-more>${rowsByArea(list.slice(SECTION_PAGE))}</template>` +
+    `<button type="button" class="btn" data-more>Show ${rest} more</button>`
+  );
+}
+
 export function section(name: string, title: string, hint: string, list: readonly RequirementResult[], empty: string): string {
   return (
     `<section class="group" id="${name}" data-section="${name}"><h2>${title} <span class="pill">${list.length}</span></h2>` +
-    `<p class="hint">${hint}</p>${list.length > 0 ? rowsByArea(list) : `<p class="empty">${empty}</p>`}</section>`
+    `<p class="hint">${hint}</p>${list.length > 0 ? rows(list) : `<p class="empty">${empty}</p>`}</section>`
   );
 }

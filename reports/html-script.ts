@@ -14,24 +14,30 @@ export const SCRIPT = `(function () {
     warnings: function (v) { return v === 'WARNING'; }
   };
   function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  var current = 'all';
+  // Filtering is one attribute on <body>; the style sheet hides rows, groups and sections (fast at thousands of rows).
   function applyFilter(name) {
     if (!Object.prototype.hasOwnProperty.call(FILTERS, name)) name = 'all';
-    var keep = FILTERS[name];
-    all('[data-requirement-id]').forEach(function (row) { row.hidden = !keep(row.getAttribute('data-verdict')); });
-    all('[data-area-group]').forEach(function (g) {
-      g.hidden = !all('[data-requirement-id]', g).some(function (r) { return !r.hidden; });
-    });
-    all('[data-section]').forEach(function (s) {
-      s.hidden = name !== 'all' && s.getAttribute('data-section') !== name;
-    });
-    all('[data-matrix-id]').forEach(function (c) { c.classList.toggle('dim', !keep(c.getAttribute('data-verdict'))); });
+    current = name;
     all('[data-filter]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-filter') === name)); });
     document.body.setAttribute('data-active-filter', name);
   }
+  // A requirement's details are a <template> until it is first opened.
+  function render(el) {
+    var t = el.querySelector('template[data-lazy]');
+    if (t) t.replaceWith(t.content);
+  }
+  function showMore(button) {
+    var t = button.previousElementSibling;
+    if (t && t.matches('template[data-more]')) t.replaceWith(t.content);
+    button.remove();
+  }
   function openRequirement(id) {
     var el = document.getElementById('req-' + id);
+    if (!el) { all('button[data-more]').forEach(showMore); el = document.getElementById('req-' + id); }
     if (!el) return;
-    if (el.hidden) applyFilter('all');
+    if (!FILTERS[current](el.getAttribute('data-verdict'))) applyFilter('all');
+    render(el);
     el.open = true;
   }
   function copyText(text) {
@@ -63,10 +69,12 @@ export const SCRIPT = `(function () {
       try { history.replaceState(null, '', name === 'all' ? location.pathname + location.search : '#' + name); } catch (e) {}
       return;
     }
+    var m = t.closest('button[data-more]');
+    if (m) { showMore(m); return; }
     var x = t.closest('[data-expand-all]');
     if (x) {
       var open = x.getAttribute('data-expand-all') === 'open';
-      all('details.req').forEach(function (d) { if (!d.hidden) d.open = open; });
+      all('details.req').forEach(function (d) { if (FILTERS[current](d.getAttribute('data-verdict'))) { if (open) render(d); d.open = open; } });
       return;
     }
     var c = t.closest('[data-copy]');
@@ -84,8 +92,15 @@ export const SCRIPT = `(function () {
       return;
     }
     var a = t.closest('a[href^="#req-"]');
-    if (a) openRequirement(a.getAttribute('href').slice(5));
+    if (a) { openRequirement(a.getAttribute('href').slice(5)); return; }
+    var s = t.closest('details.req > summary');
+    if (s) render(s.parentNode);
   });
+  document.addEventListener('toggle', function (ev) {
+    var d = ev.target;
+    if (d instanceof Element && d.matches('details.req') && d.open) render(d);
+  }, true);
+  window.addEventListener('beforeprint', function () { all('details.req').forEach(render); });
   var hash = location.hash.slice(1);
   if (hash === 'failures' || hash === 'warnings') applyFilter(hash);
   else {

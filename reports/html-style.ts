@@ -107,5 +107,8 @@ pre.msg{white-space:pre-wrap;word-break:break-word;font-size:13.5px;border-left:
 .changes .stmt{color:var(--muted);font-size:14px}
 footer{margin-top:48px;color:var(--muted);font-size:12.5px}
 [hidden]{display:none!important}
+.req:not([open]){content-visibility:auto;contain-intrinsic-size:auto 46px}
+body[data-active-filter=failures] details.req:not([data-verdict=FAILED]):not([data-verdict=ERRORED]),body[data-active-filter=warnings] details.req:not([data-verdict=WARNING]),body[data-active-filter=failures] .area-group:not([data-verdicts~=FAILED]):not([data-verdicts~=ERRORED]),body[data-active-filter=warnings] .area-group:not([data-verdicts~=WARNING]),body[data-active-filter=failures] [data-section]:not([data-section=failures]),body[data-active-filter=warnings] [data-section]:not([data-section=warnings]){display:none}
+body[data-active-filter=failures] [data-matrix-id]:not([data-verdict=FAILED]):not([data-verdict=ERRORED]),body[data-active-filter=warnings] [data-matrix-id]:not([data-verdict=WARNING]){opacity:.15}
 @media print{.toolbar{display:none}.req .body{display:block}pre{max-height:none}}
 `;

@@ -69,3 +69,16 @@ describe('run --replay of a results file from elsewhere', () => {
     expect(r.out).toMatch(/replaying TOKEN-JTI-UNIQUE from \S+results\.json, a results file written elsewhere/);
   });
 });
+
+describe('a URL is given only to the target or verifier that reads it', () => {
+  it.each([
+    [['--target-url=http://127.0.0.1:9'], /--target-url is read only by --target=http \(or an adapter module\); --target is "reference"/],
+    [['--target=mutant:jti-reused', '--target-url=http://127.0.0.1:9'], /--target is "mutant:jti-reused"/],
+    [['--verifier-url=http://127.0.0.1:9'], /--verifier-url is read only by --verifier=http-api \(or a verifier module\); --verifier is not given/],
+    [['--verifier=jose', '--verifier-url=http://127.0.0.1:9'], /--verifier is "jose"/],
+  ])('%j → exit 2 (was silently ignored)', async (argv, message) => {
+    const r = await run([...argv, '--runs=1', '--only=TOKEN-ISS'], home);
+    expect(r.code, r.out).toBe(2);
+    expect(r.out).toMatch(message);
+  });
+});

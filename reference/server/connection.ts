@@ -4,6 +4,12 @@
  * `{"error", "error_description"}`): unparseable requests, oversized headers,
  * timeouts, unmet `Expect` headers and `CONNECT`, which Node answers with a
  * bare status line or by closing the socket.
+ *
+ * A client reading the CONNECT answer must read it as RFC 9110 §9.3.6 says (a
+ * non-2xx answer is an ordinary response with a body). Node's HTTP client does
+ * not: it treats every answer to CONNECT as a tunnel, hands over `res` without
+ * a body and leaves the body in the `connect` event's `head` and socket — that
+ * is where a fuzzer must read it (test/connect-answer.test.ts).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
