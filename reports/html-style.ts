@@ -55,7 +55,7 @@ h1 .ver{color:var(--muted);font-weight:400}
 .btn:focus-visible,summary:focus-visible,.chip:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .v{display:inline-block;font-size:11.5px;font-weight:650;text-transform:uppercase;letter-spacing:.04em;padding:2px 8px;border-radius:6px;white-space:nowrap}
 .v.v-passed{color:var(--pass);background:var(--pass-bg)}.v.v-failed{color:var(--fail);background:var(--fail-bg)}.v.v-warning{color:var(--warn);background:var(--warn-bg)}.v.v-na{color:var(--na);background:var(--na-bg)}.v.v-errored{color:var(--err);background:var(--err-bg)}.v.v-none{color:var(--muted);background:var(--code)}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;position:relative}
 .matrix{border-collapse:separate;border-spacing:0;width:100%;background:var(--card);border:1px solid var(--border);border-radius:12px;overflow:hidden}
 .matrix th,.matrix td{padding:8px 12px;border-bottom:1px solid var(--border);text-align:left;vertical-align:middle}
 .matrix tr:last-child th,.matrix tr:last-child td{border-bottom:0}
@@ -99,7 +99,7 @@ pre{background:var(--code);border:1px solid var(--border);border-radius:8px;padd
 pre.msg{white-space:pre-wrap;word-break:break-word;font-size:13.5px;border-left:3px solid var(--fail)}
 .v-warning pre.msg{border-left-color:var(--warn)}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:12px}
-@media (max-width:760px){.toolbar{position:static}main{padding:20px 14px 48px}.score .big{font-size:36px}.cols{grid-template-columns:minmax(0,1fr)}.req>summary{grid-template-columns:auto 1fr}.req>summary .stmt,.req>summary .tt{grid-column:1/-1}.req>summary::after{display:none}.top{align-items:flex-start}.score{text-align:left}}
+@media (max-width:760px){.toolbar{position:static}.matrix tbody th{white-space:normal}.matrix th,.matrix td{padding:6px 8px}main{padding:20px 14px 48px}.score .big{font-size:36px}.cols{grid-template-columns:minmax(0,1fr)}.req>summary{grid-template-columns:auto 1fr}.req>summary .stmt,.req>summary .tt{grid-column:1/-1}.req>summary::after{display:none}.top{align-items:flex-start}.score{text-align:left}}
 .json .k{color:var(--k)}.json .s{color:var(--s)}.json .l{color:var(--l)}.json .n{color:var(--num)}
 .diff .dl{display:block;padding:0 6px;margin:0 -6px;white-space:pre}
 .diff .dl.add{background:var(--add);color:var(--add-fg)}.diff .dl.del{background:var(--del);color:var(--del-fg)}
