@@ -112,7 +112,7 @@ function commands(body) {
 }
 
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-const results = { ran: 0, passed: 0, failed: 0, skipped: [], linesSkipped: [] };
+const results = { ran: 0, passed: 0, failed: 0, skipped: [], linesSkipped: [], printed: 0, printedPassed: 0 };
 
 async function walkBlock(b) {
   const where = `${b.file}:${b.line}`;
@@ -177,8 +177,58 @@ async function walkBlock(b) {
   }
 }
 
+/** Runs one printed command line in `cwd` and checks its exit code; returns its output. */
+function runPrinted(what, line, cwd, want) {
+  say(`$ ${line}`);
+  const r = spawnSync('bash', ['-c', line], { cwd, encoding: 'utf8', timeout: BLOCK_TIMEOUT_MS, env: { ...process.env, CI: 'true', NO_COLOR: '1', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  results.printed++;
+  if (r.status === want) {
+    results.printedPassed++;
+    say(`walk: printed command (${what}) exit ${r.status} as expected`);
+  } else {
+    results.failed++;
+    say(`${out.split('\n').slice(-25).join('\n')}\nwalk: printed command (${what}) FAILED: exit ${r.status ?? r.error?.message}, expected ${want}`);
+  }
+  return out;
+}
+
+/** Commands the tool prints (serve's banner, a failure's replay line, the history's compare line), run where printed. */
+async function walkPrinted() {
+  say('\n── commands the tool prints, run from the scratch project where they are printed');
+  const app = installed();
+  const bin = join(app, 'node_modules', 'kinde-token-conformance', 'bin', 'kinde-token-conformance.mjs');
+  const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+  const banner = await new Promise((resolve, reject) => {
+    let text = '';
+    server.stdout.on('data', (d) => {
+      text += d;
+      if (/Ctrl-C stops it/.test(text)) resolve(text);
+    });
+    server.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  const runLine = /^\s+(npx kinde-token-conformance run --target=http --target-url=\S+)$/m.exec(banner)?.[1];
+  if (!runLine) {
+    results.failed++;
+    say(`walk: serve's banner prints no run command:\n${banner}`);
+  } else runPrinted("serve's run command", runLine, app, 0);
+  server.kill();
+  const failing = runPrinted('a failing run', 'npx kinde-token-conformance run --target=mutant:jti-reused --only=TOKEN-JTI-UNIQUE --runs=20 --seed=1', app, 1);
+  const replay = /^\s+replay: (npx kinde-token-conformance .*)$/m.exec(failing)?.[1];
+  if (!replay) {
+    results.failed++;
+    say('walk: the failing run printed no replay line');
+  } else if (!runPrinted('the replay line', replay, app, 1).includes('TOKEN-JTI-UNIQUE')) {
+    results.failed++;
+    say('walk: the replay did not reproduce TOKEN-JTI-UNIQUE');
+  }
+  const compare = /(npx kinde-token-conformance report --compare)$/m.exec(failing)?.[1];
+  if (compare) runPrinted("the history's compare line", compare, app, 1);
+}
+
 for (const b of shell) await walkBlock(b);
-say(`\nnewcomer walk: ${shell.length} blocks in ${docs.length} files: ${results.ran} run, ${results.passed} passed, ${results.failed} failed, ${results.skipped.length} skipped; ${results.linesSkipped.length} lines skipped`);
+if (!named.length) await walkPrinted();
+say(`\nnewcomer walk: ${shell.length} blocks in ${docs.length} files: ${results.ran} run, ${results.passed} passed, ${results.skipped.length} skipped; ${results.linesSkipped.length} lines skipped; ${results.printed} printed commands run, ${results.printedPassed} as expected; ${results.failed} failed`);
 for (const s of results.skipped) say(`  skipped block ${s}`);
 for (const s of results.linesSkipped) say(`  skipped line ${s}`);
 say(`(scratch projects in ${relative(process.cwd(), work) || work})`);
