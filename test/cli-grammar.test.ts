@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { plural, roundPercent } from '../cli/term.js';
-import { createRunDirectory, LATEST, markRunning, pointLatest, previousRun, runState } from '../reports/history.js';
+import { createRunDirectory, LATEST, markRunning, pointLatest, previousRun, runIdOf, runState } from '../reports/history.js';
 import { reportCommand } from '../reports/cli.js';
 import { cli } from './lib/cli.js';
 
@@ -95,6 +95,9 @@ describe('report directories keep history', () => {
     pointLatest(base, a.id);
     pointLatest(base, b.id);
     expect(existsSync(join(base, LATEST, 'RUNNING'))).toBe(true);
+    // report --compare on latest compares with the run before it, never with itself.
+    expect(runIdOf(join(base, LATEST))).toBe(b.id);
+    expect(previousRun(base, runIdOf(join(base, LATEST)))).toBe(a.dir);
     const out: string[] = [];
     const err: string[] = [];
     const code = await reportCommand([join(b.dir, 'results.json')], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {} });
