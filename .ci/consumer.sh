@@ -38,8 +38,8 @@ grep -q '^reference ' out.log || fail "targets does not list reference"
 
 # The first check's start, from the installed package.
 expect_exit 0 ktc run --runs=20 --seed=1
-[ -f kinde-conformance/report.html ] && [ -f kinde-conformance/results.json ] || fail "reports not written under ./kinde-conformance"
-node -e "const r=require('./kinde-conformance/results.json'); if (r.summary.PASSED < 60) process.exit(1); console.log('reference:', r.summary.PASSED, 'passed; first check after', r.timing?.firstCheckAfterMs, 'ms')" || fail "reference run decided too little"
+[ -f kinde-conformance/latest/report.html ] && [ -f kinde-conformance/latest/results.json ] || fail "reports not written under ./kinde-conformance/latest"
+node -e "const r=require('./kinde-conformance/latest/results.json'); if (r.summary.PASSED < 60) process.exit(1); console.log('reference:', r.summary.PASSED, 'passed; first check after', r.timing?.firstCheckAfterMs, 'ms')" || fail "reference run decided too little"
 
 # serve + run --target=http
 # The installed bin itself (one process), not npx: stopping it must stop the server.

@@ -9,7 +9,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { errorPrefix, parse, UsageError } from '../cli/args.js';
 import { plural, useColor } from '../cli/term.js';
-import { createRunDirectory, LATEST, pointLatest, previousRun, readMarker, runState } from './history.js';
+import { createRunDirectory, LATEST, pointLatest, previousRun, readMarker, runIdOf, runState } from './history.js';
 import { EXIT, exitCodeFor } from './results.js';
 import type { RunResults } from './results.js';
 import { compareResults, mergeResults, MergeError } from './merge.js';
@@ -141,7 +141,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
   }
   let compareFile = values.compare;
   if (compareFile === 'previous') {
-    const before = previousRun(history, basename(resolve(dirname(files[0]!))));
+    const before = previousRun(history, runIdOf(dirname(files[0]!)) ?? basename(resolve(dirname(files[0]!))));
     if (!before) return fail(`--compare: no earlier finished run in ./${DEFAULT_REPORT_DIR}/ to compare with (name one: --compare=FILE)`);
     compareFile = join(before, 'results.json');
     out.stdout(`Comparing with the previous run: ${compareFile}\n`);

@@ -8,8 +8,8 @@
  * exactly DIR (CI reads DIR/results.json), with the same markers, and removes
  * the previous run's reports there before the first check.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, realpathSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { escapeHtml } from './html-escape.js';
 import { REPORT_FILES } from './write.js';
 
@@ -88,6 +88,22 @@ export function readMarker(dir: string): MarkerInfo | undefined {
 export function previousRun(base: string, except?: string): string | undefined {
   const runs = listRuns(base).filter((id) => id !== except && (except === undefined || !isRunId(except) || id < except));
   for (const id of runs.reverse()) if (runState(join(base, id)) === 'finished') return join(base, id);
+  return undefined;
+}
+
+/**
+ * The run id a directory holds: its own name, the name `latest` links to, or, for a `latest` that is a copy,
+ * the newest finished run (the one it was copied from).
+ */
+export function runIdOf(dir: string): string | undefined {
+  let real = dir;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (isRunId(basename(real))) return basename(real);
+  if (basename(real) === LATEST) return listRuns(dirname(real)).filter((id) => runState(join(dirname(real), id)) === 'finished').pop();
   return undefined;
 }
 

@@ -10,11 +10,13 @@ export function failureBody(r: RequirementResult): string {
   const c = f.counterexample;
   let out = `<h4>${r.verdict === 'WARNING' ? 'What was noticed' : 'What broke'}</h4>`;
   out += `<pre class="msg">${escapeHtml(f.message)}</pre>`;
-  const facts = [`seed <code>${escapeHtml(f.seed)}</code>`];
+  // The seed shown is the one the replay command uses (the run's), not the check's derived one.
+  const replaySeed = /--seed=(-?\d+)/.exec(f.replay)?.[1];
+  const facts = replaySeed !== undefined ? [`seed <code>${escapeHtml(replaySeed)}</code>`] : [];
   if (f.path) facts.push(`path <code>${escapeHtml(f.path)}</code>`);
   if (c?.tokenType) facts.push(`${escapeHtml(TOKEN_TYPE_TITLES[c.tokenType])} token`);
   if (c?.claim) facts.push(`claim <code>${escapeHtml(c.claim)}</code>`);
-  out += `<p class="small">${facts.join(' · ')}</p>`;
+  if (facts.length > 0) out += `<p class="small facts-line">${facts.join(' · ')}</p>`;
   if (c) {
     if (c.message && c.message !== f.message) out += `<p>${escapeHtml(c.message)}</p>`;
     if ('expected' in c || 'actual' in c) out += `<h4>Expected vs actual</h4>${diffBlock(c.expected, c.actual)}`;
@@ -23,6 +25,12 @@ export function failureBody(r: RequirementResult): string {
         `<h4>Decoded token</h4><div class="cols">` +
         `<div><h5>Header</h5>${jsonBlock(c.token.header)}</div>` +
         `<div><h5>Payload</h5><div class="payload">${jsonBlock(c.token.payload)}</div></div></div>`;
+    }
+    if (c.compared) {
+      out +=
+        `<h4>Compared with: ${escapeHtml(c.compared.label)}</h4><div class="cols compared">` +
+        `<div><h5>Header</h5>${jsonBlock(c.compared.token.header)}</div>` +
+        `<div><h5>Payload</h5><div class="payload">${jsonBlock(c.compared.token.payload)}</div></div></div>`;
     }
     if (c.commands && c.commands.length > 0) {
       out += `<h4>Command sequence</h4><ol class="commands">${c.commands

@@ -3,9 +3,9 @@ import type { TokenType } from '../adapters/types.js';
 import { AREA_TITLES, TOKEN_TYPE_TITLES, VERDICT_LABELS, VERDICT_ORDER, formatPercent, groupByArea, scoreMessage } from './format.js';
 import { badge, formatDate, formatDuration, vc } from './html-blocks.js';
 import { escapeHtml } from './html-escape.js';
+import { plural } from '../cli/term.js';
 import type { Comparison, VerdictChange } from './merge.js';
 import type { RunResults } from './results.js';
-import { plural } from '../cli/term.js';
 
 /** Squares per matrix cell (the catalog puts a few dozen in its largest cell). */
 export const MATRIX_CELL_CHIPS = 64;
@@ -43,11 +43,35 @@ export function matrix(results: RunResults): string {
       return `<tr><th scope="row">${escapeHtml(AREA_TITLES[area] ?? area)}<span class="frac">${passed}/${applicable}</span></th>${cells}</tr>`;
     })
     .join('');
+  const squares = results.requirements.reduce((n, r) => n + Math.max(1, r.tokenTypes.length), 0);
   return (
     `<section class="matrix-wrap" aria-labelledby="matrix-h"><h2 id="matrix-h">Matrix</h2>` +
-    `<p class="hint">Requirements by area and token type. Each square is one requirement; select it to jump to the details.</p>` +
+    `<p class="hint" data-legend>Requirements by area and token type. Each square is one requirement under one token type: a requirement ` +
+    `about several token types is drawn once in each of their columns (${escapeHtml(plural(results.requirements.length, 'requirement'))}, ` +
+    `${escapeHtml(plural(squares, 'square'))}). Select a square to jump to the details.</p>` +
     `<div class="scroll"><table class="matrix"><thead><tr><th scope="col">Area <span class="frac">ok/applicable</span></th>${head}</tr></thead><tbody>${rows}</tbody></table></div></section>`
   );
+}
+
+/** How many failing requirements the first screen names before pointing at the Failures section. */
+const FIRST_SCREEN_FAILURES = 12;
+
+/** The first screen of a failing run: which requirements failed, each with a one-line reason. */
+export function failingSummary(failures: readonly RunResults['requirements'][number][]): string {
+  if (failures.length === 0) return '';
+  const items = failures
+    .slice(0, FIRST_SCREEN_FAILURES)
+    .map((r) => {
+      const text = (r.failure?.message ?? r.reason ?? r.statement).replace(new RegExp(`^${r.id}: `), '').split('\n')[0]!;
+      const why = text.length > 200 ? `${text.slice(0, 199)}…` : text;
+      return (
+        `<li data-first-failure="${escapeHtml(r.id)}">${badge(r.verdict)} <a href="#req-${escapeHtml(r.id)}"><code>${escapeHtml(r.id)}</code></a>` +
+        `<span class="why">${escapeHtml(why)}</span></li>`
+      );
+    })
+    .join('');
+  const more = failures.length > FIRST_SCREEN_FAILURES ? `<p class="hint">and ${failures.length - FIRST_SCREEN_FAILURES} more in <a href="#failures">Failures</a>.</p>` : '';
+  return `<section class="what-failed" aria-labelledby="what-failed-h"><h2 id="what-failed-h">What failed <span class="pill">${failures.length}</span></h2><ul class="first-failures">${items}</ul>${more}</section>`;
 }
 
 export function changeList(title: string, kind: string, list: readonly VerdictChange[]): string {

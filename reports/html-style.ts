@@ -25,7 +25,7 @@ h5{font-size:12px;color:var(--muted);margin:8px 0 4px;font-weight:600;text-trans
 .top{display:flex;gap:24px;align-items:flex-end;justify-content:space-between;flex-wrap:wrap}
 .top .title{flex:1 1 420px;min-width:0}
 .eyebrow{margin:0 0 4px;color:var(--muted);font-size:13px;text-transform:uppercase;letter-spacing:.08em;font-weight:600}
-h1{font-size:30px;font-weight:650}
+h1{font-size:30px;font-weight:650;overflow-wrap:anywhere}
 h1 .ver{color:var(--muted);font-weight:400}
 .meta{color:var(--muted);margin:8px 0 0;font-size:13.5px}
 .meta code{font-size:12.5px}
@@ -43,13 +43,19 @@ h1 .ver{color:var(--muted);font-weight:400}
 .count.v-passed .n{color:var(--pass)}.count.v-failed .n{color:var(--fail)}.count.v-warning .n{color:var(--warn)}.count.v-na .n{color:var(--na)}.count.v-errored .n{color:var(--err)}
 .toolbar{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:12px 0;margin-top:18px;background:var(--bg);border-bottom:1px solid var(--border)}
 .toolbar .spacer{flex:1}
+.req,.group,.what-failed{scroll-margin-top:64px}
+.what-failed h2{margin-top:20px}
+.first-failures{list-style:none;padding:0;margin:0;background:var(--card);border:1px solid var(--border);border-left:4px solid var(--fail);border-radius:10px}
+.first-failures li{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline;padding:7px 12px;border-bottom:1px solid var(--border);min-width:0}
+.first-failures li:last-child{border-bottom:0}
+.first-failures .why{flex:1 1 16rem;min-width:0;color:var(--muted);font-size:13.5px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .btn{font:inherit;font-size:13.5px;padding:5px 12px;border-radius:8px;border:1px solid var(--border);background:var(--card);color:var(--fg);cursor:pointer}
 .btn:hover{border-color:var(--muted)}
 .btn[aria-pressed="true"]{background:var(--fg);color:var(--bg);border-color:var(--fg)}
 .btn:focus-visible,summary:focus-visible,.chip:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .v{display:inline-block;font-size:11.5px;font-weight:650;text-transform:uppercase;letter-spacing:.04em;padding:2px 8px;border-radius:6px;white-space:nowrap}
 .v.v-passed{color:var(--pass);background:var(--pass-bg)}.v.v-failed{color:var(--fail);background:var(--fail-bg)}.v.v-warning{color:var(--warn);background:var(--warn-bg)}.v.v-na{color:var(--na);background:var(--na-bg)}.v.v-errored{color:var(--err);background:var(--err-bg)}.v.v-none{color:var(--muted);background:var(--code)}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;position:relative}
 .matrix{border-collapse:separate;border-spacing:0;width:100%;background:var(--card);border:1px solid var(--border);border-radius:12px;overflow:hidden}
 .matrix th,.matrix td{padding:8px 12px;border-bottom:1px solid var(--border);text-align:left;vertical-align:middle}
 .matrix tr:last-child th,.matrix tr:last-child td{border-bottom:0}
@@ -64,7 +70,7 @@ h1 .ver{color:var(--muted);font-weight:400}
 .area-group{margin-bottom:8px}
 .req{background:var(--card);border:1px solid var(--border);border-left:4px solid var(--na);border-radius:10px;margin:0 0 8px}
 .req.v-passed{border-left-color:var(--pass)}.req.v-failed{border-left-color:var(--fail)}.req.v-warning{border-left-color:var(--warn)}.req.v-errored{border-left-color:var(--err)}
-.req>summary{display:grid;grid-template-columns:auto auto 1fr auto;gap:12px;align-items:center;padding:10px 14px;cursor:pointer;list-style:none}
+.req>summary{display:grid;grid-template-columns:auto auto minmax(0,1fr) auto;gap:12px;align-items:center;padding:10px 14px;cursor:pointer;list-style:none}
 .req>summary::-webkit-details-marker{display:none}
 .req>summary::after{content:"▸";color:var(--muted);grid-column:5;transition:transform .15s}
 .req[open]>summary::after{transform:rotate(90deg)}
@@ -86,12 +92,14 @@ h1 .ver{color:var(--muted);font-weight:400}
 .reason{padding:8px 12px;border-radius:8px;background:var(--code)}
 .v-errored .reason{background:var(--err-bg)}
 .failure{margin-top:8px}
-.small{font-size:13px;color:var(--muted);margin:6px 0}
+.small{font-size:13px;color:var(--muted);margin:6px 0;overflow-wrap:anywhere}
+.small code{word-break:break-all}
+.body,.failure,.facts dd{min-width:0;overflow-wrap:anywhere}
 pre{background:var(--code);border:1px solid var(--border);border-radius:8px;padding:10px 12px;overflow:auto;margin:0;max-height:480px}
 pre.msg{white-space:pre-wrap;word-break:break-word;font-size:13.5px;border-left:3px solid var(--fail)}
 .v-warning pre.msg{border-left-color:var(--warn)}
 .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:12px}
-@media (max-width:760px){.cols{grid-template-columns:minmax(0,1fr)}.req>summary{grid-template-columns:auto 1fr}.req>summary .stmt,.req>summary .tt{grid-column:1/-1}.req>summary::after{display:none}.top{align-items:flex-start}.score{text-align:left}}
+@media (max-width:760px){.toolbar{position:static}.matrix tbody th{white-space:normal}.matrix th,.matrix td{padding:6px 8px}main{padding:20px 14px 48px}.score .big{font-size:36px}.cols{grid-template-columns:minmax(0,1fr)}.req>summary{grid-template-columns:auto 1fr}.req>summary .stmt,.req>summary .tt{grid-column:1/-1}.req>summary::after{display:none}.top{align-items:flex-start}.score{text-align:left}}
 .json .k{color:var(--k)}.json .s{color:var(--s)}.json .l{color:var(--l)}.json .n{color:var(--num)}
 .diff .dl{display:block;padding:0 6px;margin:0 -6px;white-space:pre}
 .diff .dl.add{background:var(--add);color:var(--add-fg)}.diff .dl.del{background:var(--del);color:var(--del-fg)}

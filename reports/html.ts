@@ -12,7 +12,7 @@
 import { rootsFirst } from './attribution.js';
 import { isFailing, scoreMessage } from './format.js';
 import { escapeHtml, jsonForScript } from './html-escape.js';
-import { changesSection, header, matrix } from './html-overview.js';
+import { changesSection, failingSummary, header, matrix } from './html-overview.js';
 import { section } from './html-requirement.js';
 import { SCRIPT, SCRIPT_HASH } from './html-script.js';
 import { CSS } from './html-style.js';
@@ -56,6 +56,7 @@ export function renderHtml(results: RunResults, opts: HtmlOptions = {}): string 
     `<title>${escapeHtml(title)}</title><style>${CSS}</style></head>` +
     `<body><main>` +
     header(results) +
+    failingSummary(failures) +
     (opts.compareWith ? changesSection(opts.compareWith, compareResults(opts.compareWith, results)) : '') +
     matrix(results) +
     toolbar +

@@ -28,6 +28,8 @@ export interface Counterexample {
   actual?: JsonValue;
   /** Decoded token that broke the requirement. */
   token?: { header: JsonObject; payload: JsonObject };
+  /** A comparison failure's other side: the token `token` was compared with, and what it was. */
+  compared?: { label: string; token: { header: JsonObject; payload: JsonObject } };
   /** Generated inputs (secrets redacted). */
   tenant?: JsonValue;
   request?: JsonValue;

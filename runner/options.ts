@@ -3,6 +3,7 @@
  * worker threads unchanged.
  */
 import { isModulePath } from '../targets/module-path.js';
+import { isAbsolute, relative, sep } from 'node:path';
 import { COMMAND } from '../cli/args.js';
 
 export interface ConformanceOptions {
@@ -41,9 +42,9 @@ export { COMMAND };
 
 /** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
-  const parts = [`${COMMAND} run`, `--target=${quote(o.target)}`];
+  const parts = [`${COMMAND} run`, `--target=${quote(asTyped(o.target))}`];
   if (o.targetUrl) parts.push(`--target-url=${quote(o.targetUrl)}`);
-  if (o.verifier) parts.push(`--verifier=${quote(o.verifier)}`);
+  if (o.verifier) parts.push(`--verifier=${quote(asTyped(o.verifier))}`);
   if (o.verifierUrl) parts.push(`--verifier-url=${quote(o.verifierUrl)}`);
   if (o.timeoutMs !== undefined) parts.push(`--timeout=${o.timeoutMs}`);
   if (o.validateProtocol) parts.push('--validate-protocol');
@@ -61,6 +62,16 @@ export function replayCommand(o: ConformanceOptions, requirement: string, path?:
   // Shrinking is time-bounded, so only the path pins the exact counterexample.
   if (path) parts.push(`--path=${path}`);
   return parts.join(' ');
+}
+
+/**
+ * A module path as the user would type it from where the run started: `./my-adapter.mjs`, not the absolute
+ * path the run resolved it to (a replay line pasted into a CI log or another checkout must still work).
+ */
+function asTyped(p: string): string {
+  if (!isAbsolute(p)) return p;
+  const r = relative(process.cwd(), p);
+  return r === '' || r.startsWith('..') || isAbsolute(r) ? p : `.${sep}${r}`;
 }
 
 /** Single-quotes a shell word when it needs it. */

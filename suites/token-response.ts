@@ -146,16 +146,16 @@ export const checks: Check<any>[] = [
     arbitrary: () => fc.record({ user: userScenarioArb().map(withOpenId).map(withOffline), m2m: m2mScenarioArb() }),
     async predicate({ user, m2m }, judge, env) {
       const reqs = ['TOKEN-ISS', 'TOKEN-JTI-UNIQUE'];
-      const seen = new Map<string, string>();
+      const seen = new Map<string, { label: string; token: { header: Decoded['header']; payload: Decoded['payload'] } }>();
       const judgeOne = (label: string, t: Decoded, subdomain: string) => {
         claimEquals(judge, 'TOKEN-ISS', label.startsWith('m2m') ? 'm2m' : label.startsWith('id') ? 'id' : 'access', t, 'iss', `https://${subdomain}.kinde.com`);
         const jti = own(t.payload, 'jti');
         const other = typeof jti === 'string' ? seen.get(jti) : undefined;
         judge.check(typeof jti === 'string' && jti.length > 0 && other === undefined, 'TOKEN-JTI-UNIQUE', 'ERR_CLAIM_MISMATCH', () =>
-          typeof jti !== 'string' || jti.length === 0 ? `${label} has no jti` : `${label} has the same jti as ${other}: ${jti}`,
-          { claim: 'jti', actual: jti ?? null, token: { header: t.header, payload: t.payload } },
+          typeof jti !== 'string' || jti.length === 0 ? `${label} has no jti` : `${label} has the same jti as ${other!.label}: ${jti}`,
+          { claim: 'jti', actual: jti ?? null, token: { header: t.header, payload: t.payload }, ...(other ? { compared: other } : {}) },
         );
-        if (typeof jti === 'string') seen.set(jti, label);
+        if (typeof jti === 'string') seen.set(jti, { label, token: { header: t.header, payload: t.payload } });
       };
       if (env.info.capabilities.userTokens) {
         await provision(env, judge, user.tenant);

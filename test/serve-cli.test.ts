@@ -20,7 +20,10 @@ describe('serve', () => {
 
   it('parses its options and refuses bad ones with a clear message', async () => {
     expect(await parseServeArgs(['--port', '0', '--mutant', 'jti-reused', '--refresh-overlap', '30'])).toMatchObject({ port: 0, host: '127.0.0.1', defects: ['jti-reused'], refreshOverlapSeconds: 30 });
-    await expect(parseServeArgs(['--mutant', 'nope'])).rejects.toThrow(/unknown defect "nope"[\s\S]*jti-reused/);
+    await expect(parseServeArgs(['--mutant', 'nope'])).rejects.toThrow(/^unknown defect "nope" for --mutant; 'kinde-token-conformance targets' lists them/);
+    // One line, with a suggestion for a typo (the list of defects is what 'targets' prints).
+    await expect(parseServeArgs(['--mutant', 'jti-reuse'])).rejects.toThrow(/^unknown defect "jti-reuse" for --mutant \(did you mean "jti-reused"\?\)[^\n]*$/);
+    await expect(parseServeArgs(['--prot', '3'])).rejects.toThrow(/^unknown option --prot \(did you mean "--port"\?\); see --help$/);
     await expect(parseServeArgs(['--port', '70000'])).rejects.toThrow(ServeUsageError);
     await expect(parseServeArgs(['--refresh-overlap', '-1'])).rejects.toThrow(/--refresh-overlap/);
     await expect(parseServeArgs(['--bogus'])).rejects.toThrow(ServeUsageError);

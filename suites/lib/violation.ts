@@ -32,6 +32,8 @@ export interface ViolationDetails {
   expected?: JsonValue | undefined;
   actual?: JsonValue | undefined;
   token?: { header: JsonObject; payload: JsonObject };
+  /** A comparison failure's other side: the token `token` was compared with (e.g. the one whose jti it repeats). */
+  compared?: { label: string; token: { header: JsonObject; payload: JsonObject } };
   /**
    * The requirement whose violation this one follows from: the evidence breaks
    * that requirement's statement too (a prohibited claim changed, a token that
@@ -72,6 +74,7 @@ export class Violation extends Error {
     if ('actual' in d) c.actual = d.actual === undefined ? '(absent)' : boundForReport(d.actual);
     const token = d.token ?? this.trace.token;
     if (token) c.token = boundForReport(token as unknown as JsonValue) as unknown as { header: JsonObject; payload: JsonObject };
+    if (d.compared) c.compared = { label: truncateString(d.compared.label), token: boundForReport(d.compared.token as unknown as JsonValue) as unknown as { header: JsonObject; payload: JsonObject } };
     if (this.trace.tenant !== undefined) c.tenant = boundForReport(this.trace.tenant);
     if (this.trace.request !== undefined) c.request = boundForReport(this.trace.request);
     if (this.trace.workflows?.length) c.workflows = this.trace.workflows;

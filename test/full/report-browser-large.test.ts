@@ -5,7 +5,7 @@
  * filter, and a requirement opens to its evidence. Structure is asserted, not
  * time (`npm run hardening` measures the time).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
