@@ -56,7 +56,7 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     const html = readFileSync(join(dir, 'check-workflow.html'), 'utf8');
     expect(html).toContain('<h3>Fetch requests');
     expect(html).toContain('<code>{kindeDomain}/oauth2/token</code>');
-  }, 120_000);
+  });
 
   it('a request no fixture answers fails inside the workflow, is named, and the failurePolicy applies', async () => {
     const dir = `${OUT}/unmatched`;
@@ -76,14 +76,14 @@ describe('check-workflow runs the docs M2M tutorial workflow on fixtures', () =>
     const again = await run([`--replay=${join(dir, 'check-workflow.json')}`, `--report-dir=${dir}/replay`]);
     expect(again.code).toBe(1);
     expect(only(`${dir}/replay`).findings.filter((f) => f.kind === 'fetch-unmatched').map((f) => f.detail?.url)).toEqual([unmatched[0]!.detail?.url]);
-  }, 120_000);
+  });
 
   it('--env wins over the file: without the client id the library says "M2M client ID not set"', async () => {
     const dir = `${OUT}/env`;
     const r = await run([PROJECT, `--fixtures=${FIXTURES}`, '--env', 'KINDE_WF_M2M_CLIENT_ID=', ...COMMON, '--runs=2', `--report-dir=${dir}`]);
     expect(r.code).toBe(1);
     expect(only(dir).findings.find((f) => f.kind === 'throws')?.message).toContain('M2M client ID not set');
-  }, 120_000);
+  });
 
   it('bad fixtures and flags are usage errors (exit 2) naming the file and field', async () => {
     const dir = `${OUT}/bad`;

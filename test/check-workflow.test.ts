@@ -53,7 +53,7 @@ describe('check-workflow on the example project', () => {
     code = r.code;
     printed = r.out;
     results = load(OUT);
-  }, 240_000);
+  });
 
   it('finds every workflow in the kindeSrc layout and exits 1 (error-level findings)', () => {
     expect(code).toBe(1);
@@ -148,8 +148,12 @@ describe('check-workflow on the example project', () => {
     expect(w.counterexample?.effect).toBe('failurePolicy continue: tokens are issued without any claim from this workflow');
   });
 
-  it('json-value: what JSON makes of Date, NaN, undefined, functions, Set, cycles and BigInt', () => {
-    const w = workflow(results, 'json/jsonValuesWorkflow.ts');
+  it('json-value: what JSON makes of Date, NaN, undefined, functions, Set, cycles and BigInt', async () => {
+    // Its own run with a budget no machine's load reaches: the 300 ms of the shared run (kept short for the
+    // looping fixture) decides by the machine's speed whether this workflow finishes at all.
+    const r = await run([`${WORKFLOWS}/json/jsonValuesWorkflow.ts`, '--seed=20261123', '--runs=8', '--timeout=20000', `--report-dir=${OUT}-json`]);
+    expect(r.code, r.out).toBe(1);
+    const w = workflow(load(`${OUT}-json`), 'json/jsonValuesWorkflow.ts');
     const json = (line: number) => find(w, 'json-value', (f) => f.at?.line === line);
     expect(json(13).message).toContain('becomes an ISO 8601 string');
     expect(json(13).message).toContain('"2023-11-14T22:13:20.000Z"');
@@ -211,7 +215,7 @@ describe('check-workflow on the example project', () => {
     const again = workflow(replayed, 'throws/orgRequiredWorkflow.ts');
     expect(again.counterexample?.error.message).toBe('Error: this app needs an organization');
     expect(again.cases).toBe(3); // the sample request, the replayed one, and its re-run for the details
-  }, 120_000);
+  });
 });
 
 describe('check-workflow exit codes', () => {
@@ -221,7 +225,7 @@ describe('check-workflow exit codes', () => {
     const r = await run([`${WORKFLOWS}/clean/cleanWorkflow.ts`, ...COMMON, `--report-dir=${OUT}-clean`]);
     expect(r.code).toBe(0);
     expect(load(`${OUT}-clean`).summary).toMatchObject({ workflows: 1, error: 0, warning: 0 });
-  }, 120_000);
+  });
 
   it.each([
     [[], 'give a workflow file or a kindeSrc folder'],

@@ -29,12 +29,11 @@ describe('kinde-token-conformance command line', () => {
     expect(b.out).toContain('--runs must be an integer');
   });
 
-  it('exit 3 when an http target cannot be reached, within seconds', async () => {
-    const started = Date.now();
+  it('exit 3 when an http target cannot be reached (refused, not waited for)', async () => {
     const r = await cli(['run', '--target=http', '--target-url=http://127.0.0.1:9']);
     expect(r.code).toBe(3);
     expect(r.out).toContain('cannot reach the target');
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(r.out).toMatch(/ECONNREFUSED/);
   });
 
   it('exit 0 and every report written for a conforming target; exit 1 naming the requirement and a replay command for a mutant', async () => {

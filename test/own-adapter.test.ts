@@ -95,7 +95,7 @@ describe('an adapter module of your own (--target=./file)', () => {
     expect(replay, 'a failure carries its replay command').toMatch(/^npx kinde-token-conformance run /);
     const args = replay!.replace(/^npx kinde-token-conformance /, '').split(' ');
     const again = reportDir();
-    const rr = await cli([...args, `--report-dir=${again}`], 120_000);
+    const rr = await cli([...args, `--report-dir=${again}`]);
     expect(rr.code, rr.out).toBe(1);
     expect(byVerdict(results(again), 'FAILED')).toEqual(['TOKEN-JTI-UNIQUE']);
   });

@@ -214,27 +214,23 @@ describe('time limits', () => {
     const started = performance.now();
     const result = await runWorkflow(wf, { event: EVENT, tokens: TOKENS, timeoutMs: 200 });
     const elapsed = performance.now() - started;
-    expectError(result, 'ERR_WORKFLOW_TIMEOUT');
-    expect(elapsed).toBeLessThan(200 + 4_800); // a bound on hanging: other test files share the 2 cores
+    // Ended by its own 200 ms limit (the message names it); no upper bound the machine's speed decides.
+    expect(expectError(result, 'ERR_WORKFLOW_TIMEOUT')).toContain('200 ms');
     expect(elapsed).toBeGreaterThanOrEqual(190);
   });
 
   it('with the default timeout the whole run ends (no hang), and the sandbox is usable afterwards', async () => {
-    const started = performance.now();
     const result = await run('while (true) {}');
     expect(expectError(result, 'ERR_WORKFLOW_TIMEOUT')).toContain('1000 ms');
-    expect(performance.now() - started).toBeLessThan(15_000);
     expect(result.durationMs).toBeGreaterThanOrEqual(990);
     const after = await run('kinde.accessToken.setCustomClaim("alive", true);');
     expect(after).toMatchObject({ ok: true, writes: [{ name: 'alive', value: true }] });
   });
 
   it('an unconditional top-level loop fails the compile with ERR_WORKFLOW_TIMEOUT', async () => {
-    const started = performance.now();
     const error = await compileWorkflow(workflow('', 'while (true) {}')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowError);
     expect((error as WorkflowError).code).toBe('ERR_WORKFLOW_TIMEOUT');
-    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
 

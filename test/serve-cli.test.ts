@@ -53,7 +53,7 @@ describe('serve', () => {
 
   it('runs as a process: prints the URLs, serves the --tenant, stops cleanly on SIGTERM', async () => {
     const tenantFile = file('tenant.json', JSON.stringify(fixture()));
-    const { child, url, banner: out } = await spawnServe(process.cwd(), ['--port', '0', '--tenant', tenantFile], 20_000);
+    const { child, url, banner: out } = await spawnServe(process.cwd(), ['--port', '0', '--tenant', tenantFile], 120_000);
     try {
       expect(out).toContain(`${url}/.well-known/openid-configuration`);
       expect(out).toContain(`${url}/.well-known/jwks`);
@@ -66,5 +66,5 @@ describe('serve', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  }, 30_000);
+  });
 });

