@@ -11,7 +11,7 @@ import { asyncFindings, claimFindings, firstLine, jsonFindings, notRunFindings, 
 import { DOCS, documentedBy, inferredFrom, isTokenTrigger, QUOTES, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
 import { isWorkflowFileName } from './discover.js';
-import { fetchFindings } from './fetch-findings.js';
+import { envFindings, envLine, fetchFindings, fixtureLine, missingInRun } from './fetch-findings.js';
 import { DeployError, type Harness } from './execute.js';
 import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
 import { Findings, type Finding, type SourcePosition } from './findings.js';
@@ -24,6 +24,8 @@ import { scanSources, type Position } from './static.js';
 
 export interface CheckOptions {
   harness: Harness;
+  /** The project root: imports resolving outside it are refused, never read. */
+  root?: string;
   seed: number;
   runs: number;
   timeoutMs: number;
@@ -90,7 +92,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     });
   }
 
-  const kinde = await bundleLikeKinde(file);
+  const kinde = await bundleLikeKinde(file, options.root);
   if (!kinde.ok) {
     for (const e of kinde.errors.slice(0, MAX_BUILD_MESSAGES)) {
       add({
@@ -110,7 +112,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
   const own = new Set(kinde.value.files);
   const scan = await scanSources(file, kinde.value.files);
 
-  const check = await bundleForCheck(file);
+  const check = await bundleForCheck(file, options.root);
   if (!check.ok) {
     add({ kind: 'internal', level: 'error', message: `check-workflow could not build its checked copy: ${check.errors.map((e) => e.text).join('; ')}` });
     return finish();
@@ -179,9 +181,11 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     for (const [type, t] of Object.entries(obs.largest) as [TokenType, NonNullable<(typeof obs.largest)[TokenType]>][]) {
       report.largestTokens[type] = { bytes: t.bytes, request: describeCase(t.case), ...(t.baseline !== undefined ? { withoutWorkflow: t.baseline } : {}) };
     }
+    let needsFixtures = false;
     if (result.failure) {
       const cx = await counterexample(ctx, result.failure, options.seed, locate, obs);
       if (cx.finding) add(cx.finding);
+      needsFixtures = cx.finding?.kind === 'needs-fixtures';
       if (cx.counterexample) report.counterexample = cx.counterexample;
     }
     report.cases = obs.cases;
@@ -195,6 +199,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       ...asyncFindings(full),
       ...notRunFindings(obs, options.timeoutMs),
       ...fetchFindings(obs, options.fixtures),
+      ...(needsFixtures ? [] : envFindings(obs, locate)),
     ].forEach(add);
     if (obs.requests.size > 0) report.requests = [...obs.requests.values()];
   } catch (e) {
@@ -246,6 +251,29 @@ async function counterexample(
         : firstLine(f.message);
   const at = locate(thrown && thrown.k === 't' ? thrown.at : undefined);
   const request = describeCase(failure.case);
+  const lacking = missingInRun(f.run);
+  if (!timeout && (lacking.env.length > 0 || lacking.requests.length > 0)) {
+    // The run failed after reading what no fixture supplied: a missing fixture, not (yet) a code error.
+    const add = [
+      ...(lacking.env.length > 0 ? [envLine(lacking.env)] : []),
+      ...lacking.requests.slice(0, 3).map((q) => `"fetch": [${fixtureLine(q.method, q.url)}]`),
+    ];
+    const needs: Finding = {
+      kind: 'needs-fixtures',
+      level: 'warning',
+      message:
+        `needs fixtures: ${f.step.origin} for ${request} failed (${what}) after ` +
+        [
+          ...(lacking.env.length > 0 ? [`reading kinde.env ${lacking.env.map((k) => JSON.stringify(k)).join(', ')} with no value`] : []),
+          ...(lacking.requests.length > 0 ? [`a request no fixture answers (${lacking.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')})`] : []),
+        ].join(' and ') +
+        `; supply ${add.join(' and ')} and run again: until then this is not judged a code error`,
+      ...(at ? { at } : {}),
+      basis: inferredFrom(`${RUNTIME.reference}: kinde.env and kinde.fetch answer only from --env / --fixtures`),
+      detail: { origin: f.step.origin, code: f.code, request, env: lacking.env, requests: lacking.requests.map((q) => `${q.method} ${q.url}`) },
+    };
+    return { finding: needs, counterexample: { case: failure.case, request, origin: f.step.origin, event: f.step.event, error: { code: f.code, message: f.message }, effect, seed, shrinks: failure.numShrinks, ...(failure.path ? { path: failure.path } : {}) } };
+  }
   const finding: Finding = {
     kind: timeout ? 'timeout' : 'throws',
     // Our own budget is a model, not Kinde's (which documents none): at most a warning.

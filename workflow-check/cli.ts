@@ -166,6 +166,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
       reports.push(
         await checkWorkflowFile(file, {
           harness,
+          root: found.root,
           seed: args.seed,
           runs: args.runs,
           timeoutMs: args.timeoutMs,

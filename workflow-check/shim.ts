@@ -154,6 +154,22 @@ const tokenBinding = (prop, real) => {
   return obj;
 };
 const TOKEN_PROPS = ['accessToken', 'idToken', 'm2mToken'];
+let envWrapper;
+const envBinding = (real) => {
+  if (envWrapper && envWrapper.real === real) return envWrapper.obj;
+  const get = real.get;
+  const obj = Object.freeze({
+    get(key) {
+      const value = Reflect.apply(get, real, [key]);
+      const n = clip(String(key), 200);
+      const at = where();
+      if (once('e' + n + '\u0000' + (value !== undefined) + '\u0000' + at)) emit({ k: 'e', n, ok: value !== undefined, at });
+      return value;
+    },
+  });
+  envWrapper = { real, obj };
+  return obj;
+};
 
 export const kinde = new Proxy({}, {
   get(_target, prop) {
@@ -165,6 +181,7 @@ export const kinde = new Proxy({}, {
     if (value !== undefined && value !== null && TOKEN_PROPS.includes(prop) && typeof value.setCustomClaim === 'function') {
       return tokenBinding(prop, value);
     }
+    if (prop === 'env' && value !== undefined && value !== null && typeof value.get === 'function') return envBinding(value);
     return value;
   },
   has(_target, prop) { const r = G.kinde; return !!r && prop in r; },
@@ -236,6 +253,8 @@ export interface ValueIssue {
 
 export type ShimRecord =
   | { k: 'b'; n: string; ok: boolean; at: string }
+  /** kinde.env.get(n): ok = a value was there. */
+  | { k: 'e'; n: string; ok: boolean; at: string }
   | { k: 'w'; b: string; n: string; i: ValueIssue[]; l: string | null | undefined; e?: string; z: number; at: string }
   | { k: 't'; m: string; at: string }
   | { k: 'r'; p: boolean }
