@@ -20,6 +20,8 @@ import type { Counterexample, Preview, WorkflowReport } from './report.js';
 import { CheckedWorkflow } from './sandbox.js';
 import { describeCase, sampleCase, type CheckCase } from './scenario.js';
 import { checkSettings } from './settings-check.js';
+import { attachSources } from './frames.js';
+import { hintFor } from './hints.js';
 import { scanSources, type Position } from './static.js';
 
 export interface CheckOptions {
@@ -76,7 +78,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
   const findings = new Findings();
   const report: WorkflowReport = { file: display(file), bindings: [], cases: 0, runs: 0, findings: [], largestTokens: {}, console: { out: [], err: [] }, durationMs: 0 };
   const finish = (): WorkflowReport => {
-    report.findings = findings.list();
+    report.findings = attachSources(findings.list(), report.bundle?.files ?? [file]);
     report.durationMs = Math.round(performance.now() - started);
     return report;
   };
@@ -132,7 +134,12 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
   const settingsResult = checkSettings(exported.record, scan.settings, pos);
   settingsResult.findings.forEach(add);
   const settings = settingsResult.settings;
-  if (!settings || settingsResult.findings.some((f) => f.level === 'error')) return finish();
+  if (!settings || settingsResult.findings.some((f) => f.level === 'error')) {
+    // Still every static problem of the file (bindings, claims): one settings error must not hide the rest.
+    const loose = settings ?? settingsResult.loose;
+    if (loose) [...bindingFindings({ settings: loose, scan, pos, locate }), ...claimFindings({ settings: loose, scan, pos, locate })].forEach(add);
+    return finish();
+  }
   Object.assign(report, { id: settings.id, trigger: settings.trigger, failurePolicy: settings.failurePolicy, bindings: [...settings.bindings] });
   if (settings.name !== undefined) report.name = settings.name;
   if (settingsResult.defaultPolicy) report.failurePolicyDefault = true;
@@ -274,14 +281,17 @@ async function counterexample(
     };
     return { finding: needs, counterexample: { case: failure.case, request, origin: f.step.origin, event: f.step.event, error: { code: f.code, message: f.message }, effect, seed, shrinks: failure.numShrinks, ...(failure.path ? { path: failure.path } : {}) } };
   }
+  const hint = timeout ? undefined : hintFor(f.message);
+  const serialization = /serialize a BigInt|circular structure to JSON/.test(f.message);
   const finding: Finding = {
+    ...(hint ? { hint } : {}),
     kind: timeout ? 'timeout' : 'throws',
-    // Our own budget is a model, not Kinde's (which documents none): at most a warning.
-    level: f.code === 'ERR_WORKFLOW_TIMEOUT' ? 'warning' : 'error',
+    // Our own budget, and our JSON serialization of claim values, are the reference's model, not Kinde's: at most warnings.
+    level: f.code === 'ERR_WORKFLOW_TIMEOUT' || serialization ? 'warning' : 'error',
     message: `${timeout ? 'does not finish' : 'throws'} on ${f.step.origin} for ${request}: ${what}. ${effect}`,
     ...(at ? { at } : {}),
-    basis: f.code === 'ERR_WORKFLOW_TIMEOUT'
-      ? inferredFrom(`${RUNTIME.reference}: the --timeout budget`)
+    basis: f.code === 'ERR_WORKFLOW_TIMEOUT' || serialization
+      ? inferredFrom(`${RUNTIME.reference}: ${serialization ? 'claim values serialized with JSON.stringify' : 'the --timeout budget'}`)
       : f.code === 'ERR_WORKFLOW_UNSETTLED'
         ? inferredFrom(RUNTIME.execute, 'waits while promise.State() is pending, until maxExecutionTimeout')
         : documentedBy(DOCS.settings, QUOTES.failurePolicy),

@@ -4,7 +4,8 @@
  * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
  */
 import { dirname, join, resolve } from 'node:path';
-import { intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
+import { didYouMean, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
+import { FORMATS, renderGithub, renderSarif, renderStylish, type Format } from './formats.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
@@ -44,10 +45,14 @@ Options:
   --env-vars=FILE   KEY=VALUE lines added to the fixtures' env
   --env KEY=VALUE   one more environment variable (repeatable; wins over the files)
   --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
-  --json            print the JSON results instead of the summary
+  --format=F        what to print: text (default), json (the results file), stylish (ESLint's), github
+                    (annotations), sarif (2.1.0); the report files are written either way
+  --json            same as --format=json
+  --max-warnings=N  exit 1 when there are more than N warnings (as ESLint's flag)
   -h, --help        this help
 
-Exit codes: 0 no error-level finding, 1 an error-level finding, 2 usage error.`;
+Exit codes: 0 no error-level finding (and no more warnings than --max-warnings), 1 otherwise, 2 usage error.
+A workflow that no generated request reached (a non-token trigger, refused settings) is shown "not run".`;
 
 const OPTIONS = {
   seed: { type: 'string' },
@@ -59,6 +64,8 @@ const OPTIONS = {
   env: { type: 'string', multiple: true },
   'report-dir': { type: 'string' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  'max-warnings': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,7 +75,8 @@ interface Parsed {
   runs: number;
   timeoutMs: number;
   reportDir: string;
-  json: boolean;
+  format: Format;
+  maxWarnings?: number;
   replayOf?: string;
   replays?: Map<string, { case: CheckCase; path?: string }>;
   fixtures?: WorkflowFixtures;
@@ -92,8 +100,10 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   const out: Partial<Parsed> = {
     ...(fixtures ? { fixtures } : {}),
     ...(fixturesFile !== undefined ? { fixturesFile } : {}),
-    json: values.json === true,
+    format: formatOption(values.format, values.json === true),
   };
+  const maxWarnings = intOption('max-warnings', values['max-warnings'], 0, Number.MAX_SAFE_INTEGER);
+  if (maxWarnings !== undefined) out.maxWarnings = maxWarnings;
   const timeoutMs = intOption('timeout', values.timeout, 1, MAX_TIMEOUT_MS);
   if (values.replay !== undefined && saved !== undefined) {
     out.replayOf = values.replay;
@@ -118,6 +128,15 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
     out.reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   }
   return out as Parsed;
+}
+
+function formatOption(value: string | undefined, json: boolean): Format {
+  if (value === undefined) return json ? 'json' : 'text';
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--format: "${value}" is not one of ${FORMATS.join(', ')}${didYouMean(value, FORMATS)}`);
+  }
+  if (json && value !== 'json') throw new UsageError(`--json and --format=${value} contradict each other`);
+  return value as Format;
 }
 
 function projectFindings(ignored: readonly string[]): Finding[] {
@@ -151,7 +170,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const workflows = args.replays ? found.workflows.filter((f) => args.replays!.has(f)) : found.workflows;
-  if (!args.json) {
+  if (args.format === 'text') {
     console.log(
       `check-workflow: ${workflows.length} workflow${workflows.length === 1 ? '' : 's'} in ${args.input}, ` +
         (args.replayOf ? `replaying ${args.replayOf}` : `seed ${args.seed}, ${args.runs} runs each`),
@@ -198,12 +217,17 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
     workflows: reports,
   };
   const paths = await writeResults(results, resolve(args.reportDir));
-  if (args.json) console.log(toJson(results));
+  if (args.format === 'json') console.log(toJson(results));
+  else if (args.format === 'stylish') console.log(renderStylish(results));
+  else if (args.format === 'github') console.log(renderGithub(results));
+  else if (args.format === 'sarif') console.log(renderSarif(results));
   else {
     console.log(`\n${renderSummary(results, { color: process.stdout.isTTY === true && !process.env.NO_COLOR })}`);
     console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
     const failing = reports.find((r) => r.counterexample);
     if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);
   }
-  return counts.error > 0 ? EXIT.FAILED : EXIT.OK;
+  const tooManyWarnings = args.maxWarnings !== undefined && counts.warning > args.maxWarnings;
+  if (tooManyWarnings && args.format === 'text') console.log(`check-workflow: ${counts.warning} warnings, more than --max-warnings=${args.maxWarnings}`);
+  return counts.error > 0 || tooManyWarnings ? EXIT.FAILED : EXIT.OK;
 }

@@ -59,6 +59,10 @@ export interface Finding {
   message: string;
   at?: SourcePosition;
   basis?: Basis;
+  /** The obvious next step, when there is one (`import { fetch } from '@kinde/infrastructure'?`). */
+  hint?: string;
+  /** The source line at `at` (for code frames), clipped. */
+  source?: string;
   detail?: { [key: string]: JsonValue };
 }
 

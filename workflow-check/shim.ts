@@ -209,11 +209,16 @@ export function __ktcRun(mod, event) {
       s = raw === undefined ? null : stringify(raw === null ? null : raw);
       if (typeof s !== 'string') s = 'null';
     } catch (err) { e = describe(err); }
-    emit({ k: 's', s: s === null ? null : clip(s, 3000), e, d: typeof mod.default, x: Object.keys(mod).slice(0, 20) });
+    let h = 'undefined';
+    try { h = mod.default !== null && typeof mod.default === 'object' ? typeof mod.default.handle : 'undefined'; } catch {}
+    emit({ k: 's', s: s === null ? null : clip(s, 3000), e, d: typeof mod.default, h, x: Object.keys(mod).slice(0, 20) });
     flush();
     return Promise.resolve();
   }
-  const main = mod.default;
+  // Kinde's open runtime calls the entry point by name when the default export is an object (gojaRuntime.go Execute; "handle").
+  const exported = mod.default;
+  const main = typeof exported === 'function' ? exported
+    : exported !== null && typeof exported === 'object' && typeof exported.handle === 'function' ? (ev) => exported.handle(ev) : exported;
   if (typeof main !== 'function') {
     emit({ k: 'd', t: typeof main });
     flush();
@@ -260,7 +265,8 @@ export type ShimRecord =
   | { k: 'r'; p: boolean }
   | { k: 'x' }
   | { k: 'd'; t: string }
-  | { k: 's'; s: string | null; e?: string; d: string; x: string[] }
+  /** Settings mode: settings JSON, typeof default, typeof default.handle (object form), export names. */
+  | { k: 's'; s: string | null; e?: string; d: string; h?: string; x: string[] }
   | { k: 'truncated' };
 
 export interface SplitLogs {
