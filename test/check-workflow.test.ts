@@ -96,7 +96,8 @@ describe('check-workflow on the example project', () => {
 
   it('settings: a missing id and an unknown failurePolicy action, with Kinde\'s messages', () => {
     const w = workflow(results, 'settings/invalidSettingsWorkflow.ts');
-    expect(summary(w)).toEqual(['error settings 2', 'error settings 5']);
+    // Every problem of the file at once: the refused settings do not hide the unused binding.
+    expect(summary(w)).toEqual(['error settings 2', 'error settings 5', 'warning binding-unused 6']);
     expect(find(w, 'settings', (f) => f.at?.line === 2).message).toContain('workflow id not found, please export workflowSettings.id');
     expect(find(w, 'settings', (f) => f.at?.line === 5).message).toContain('"retry"');
   });
@@ -142,7 +143,8 @@ describe('check-workflow on the example project', () => {
 
   it('timeout: only on refresh_token_request, and failurePolicy continue still issues tokens', () => {
     const w = workflow(results, 'timeout/refreshLoopWorkflow.ts');
-    expect(summary(w)).toEqual(['error timeout -']);
+    // Our --timeout budget is the reference's model (Kinde documents none): a warning, never an error.
+    expect(summary(w)).toEqual(['warning timeout -']);
     expect(w.counterexample?.origin).toBe('refresh_token_request');
     expect(w.counterexample?.error.code).toBe('ERR_WORKFLOW_TIMEOUT');
     expect(w.counterexample?.effect).toBe('failurePolicy continue: tokens are issued without any claim from this workflow');
@@ -156,11 +158,13 @@ describe('check-workflow on the example project', () => {
     expect(json(14).message).toContain('lands in the access token as null');
     expect(json(15).message).toContain('lands in the access token as {"tags":["a",null]}');
     expect(json(16).message).toContain('a Set (becomes {})');
+    // How Kinde's runtime converts such values is undocumented: the reference's JSON model gives warnings only.
     for (const line of [20, 22]) {
-      expect(json(line).level).toBe('error');
+      expect(json(line).level).toBe('warning');
       expect(json(line).message).toContain('nothing lands: setCustomClaim throws');
     }
     expect([20, 22]).toContain(find(w, 'throws').at?.line);
+    expect(find(w, 'throws').level).toBe('warning');
   });
 
   it('token-size: past 4 KB (warning) and 8 KB (error), pointing at the biggest claim', () => {

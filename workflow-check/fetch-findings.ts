@@ -20,7 +20,7 @@ export function urlPattern(url: string): string {
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
   const head = /^[a-z][a-z0-9+.-]*:\/\/[^/]*|^\{kindeDomain\}/i.exec(path)?.[0] ?? '';
-  const segments = path.slice(head.length).split('/').map((s) => (/\d|@|%40/.test(s) || s.length > 24 ? '*' : s));
+  const segments = path.slice(head.length).split('/').map((s) => (/\d{3,}|@|%40|^[a-z]+_[0-9a-z]{6,}$/i.test(s) || s.length > 24 ? '*' : s));
   const keys = query === '' ? '' : `?${query.split('&').map((kv) => `${kv.split('=')[0]}=*`).join('&')}`;
   return head + segments.join('/') + keys;
 }
