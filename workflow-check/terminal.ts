@@ -62,7 +62,7 @@ export function renderSummary(results: CheckWorkflowResults, opts: { color?: boo
   lines.push(
     `${s.error > 0 ? paint('error', `${s.error} error${s.error === 1 ? '' : 's'}`) : paint('ok', '0 errors')}, ` +
       `${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info in ${s.workflows} workflow${s.workflows === 1 ? '' : 's'}: ` +
-      `${ran} run${skipped > 0 ? `, ${paint('dim', `${skipped} not run (static checks only)`)}` : ''} ` +
+      `${ran} ran${skipped > 0 ? `, ${paint('dim', `${skipped} not run (static checks only)`)}` : ''} ` +
       `(seed ${results.seed}, ${results.runs} runs each)`,
   );
   return lines.join('\n');
