@@ -7,19 +7,7 @@
 import type { TokenType } from '../adapters/types.js';
 import { ISSUER_COMPUTED, PROHIBITED } from '../reference/prohibited.js';
 import type { WorkflowSettingsInfo } from '../reference/workflows/index.js';
-import {
-  BINDING_TOKEN,
-  DOCS,
-  DOCUMENTED_BINDINGS,
-  isDeclared,
-  isTokenBinding,
-  isTokenTrigger,
-  M2M_TRIGGER,
-  referenceSupports,
-  RUNTIME,
-  TRIGGER_TOKEN_BINDINGS,
-  USER_TRIGGER,
-} from './bindings.js';
+import { BINDING_TOKEN, DOCS, documentedBy, inferredFrom, isTokenTrigger, QUOTES, RUNTIME, TRIGGER_TOKEN_BINDINGS } from './bindings.js';
 import type { Finding, SourcePosition } from './findings.js';
 import type { Observations, WriteSeen } from './observations.js';
 import type { CheckCase } from './scenario.js';
@@ -39,113 +27,8 @@ export interface AnalyzeInput {
 }
 
 const TOKEN_TITLE: Record<TokenType, string> = { access: 'access', id: 'ID', m2m: 'M2M' };
-const documented = (source: string) => ({ level: 'documented' as const, source });
-const inferred = (source: string) => ({ level: 'inferred' as const, source });
+const inferred = (source: string) => inferredFrom(source);
 const withAt = (f: Finding, at: SourcePosition | undefined): Finding => (at ? { ...f, at } : f);
-
-interface Use {
-  at?: SourcePosition;
-  via: string;
-  maybe: boolean;
-}
-
-function collectUses(input: AnalyzeInput): Map<string, Use> {
-  const uses = new Map<string, Use>();
-  const merge = (binding: string, at: SourcePosition | undefined, via: string, maybe: boolean) => {
-    const u = uses.get(binding);
-    if (!u) uses.set(binding, { ...(at ? { at } : {}), via, maybe });
-    else {
-      u.maybe &&= maybe;
-      if (!u.at && at) u.at = at;
-    }
-  };
-  for (const u of input.scan.uses) merge(u.binding, input.pos(u.at), u.via, u.maybe === true);
-  for (const a of input.obs?.reached() ?? []) merge(a.binding, input.locate(a.at), a.binding, false);
-  return uses;
-}
-
-function otherTrigger(binding: string): string {
-  return binding === 'kinde.m2mToken' ? M2M_TRIGGER : USER_TRIGGER;
-}
-
-export function bindingFindings(input: AnalyzeInput): Finding[] {
-  const out: Finding[] = [];
-  const { settings } = input;
-  const declared = new Set(settings.bindings);
-  const trigger = settings.trigger;
-  const offered: readonly string[] = isTokenTrigger(trigger) ? TRIGGER_TOKEN_BINDINGS[trigger] : [];
-  const uses = collectUses(input);
-  const inconclusive = [...(input.obs?.inconclusive ?? new Map<string, number>()).entries()];
-  for (const [binding, u] of uses) {
-    if (isTokenBinding(binding) && isTokenTrigger(trigger) && !offered.includes(binding)) {
-      out.push(withAt({
-        kind: 'wrong-token',
-        level: 'error',
-        message: `${binding} (via ${u.via}) is not offered to ${trigger} workflows, only to ${otherTrigger(binding)}: nothing it sets can land`,
-        basis: documented(DOCS.bindings),
-      }, u.at));
-      continue;
-    }
-    if (!isDeclared(binding, declared)) {
-      if (binding === 'console') {
-        out.push(withAt({
-          kind: 'binding-undeclared',
-          level: 'warning',
-          message: 'console is used but not declared: Kinde\'s runtime mounts console only for workflows that declare it (add console: {} to bindings); the reference always provides it',
-          basis: inferred(RUNTIME.vm),
-        }, u.at));
-      } else {
-        const undocumented = !DOCUMENTED_BINDINGS.includes(binding);
-        out.push(withAt({
-          kind: 'binding-undeclared',
-          level: u.maybe || undocumented ? 'warning' : 'error',
-          message: u.maybe
-            ? `${binding} may be used by ${u.via} (unless it is given the values itself) but is not declared in workflowSettings.bindings`
-            : undocumented
-              ? `${binding} is used (via ${u.via}) but not declared; no doc names this binding, so whether Kinde needs it declared is unknown`
-              : `${binding} is used (via ${u.via}) but not declared in workflowSettings.bindings: Kinde fails the workflow at run time`,
-          basis: documented(DOCS.bindings),
-        }, u.at));
-      }
-      continue;
-    }
-    if (!referenceSupports(binding)) {
-      const hits = inconclusive.filter(([reason]) => reason.startsWith(`${binding} `)).reduce((n, [, c]) => n + c, 0);
-      out.push(withAt({
-        kind: 'binding-unsupported',
-        level: 'warning',
-        message:
-          `${binding} is used (via ${u.via}) but the reference does not implement it yet: ` +
-          (hits > 0 ? `${hits} of ${input.obs?.runs ?? 0} runs reached it and were not judged` : 'runs that reach it are not judged'),
-      }, u.at));
-    }
-  }
-  for (const binding of settings.bindings) {
-    const at = input.pos(input.scan.settings.bindings[binding]);
-    if (isTokenBinding(binding) && isTokenTrigger(trigger) && !offered.includes(binding)) {
-      if (!uses.has(binding)) {
-        out.push(withAt({
-          kind: 'wrong-token',
-          level: 'warning',
-          message: `${binding} is declared but ${trigger} workflows are not offered it (only ${otherTrigger(binding)} workflows are)`,
-          basis: documented(DOCS.bindings),
-        }, at));
-      }
-      continue;
-    }
-    if (uses.has(binding)) continue;
-    out.push(withAt({
-      kind: 'binding-unused',
-      level: binding === 'url' ? 'info' : 'warning',
-      message:
-        binding === 'url'
-          ? 'url is declared but URLSearchParams/URL are never used (the docs\' examples declare it anyway; harmless)'
-          : `${binding} is declared but never used`,
-      basis: documented(DOCS.bindings),
-    }, at));
-  }
-  return out;
-}
 
 export function claimFindings(input: AnalyzeInput): Finding[] {
   const out: Finding[] = [];
@@ -166,15 +49,15 @@ export function claimFindings(input: AnalyzeInput): Finding[] {
         kind: 'wrong-token',
         level: 'error',
         message: `claim "${claim}" is set on the ${TOKEN_TITLE[type]} token, which ${trigger} workflows cannot touch`,
-        basis: documented(DOCS.bindings),
+        basis: trigger === 'm2m:token_generation' ? documentedBy(DOCS.m2mTrigger, QUOTES.m2mTrigger) : documentedBy(DOCS.userTrigger, QUOTES.userTrigger),
         detail: { claim, binding },
       }, at));
     } else if (PROHIBITED[type].has(claim)) {
       out.push(withAt({
         kind: 'prohibited-claim',
         level: 'error',
-        message: `claim "${claim}" cannot be changed on the ${TOKEN_TITLE[type]} token: Kinde ignores the write silently and the token keeps its own value`,
-        basis: documented(DOCS.customizeTokens),
+        message: `claim "${claim}" cannot be changed on the ${TOKEN_TITLE[type]} token (the docs: "${QUOTES.prohibited} … ${claim}"): the token keeps its own value`,
+        basis: documentedBy(DOCS.customizeTokens, `${QUOTES.prohibited} … ${claim}`),
         detail: { claim, binding },
       }, at));
     } else if (ISSUER_COMPUTED[type].has(claim)) {
@@ -232,7 +115,7 @@ export function jsonFindings(input: AnalyzeInput): Finding[] {
       : `lands in the ${type} token as ${w.lands}`;
     out.push(withAt({
       kind: 'json-value',
-      level: fatal ? 'error' : 'warning',
+      level: 'warning',
       message: `claim "${w.claim}" (${type} token): ${describeIssues(w) || 'not JSON'}; ${lands}`,
       basis: inferred(`the reference serializes claim values with JSON.stringify; Kinde's runtime (${RUNTIME.vm}) converts values its own way and does not document it`),
       detail: { claim: w.claim, binding: w.binding, issues: w.issues.map((i) => ({ path: i.p, kind: i.t })), lands: w.lands ?? null },
@@ -280,7 +163,7 @@ export function asyncFindings(input: AnalyzeInput): Finding[] {
     kind: 'not-async',
     level: 'error',
     message: `the default export returned no promise (${input.obs.nonPromise} runs): Kinde's runtime expects one and fails the workflow otherwise; write "export default async function"`,
-    basis: inferred(RUNTIME.vm),
+    basis: inferredFrom(RUNTIME.execute, 'promise := result.Export().(*goja.Promise)'),
   }, input.pos(input.scan.settings.defaultExport))];
 }
 
@@ -301,7 +184,7 @@ export function notRunFindings(obs: Observations | undefined, timeoutMs: number)
       kind: 'not-run',
       level: 'info',
       message: `not run for ${n} of ${obs.cases} requests: ${reason}, and Kinde lets no workflow modify those tokens`,
-      basis: documented(DOCS.m2mTrigger),
+      basis: documentedBy(DOCS.m2mTrigger, QUOTES.managementApi),
     });
   }
   const judged = obs.runs - [...obs.inconclusive.values()].reduce((a, b) => a + b, 0);

@@ -10,10 +10,16 @@ import { TOKEN_BINDINGS, type TokenBinding } from '../reference/workflows/index.
 export { BINDING_TOKEN, M2M_TRIGGER, USER_TRIGGER };
 export type TokenTrigger = WorkflowTriggerName;
 
-/** Where a statement comes from: a doc page (documented) or Kinde's source (inferred). */
+/**
+ * Where a statement comes from: `documented` only with a quote of the docs that states it
+ * (shared/spec/kinde-token-facts.md); otherwise `inferred`, naming the source (Kinde's runtime
+ * file and function, the library's code, or the reference's own model).
+ */
 export interface Basis {
   level: 'documented' | 'inferred';
   source: string;
+  /** The docs' words (documented) or what the source shows (inferred). */
+  quote?: string;
 }
 
 export const DOCS = Object.freeze({
@@ -27,14 +33,42 @@ export const DOCS = Object.freeze({
   dependencies: 'https://docs.kinde.com/workflows/configuration/dependencies/',
 });
 
-/** Files of kinde-oss/workflows-runtime whose behaviour check-workflow matches where the docs are silent. */
+/** Files (and functions) of kinde-oss/workflows-runtime whose behaviour check-workflow matches where the docs are silent. */
 export const RUNTIME = Object.freeze({
   bundler: 'kinde-oss/workflows-runtime workflowBundler/workflowBundler.go',
   bundlerSettings: 'kinde-oss/workflows-runtime workflowBundler/workflowBundler.go (until 2024-11, commit ff9e8cb)',
-  discovery: 'kinde-oss/workflows-runtime projectBundler/projectBundler.go',
+  discovery: 'kinde-oss/workflows-runtime projectBundler/projectBundler.go, maybeAddWorkflow',
   vm: 'kinde-oss/workflows-runtime gojaRuntime/gojaRuntime.go',
+  /** setupVM mounts builtInModules (console, url, util) and native kinde.* modules only for names in the workflow's bindings. */
+  mount: 'kinde-oss/workflows-runtime gojaRuntime/gojaRuntime.go, setupVM (builtInModules, nativeModules.setupModuleForVM: only the declared bindings)',
+  url: 'kinde-oss/workflows-runtime gojaRuntime/gojaRuntime.go, builtInModules["url"] → gojaRuntime/url/module.go, Enable (sets URL and URLSearchParams)',
+  execute: 'kinde-oss/workflows-runtime gojaRuntime/gojaRuntime.go, Execute',
   library: '@kinde/infrastructure (dist/infrastructure.js)',
+  reference: "check-workflow's reference runtime (its own model; Kinde does not document this)",
+  scan: "what check-workflow's scan of your code and its runs showed",
 });
+
+/** Verbatim docs quotes (shared/spec/kinde-token-facts.md) behind the `documented` findings. */
+export const QUOTES = Object.freeze({
+  tokenBinding: {
+    'kinde.accessToken': '`kinde.accessToken`: required to modify access token claims',
+    'kinde.idToken': '`kinde.idToken`: required to modify ID token claims',
+    'kinde.m2mToken': '`kinde.m2mToken`: required to modify M2M token claims',
+  } as Record<string, string>,
+  prohibited: "You can't modify the following token claims:",
+  userTrigger: 'fires when ID and Access tokens are generated for a user',
+  m2mTrigger: 'fires when an M2M token is generated.',
+  managementApi: 'You cannot modify tokens when the Kinde management API has been requested as an audience.',
+  failurePolicy: 'behavior when workflow execution fails (for example, during fetch timeouts or exceptions)',
+});
+
+export function documentedBy(source: string, quote: string): Basis {
+  return { level: 'documented', source, quote };
+}
+
+export function inferredFrom(source: string, quote?: string): Basis {
+  return { level: 'inferred', source, ...(quote ? { quote } : {}) };
+}
 
 /** Token bindings each token trigger offers (binding pages: "available in user:tokens_generation" …). */
 export const TRIGGER_TOKEN_BINDINGS: Readonly<Record<TokenTrigger, readonly TokenBinding[]>> = TRIGGER_BINDINGS;
@@ -95,8 +129,11 @@ export function referenceSupports(binding: string): boolean {
 }
 
 /**
- * Library helpers and the bindings they use (read from @kinde/infrastructure
- * 0.9.0, plus the docs' "url: required for Kinde to use fetch under the hood").
+ * Library helpers and the bindings they use, read from @kinde/infrastructure
+ * 0.9.0's code: `fetch`/`secureFetch` touch only kinde.fetch / kinde.secureFetch
+ * (never URL or URLSearchParams); `createKindeAPI` starts with
+ * `if (!URLSearchParams)` and getM2MToken builds its body with `new URLSearchParams`,
+ * which Kinde's runtime defines only when `url` is declared.
  * `maybe` bindings are used only on some paths (createKindeAPI reads kinde.env
  * unless it is given a client id and secret).
  */
@@ -105,8 +142,8 @@ export const HELPER_BINDINGS: Readonly<Record<string, { needs: readonly string[]
   idTokenCustomClaims: { needs: ['kinde.idToken'] },
   m2mTokenClaims: { needs: ['kinde.m2mToken'] },
   getEnvironmentVariable: { needs: ['kinde.env'] },
-  fetch: { needs: ['kinde.fetch', 'url'] },
-  secureFetch: { needs: ['kinde.secureFetch', 'url'] },
+  fetch: { needs: ['kinde.fetch'] },
+  secureFetch: { needs: ['kinde.secureFetch'] },
   getM2MToken: { needs: ['kinde.fetch', 'url'] },
   createKindeAPI: { needs: ['kinde.fetch', 'url'], maybe: ['kinde.env'] },
   getLocalization: { needs: ['kinde.localization'] },

@@ -12,9 +12,9 @@
  * (the reference bundles only that library; Kinde runs only its supported
  * list), and your tsconfig.json is not read.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import * as esbuild from 'esbuild';
 import { BANNER, ENTRY_MODULE, entrySource, SHIM_MODULE, SHIM_SOURCE } from './shim.js';
 import { PositionMap } from './sourcemap.js';
@@ -24,6 +24,31 @@ const infraPackage = createRequire(import.meta.url).resolve(`${INFRA}/package.js
 const infraManifest = JSON.parse(readFileSync(infraPackage, 'utf8')) as { version: string; module?: string; main?: string };
 /** The ES module build: what esbuild's default platform picks (`module` before `main`). */
 const INFRA_ENTRY = join(dirname(infraPackage), infraManifest.module ?? infraManifest.main ?? 'index.js');
+const INFRA_DIR = realpathSync(dirname(infraPackage));
+
+/** `path` (after symlinks) lies inside `dir`. */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Why esbuild must not read `path`: outside the project root (symlinks followed), or not a regular file
+ * (a FIFO would hang the read, a device never ends). Undefined = it may be read.
+ */
+export function refuseToRead(path: string, root: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined; // esbuild reports what does not exist
+  }
+  if (!isInside(realpathSync(root), real) && !isInside(INFRA_DIR, real)) {
+    return `"${path}" lies outside the project root ${root}: check-workflow bundles only files inside it (and ${INFRA}), so it was not read`;
+  }
+  if (!statSync(real).isFile()) return `"${path}" is not a regular file (a FIFO, device or socket): not read`;
+  return undefined;
+}
 export const INFRASTRUCTURE_VERSION = infraManifest.version;
 
 export interface BuildMessage {
@@ -48,8 +73,11 @@ export interface CheckBundle {
 
 export type BuildResult<T> = { ok: true; value: T; warnings: BuildMessage[] } | { ok: false; errors: BuildMessage[] };
 
-/** Resolves the virtual shim/entry (for the checked copy of `workflow`) and refuses packages other than the library. */
-function resolveGuard(workflow?: string): esbuild.Plugin {
+/**
+ * Resolves the virtual shim/entry (for the checked copy of `workflow`), refuses packages other than the library,
+ * and refuses to load anything outside `root` or that is not a regular file (before esbuild reads it).
+ */
+function resolveGuard(root: string, workflow?: string): esbuild.Plugin {
   return {
     name: 'kinde-token-conformance-imports',
     setup(build) {
@@ -59,10 +87,20 @@ function resolveGuard(workflow?: string): esbuild.Plugin {
           ? { contents: SHIM_SOURCE, loader: 'js' }
           : { contents: entrySource(workflow ?? ''), loader: 'js', resolveDir: dirname(workflow ?? '.') },
       );
+      build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+        const why = refuseToRead(args.path, root);
+        return why ? { errors: [{ text: why }] } : undefined;
+      });
       build.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         if (args.path === INFRA) return { path: INFRA_ENTRY };
-        if (args.path.startsWith('.') || args.path.startsWith('/')) return undefined;
+        if (args.path.startsWith('.') || isAbsolute(args.path)) {
+          const target = resolve(args.resolveDir, args.path);
+          const why = !isInside(root, target) && !isInside(INFRA_DIR, target)
+            ? `import "${args.path}" resolves outside the project root (${target}): check-workflow bundles only files inside ${root}, so it was not read`
+            : undefined;
+          return why ? { errors: [{ text: why }] } : undefined;
+        }
         return {
           errors: [
             {
@@ -123,7 +161,7 @@ function userFiles(meta: esbuild.Metafile | undefined, workDir: string): string[
 }
 
 /** The bundle Kinde would build from this file (its build errors are the `build` findings). */
-export async function bundleLikeKinde(file: string): Promise<BuildResult<KindeBundle>> {
+export async function bundleLikeKinde(file: string, root: string = dirname(file)): Promise<BuildResult<KindeBundle>> {
   const workDir = dirname(file);
   const r = await run(
     {
@@ -134,7 +172,7 @@ export async function bundleLikeKinde(file: string): Promise<BuildResult<KindeBu
       sourcesContent: true,
       minifyWhitespace: true,
       minifySyntax: true,
-      plugins: [resolveGuard()],
+      plugins: [resolveGuard(root)],
     },
     workDir,
   );
@@ -144,7 +182,7 @@ export async function bundleLikeKinde(file: string): Promise<BuildResult<KindeBu
 }
 
 /** The instrumented copy check-workflow runs; its map leads stack frames back to your lines. */
-export async function bundleForCheck(file: string): Promise<BuildResult<CheckBundle>> {
+export async function bundleForCheck(file: string, root: string = dirname(file)): Promise<BuildResult<CheckBundle>> {
   const workDir = dirname(file);
   const r = await run(
     {
@@ -155,7 +193,7 @@ export async function bundleForCheck(file: string): Promise<BuildResult<CheckBun
       sourcesContent: false,
       inject: [SHIM_MODULE],
       banner: { js: BANNER },
-      plugins: [resolveGuard(file)],
+      plugins: [resolveGuard(root, file)],
     },
     workDir,
   );

@@ -4,9 +4,10 @@
  * finding, 1 = at least one, 2 = usage (no such file, no workflows, bad flag).
  */
 import { dirname, join, resolve } from 'node:path';
-import { errorPrefix, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
+import { didYouMean, errorPrefix, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
 import { formatDuration, painter, plural, useColor } from '../cli/term.js';
 import { foreignLine } from '../reports/sanitize.js';
+import { FORMATS, renderGithub, renderSarif, renderStylish, type Format } from './formats.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
@@ -20,7 +21,7 @@ import { countLevels, type Finding } from './findings.js';
 import { readResults, restoreSecrets, toJson, writeResults } from './output.js';
 import type { CheckWorkflowResults, WorkflowReport } from './report.js';
 import type { CheckCase } from './scenario.js';
-import { renderSummary } from './terminal.js';
+import { notRun, renderSummary } from './terminal.js';
 
 export const DEFAULT_CHECK_RUNS = 100;
 export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
@@ -46,10 +47,14 @@ Options:
   --env-vars=FILE   KEY=VALUE lines added to the fixtures' env
   --env KEY=VALUE   one more environment variable (repeatable; wins over the files)
   --report-dir=DIR  where check-workflow.json and check-workflow.html go (default ${DEFAULT_REPORT_DIR})
-  --json            print the JSON results instead of the summary
+  --format=F        what to print: text (default), json (the results file), stylish (ESLint's), github
+                    (annotations), sarif (2.1.0); the report files are written either way
+  --json            same as --format=json
+  --max-warnings=N  exit 1 when there are more than N warnings (as ESLint's flag)
   -h, --help        this help
 
-Exit codes: 0 no error-level finding, 1 an error-level finding, 2 usage error.`;
+Exit codes: 0 no error-level finding (and no more warnings than --max-warnings), 1 otherwise, 2 usage error.
+A workflow that no generated request reached (a non-token trigger, refused settings) is shown "not run".`;
 
 const OPTIONS = {
   seed: { type: 'string' },
@@ -61,6 +66,8 @@ const OPTIONS = {
   env: { type: 'string', multiple: true },
   'report-dir': { type: 'string' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  'max-warnings': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -70,7 +77,8 @@ interface Parsed {
   runs: number;
   timeoutMs: number;
   reportDir: string;
-  json: boolean;
+  format: Format;
+  maxWarnings?: number;
   replayOf?: string;
   replays?: Map<string, { case: CheckCase; path?: string }>;
   fixtures?: WorkflowFixtures;
@@ -94,8 +102,10 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
   const out: Partial<Parsed> = {
     ...(fixtures ? { fixtures } : {}),
     ...(fixturesFile !== undefined ? { fixturesFile } : {}),
-    json: values.json === true,
+    format: formatOption(values.format, values.json === true),
   };
+  const maxWarnings = intOption('max-warnings', values['max-warnings'], 0, Number.MAX_SAFE_INTEGER);
+  if (maxWarnings !== undefined) out.maxWarnings = maxWarnings;
   const timeoutMs = intOption('timeout', values.timeout, 1, MAX_TIMEOUT_MS);
   if (values.replay !== undefined && saved !== undefined) {
     out.replayOf = values.replay;
@@ -120,6 +130,15 @@ async function parse(argv: string[]): Promise<Parsed | 'help'> {
     out.reportDir = values['report-dir'] ?? DEFAULT_REPORT_DIR;
   }
   return out as Parsed;
+}
+
+function formatOption(value: string | undefined, json: boolean): Format {
+  if (value === undefined) return json ? 'json' : 'text';
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--format: "${value}" is not one of ${FORMATS.join(', ')}${didYouMean(value, FORMATS)}`);
+  }
+  if (json && value !== 'json') throw new UsageError(`--json and --format=${value} contradict each other`);
+  return value as Format;
 }
 
 function projectFindings(ignored: readonly string[]): Finding[] {
@@ -155,8 +174,8 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   const workflows = args.replays ? found.workflows.filter((f) => args.replays!.has(f)) : found.workflows;
   const color = useColor(process.stdout);
   const paint = painter(color);
-  const github = process.env.GITHUB_ACTIONS === 'true' && !args.json;
-  if (!args.json) {
+  const github = process.env.GITHUB_ACTIONS === 'true' && args.format === 'text';
+  if (args.format === 'text') {
     console.log(
       `kinde-token-conformance check-workflow: ${plural(workflows.length, 'workflow')} in ${foreignLine(args.input)}, ` +
         (args.replayOf ? `replaying ${foreignLine(args.replayOf)}` : `seed ${args.seed}, ${plural(args.runs, 'run')} each`),
@@ -172,6 +191,7 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
       const t0 = performance.now();
       const report = await checkWorkflowFile(file, {
           harness,
+          root: found.root,
           seed: args.seed,
           runs: args.runs,
           timeoutMs: args.timeoutMs,
@@ -180,9 +200,9 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
         });
       reports.push(report);
       // Progress: one line per workflow as it is done (a project of many workflows takes minutes).
-      if (!args.json) {
+      if (args.format === 'text') {
         const c = countLevels(report.findings);
-        const mark = c.error > 0 ? paint('red', '✗') : c.warning > 0 ? paint('yellow', '!') : paint('green', '✓');
+        const mark = notRun(report) ? paint('gray', '–') : c.error > 0 ? paint('red', '✗') : c.warning > 0 ? paint('yellow', '!') : paint('green', '✓');
         const elapsed = performance.now() - started;
         const left = reports.length < workflows.length ? ` · ~${formatDuration((elapsed / reports.length) * (workflows.length - reports.length))} left` : '';
         console.log(
@@ -215,12 +235,17 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
     workflows: reports,
   };
   const paths = await writeResults(results, resolve(args.reportDir));
-  if (args.json) console.log(toJson(results));
+  if (args.format === 'json') console.log(toJson(results));
+  else if (args.format === 'stylish') console.log(renderStylish(results));
+  else if (args.format === 'github') console.log(renderGithub(results));
+  else if (args.format === 'sarif') console.log(renderSarif(results));
   else {
     console.log(`\n${renderSummary(results, { color })}`);
     console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
     const failing = reports.find((r) => r.counterexample);
     if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);
   }
-  return counts.error > 0 ? EXIT.FAILED : EXIT.OK;
+  const tooManyWarnings = args.maxWarnings !== undefined && counts.warning > args.maxWarnings;
+  if (tooManyWarnings && args.format === 'text') console.log(`check-workflow: ${counts.warning} warnings, more than --max-warnings=${args.maxWarnings}`);
+  return counts.error > 0 || tooManyWarnings ? EXIT.FAILED : EXIT.OK;
 }

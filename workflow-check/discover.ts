@@ -5,8 +5,8 @@
  * under `<rootDir>/environment/workflows/`, and a workflow file is one whose
  * name ends with `workflow.ts` or `workflow.js`, compared lower-cased.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/args.js';
 
 /** Usage errors of check-workflow are the command line's own (exit 2, one line). */
@@ -19,6 +19,21 @@ export interface Discovery {
   workflowsDir?: string;
   /** Files under the workflows folder that look like workflows but that Kinde will not discover. */
   ignored: string[];
+  /** The project root: nothing outside it is read (imports, rootDir). */
+  root: string;
+}
+
+const inside = (dir: string, p: string): boolean => {
+  const rel = relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/** The project a path belongs to: the nearest folder with kinde.json, else the folder given, else the cwd or the file's folder. */
+function rootFor(abs: string, isFolder: boolean): string {
+  const project = projectRoot(isFolder ? join(abs, 'kinde.json') : abs);
+  if (project) return project;
+  if (isFolder) return abs;
+  return inside(process.cwd(), abs) ? process.cwd() : dirname(abs);
 }
 
 const SOURCE_EXTENSIONS = new Set(['.ts', '.js', '.tsx', '.jsx', '.mts', '.mjs', '.cts', '.cjs']);
@@ -50,7 +65,20 @@ function rootDirOf(kindeJson: string): string {
 function workflowsFolder(folder: string): string | undefined {
   const candidates: string[] = [];
   const kindeJson = join(folder, 'kinde.json');
-  if (existsSync(kindeJson)) candidates.push(join(folder, rootDirOf(kindeJson), 'environment', 'workflows'));
+  if (existsSync(kindeJson)) {
+    const rootDir = rootDirOf(kindeJson);
+    const target = resolve(folder, rootDir);
+    let real = target;
+    try {
+      real = realpathSync(target);
+    } catch {
+      /* not there: nothing is read */
+    }
+    if (!inside(realpathSync(folder), real)) {
+      throw new UsageError(`${kindeJson}: rootDir ${JSON.stringify(rootDir)} lies outside the project (${folder}): refused, nothing outside it is read`);
+    }
+    candidates.push(join(target, 'environment', 'workflows'));
+  }
   candidates.push(join(folder, 'environment', 'workflows'), join(folder, 'kindeSrc', 'environment', 'workflows'));
   const found = candidates.find(isDir);
   if (found) return found;
@@ -93,7 +121,8 @@ export function discover(input: string): Discovery {
     if (!SOURCE_EXTENSIONS.has(extname(abs).toLowerCase())) {
       throw new UsageError(`${input} is not a workflow source file (.ts or .js)`);
     }
-    return { workflows: [abs], ignored: [] };
+    if (!statSync(abs).isFile()) throw new UsageError(`${input} is not a regular file (a FIFO, device or socket): refused before reading`);
+    return { workflows: [abs], ignored: [], root: rootFor(abs, false) };
   }
   const folder = workflowsFolder(abs);
   if (!folder) {
@@ -108,7 +137,7 @@ export function discover(input: string): Discovery {
   if (workflows.length === 0) {
     throw new UsageError(`no workflows found in ${input}: no file under ${folder} has a name ending in Workflow.ts or Workflow.js`);
   }
-  return { workflows, workflowsDir: folder, ignored };
+  return { workflows, workflowsDir: folder, ignored, root: rootFor(abs, true) };
 }
 
 /** Nearest folder at or above `file` holding kinde.json, if any. */

@@ -21,6 +21,8 @@ export type FindingKind =
   | 'binding-unsupported'
   /** A kinde.fetch / kinde.secureFetch request no fixture answers (it failed like a network error). */
   | 'fetch-unmatched'
+  /** A run read kinde.env keys no fixture supplies, or failed only after such a read or request: supply them first. */
+  | 'needs-fixtures'
   /** A claim Kinde never lets a workflow change (the write is ignored silently). */
   | 'prohibited-claim'
   /** A claim written to a token this trigger does not issue or offer. */
@@ -57,6 +59,10 @@ export interface Finding {
   message: string;
   at?: SourcePosition;
   basis?: Basis;
+  /** The obvious next step, when there is one (`import { fetch } from '@kinde/infrastructure'?`). */
+  hint?: string;
+  /** The source line at `at` (for code frames), clipped. */
+  source?: string;
   detail?: { [key: string]: JsonValue };
 }
 

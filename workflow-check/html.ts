@@ -1,79 +1,106 @@
 /**
  * The HTML report of a check-workflow run: one self-contained file, no script,
- * no network (a Content-Security-Policy allows inline styles only). Every
- * value comes from the workflow under check and is escaped.
+ * no network (a Content-Security-Policy allows inline styles only), in
+ * report.html's visual language (reports/html-style.ts: the same header,
+ * counts, verdict chips, light and dark theme). Laid out as cards, not wide
+ * tables, so nothing scrolls sideways at 420 px or 1,366 px: long text wraps,
+ * code scrolls inside its own box. Every value comes from the workflow under
+ * check and is escaped.
  */
-import { escapeHtml } from '../reports/html.js';
+import { escapeHtml } from '../reports/html-escape.js';
 import { prettyJson } from '../reports/format.js';
+import { CSS } from '../reports/html-style.js';
 import { countLevels, formatPosition, type Finding } from './findings.js';
+import { codeFrame } from './frames.js';
 import type { CheckWorkflowResults, WorkflowReport } from './report.js';
 import { plural } from '../cli/term.js';
+import { notRun } from './terminal.js';
 
-const STYLE = `
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1d1d1f}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
-h3{font-size:1rem;margin:1rem 0 .3rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.3rem .5rem;text-align:left;vertical-align:top}
-.l{font-weight:600;border-radius:3px;padding:0 .35rem;white-space:nowrap}
-.l-error{background:#fde2e1;color:#a40e0e}.l-warning{background:#fff1cc;color:#7a5200}.l-info{background:#e3f1fb;color:#0b5394}
-.ok{color:#1a7f37}code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f6f8fa;padding:.6rem;overflow:auto;max-height:28rem}
-.meta{color:#555}details{margin:.4rem 0}
+const EXTRA = `
+.wf{background:var(--card);border:1px solid var(--border);border-left:4px solid var(--pass);border-radius:10px;padding:12px 16px;margin:0 0 14px}
+.wf.v-failed{border-left-color:var(--fail)}.wf.v-warning{border-left-color:var(--warn)}.wf.v-none{border-left-color:var(--na)}
+.wf h2{font-size:16px;margin:4px 0 6px;overflow-wrap:anywhere}
+.f{border-top:1px solid var(--border);padding:10px 0}
+.f .head{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center}
+.f .where{color:var(--muted);overflow-wrap:anywhere}
+.f p{margin:6px 0;overflow-wrap:anywhere}
+.f .basis{font-size:13px;color:var(--muted);overflow-wrap:anywhere}
+.f pre{margin-top:6px}
+.list{list-style:none;padding:0;margin:0}.list li{display:flex;flex-wrap:wrap;gap:6px 12px;padding:6px 0;border-bottom:1px solid var(--border);overflow-wrap:anywhere}
+.list li a{min-width:0}.list .tt{white-space:normal;min-width:0}
+details>summary{cursor:pointer;color:var(--muted);font-size:13.5px;margin:6px 0}
+td,th{overflow-wrap:anywhere}
 `;
 
-function finding(f: Finding): string {
-  return (
-    `<tr><td><span class="l l-${f.level}">${escapeHtml(f.level)}</span></td><td><code>${escapeHtml(f.kind)}</code></td>` +
-    `<td><code>${escapeHtml(formatPosition(f.at))}</code></td><td>${escapeHtml(f.message)}` +
-    (f.basis ? `<div class="meta">${escapeHtml(f.basis.level)}: ${escapeHtml(f.basis.source)}</div>` : '') +
-    '</td></tr>'
-  );
-}
+const LEVEL_CLASS: Record<Finding['level'], string> = { error: 'v-failed', warning: 'v-warning', info: 'v-na' };
 
-function findingsTable(list: readonly Finding[]): string {
-  if (list.length === 0) return '<p class="ok">No findings.</p>';
-  return `<table><tr><th>level</th><th>kind</th><th>where</th><th>finding</th></tr>${list.map(finding).join('')}</table>`;
+function finding(f: Finding): string {
+  const frame = codeFrame(f, '', (s) => s);
+  return (
+    `<div class="f" data-level="${f.level}"><div class="head"><span class="v ${LEVEL_CLASS[f.level]}">${escapeHtml(f.level)}</span>` +
+    `<code>${escapeHtml(f.kind)}</code>${f.at ? `<code class="where">${escapeHtml(formatPosition(f.at))}</code>` : ''}</div>` +
+    `<p>${escapeHtml(f.message)}</p>` +
+    (f.hint ? `<p class="hint">hint: ${escapeHtml(f.hint)}</p>` : '') +
+    (frame.length > 0 ? `<pre>${escapeHtml(frame.join('\n'))}</pre>` : '') +
+    (f.basis
+      ? `<p class="basis">${escapeHtml(f.basis.level)}: ${escapeHtml(f.basis.source)}${f.basis.quote ? ` — “${escapeHtml(f.basis.quote)}”` : ''}</p>`
+      : '') +
+    '</div>'
+  );
 }
 
 function pre(value: unknown): string {
   return `<pre>${escapeHtml(typeof value === 'string' ? value : prettyJson(value))}</pre>`;
 }
 
+function verdict(w: WorkflowReport): { cls: string; label: string } {
+  const c = countLevels(w.findings);
+  if (c.error > 0) return { cls: 'v-failed', label: 'error' };
+  if (notRun(w)) return { cls: 'v-none', label: 'not run' };
+  if (c.warning > 0) return { cls: 'v-warning', label: 'warning' };
+  return { cls: 'v-passed', label: 'ok' };
+}
+
 function overview(list: readonly WorkflowReport[]): string {
   const rows = list.map((w, i) => {
     const c = countLevels(w.findings);
-    const verdict = c.error > 0 ? '<span class="l l-error">error</span>' : c.warning > 0 ? '<span class="l l-warning">warning</span>' : '<span class="ok">✓</span>';
-    return `<tr><td>${verdict}</td><td><a href="#w${i}"><code>${escapeHtml(w.file)}</code></a></td><td>${escapeHtml(w.trigger ?? '')}</td><td>${c.error}</td><td>${c.warning}</td><td>${c.info}</td></tr>`;
+    const v = verdict(w);
+    return (
+      `<li><span class="v ${v.cls}">${v.label}</span><a href="#w${i}"><code>${escapeHtml(w.file)}</code></a>` +
+      `<span class="tt">${escapeHtml(w.trigger ?? '')} · ${c.error} errors · ${c.warning} warnings · ${c.info} info${notRun(w) ? ' · only the static checks ran' : ` · ${w.runs} runs`}</span></li>`
+    );
   });
-  return `<table><tr><th></th><th>workflow</th><th>trigger</th><th>errors</th><th>warnings</th><th>info</th></tr>${rows.join('')}</table>`;
+  return `<h2>Workflows</h2><ul class="list">${rows.join('')}</ul>`;
 }
 
 function workflow(w: WorkflowReport, index: number): string {
   const c = countLevels(w.findings);
-  const parts: string[] = [];
-  parts.push(`<h2 id="w${index}">${escapeHtml(w.file)}</h2>`);
+  const v = verdict(w);
+  const parts: string[] = [`<section class="wf ${v.cls}" id="w${index}" data-workflow>`];
+  parts.push(`<span class="v ${v.cls}">${v.label}</span><h2>${escapeHtml(w.file)}</h2>`);
   const meta = [
     w.id && `id <code>${escapeHtml(w.id)}</code>`,
     w.trigger && `trigger <code>${escapeHtml(w.trigger)}</code>`,
     w.failurePolicy && `failurePolicy <code>${escapeHtml(w.failurePolicy)}</code>${w.failurePolicyDefault ? ' (default)' : ''}`,
     w.bindings.length > 0 && `bindings ${w.bindings.map((b) => `<code>${escapeHtml(b)}</code>`).join(' ')}`,
-    `${plural(w.cases, 'request')}, ${plural(w.runs, 'run')}, ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`,
+    notRun(w) ? 'not run: only the static checks ran' : `${plural(w.cases, 'request')}, ${plural(w.runs, 'run')}`,
+    `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}`,
   ].filter(Boolean);
   parts.push(`<p class="meta">${meta.join(' · ')}</p>`);
-  parts.push(findingsTable(w.findings));
+  parts.push(w.findings.length === 0 ? '<p class="empty">No findings.</p>' : w.findings.map(finding).join(''));
   if (w.counterexample) {
     const x = w.counterexample;
     parts.push('<h3>Smallest failing request</h3>');
     parts.push(`<p>${escapeHtml(x.request)} (${escapeHtml(x.origin)}), after ${x.shrinks} shrinks: <code>${escapeHtml(x.error.code)}</code> ${escapeHtml(x.error.message)}</p>`);
-    parts.push(`<p>${escapeHtml(x.effect)}</p>`);
-    parts.push(`<details><summary>Event</summary>${pre(x.event)}</details>`);
+    parts.push(`<p>${escapeHtml(x.effect)}</p><details><summary>Event</summary>${pre(x.event)}</details>`);
   }
   const sizes = Object.entries(w.largestTokens);
   if (sizes.length > 0) {
-    parts.push('<h3>Largest tokens</h3><table><tr><th>token</th><th>bytes</th><th>without the workflow</th><th>request</th></tr>');
+    parts.push('<h3>Largest tokens</h3><ul class="list">');
     for (const [type, t] of sizes) {
-      parts.push(`<tr><td>${escapeHtml(type)}</td><td>${t.bytes}</td><td>${t.withoutWorkflow ?? ''}</td><td>${escapeHtml(t.request)}</td></tr>`);
+      parts.push(`<li><strong>${escapeHtml(type)}</strong> ${t.bytes} bytes${t.withoutWorkflow !== undefined ? ` (${t.withoutWorkflow} without the workflow)` : ''}<span class="tt">${escapeHtml(t.request)}</span></li>`);
     }
-    parts.push('</table>');
+    parts.push('</ul>');
   }
   if (w.preview) {
     parts.push(`<h3>Token preview</h3><p>${escapeHtml(w.preview.request)}${w.preview.failed ? `: the workflow failed (${escapeHtml(w.preview.failed)})` : ''}</p>`);
@@ -88,33 +115,60 @@ function workflow(w: WorkflowReport, index: number): string {
     }
   }
   if (w.requests && w.requests.length > 0) {
-    parts.push('<h3>Fetch requests (answered from fixtures; nothing left the machine)</h3><table><tr><th>binding</th><th>method</th><th>URL</th><th>fixture</th><th>runs</th></tr>');
+    parts.push('<h3>Fetch requests (answered from fixtures; nothing left the machine)</h3><ul class="list">');
     for (const q of w.requests) {
-      const fixture = q.fixture !== undefined ? `#${q.fixture}` : '<strong>none matched</strong>';
-      parts.push(`<tr><td>${escapeHtml(q.binding)}</td><td>${escapeHtml(q.method)}</td><td><code>${escapeHtml(q.url)}</code></td><td>${fixture}</td><td>${q.count}</td></tr>`);
+      const fixture = q.fixture !== undefined ? `fixture #${q.fixture}` : '<strong>no fixture matched</strong>';
+      parts.push(`<li><code>${escapeHtml(q.method)} ${escapeHtml(q.url)}</code><span class="tt">${escapeHtml(q.binding)} · ${fixture} · ${q.count} runs</span></li>`);
     }
-    parts.push('</table>');
+    parts.push('</ul>');
   }
   if (w.console.out.length + w.console.err.length > 0) {
     parts.push('<h3>Console output (sample request)</h3>');
-    if (w.console.out.length > 0) parts.push(`<p class="meta">log / info / debug</p>${pre(w.console.out.join('\n'))}`);
-    if (w.console.err.length > 0) parts.push(`<p class="meta">warn / error</p>${pre(w.console.err.join('\n'))}`);
+    if (w.console.out.length > 0) parts.push(`<p class="small">log / info / debug</p>${pre(w.console.out.join('\n'))}`);
+    if (w.console.err.length > 0) parts.push(`<p class="small">warn / error</p>${pre(w.console.err.join('\n'))}`);
   }
+  parts.push('</section>');
   return parts.join('\n');
+}
+
+function header(r: CheckWorkflowResults): string {
+  const s = r.summary;
+  const idle = r.workflows.filter(notRun).length;
+  const meta = [
+    `seed ${r.seed}`,
+    `${r.runs} runs each`,
+    `timeout ${r.timeoutMs} ms`,
+    `@kinde/infrastructure ${escapeHtml(r.infrastructure)}`,
+    escapeHtml(r.startedAt),
+    ...(r.replayOf ? [`replay of ${escapeHtml(r.replayOf)}`] : []),
+  ];
+  const counts: [string, number, string][] = [
+    ['v-failed', s.error, 'errors'],
+    ['v-warning', s.warning, 'warnings'],
+    ['v-na', s.info, 'info'],
+    ['v-passed', s.workflows - idle, 'workflows run'],
+    ['v-na', idle, 'not run (static checks only)'],
+  ];
+  return (
+    `<header class="top"><div class="title"><p class="eyebrow">Kinde token conformance · check-workflow</p>` +
+    `<h1 style="overflow-wrap:anywhere">${escapeHtml(r.input)}</h1><p class="meta">${meta.join(' · ')}</p></div>` +
+    `<div class="score ${s.error > 0 ? 'bad' : 'good'}"><p class="big">${s.error}</p><p class="under">error${s.error === 1 ? '' : 's'} in ${s.workflows} workflows</p></div></header>` +
+    `<ul class="counts" style="margin-top:18px">${counts.map(([cls, n, label]) => `<li class="count ${cls}"><span class="n">${n}</span><span class="lbl">${label}</span></li>`).join('')}</ul>`
+  );
 }
 
 export function renderCheckHtml(r: CheckWorkflowResults): string {
   const s = r.summary;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>check-workflow: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}</title><style>${STYLE}</style></head>
-<body><h1>check-workflow: ${escapeHtml(r.input)}</h1>
-<p class="meta">${plural(s.workflows, 'workflow')} · ${plural(s.error, 'error')} · ${plural(s.warning, 'warning')} · ${s.info} info · seed ${r.seed} · ${plural(r.runs, 'run')} each · ` +
-    `timeout ${r.timeoutMs} ms · @kinde/infrastructure ${escapeHtml(r.infrastructure)} · ${escapeHtml(r.startedAt)}${r.replayOf ? ` · replay of ${escapeHtml(r.replayOf)}` : ''}</p>
+<title>check-workflow: ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}</title><style>${CSS}${EXTRA}</style></head>
+<body data-report="check-workflow"><main>
+${header(r)}
 ${overview(r.workflows)}
-${r.project.length > 0 ? `<h2>Project</h2>${findingsTable(r.project)}` : ''}
+${r.project.length > 0 ? `<h2>Project</h2><section class="wf v-warning">${r.project.map(finding).join('')}</section>` : ''}
+<h2>Details</h2>
 ${r.workflows.map(workflow).join('\n')}
-</body></html>
+</main></body></html>
 `;
 }

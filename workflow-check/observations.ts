@@ -82,6 +82,8 @@ export class Observations {
   /** kinde.fetch / kinde.secureFetch requests: matched ones by fixture, unmatched ones by URL. */
   readonly requests = new Map<string, RequestSeen>();
   requestsDropped = 0;
+  /** kinde.env keys read that had no value (no --env / fixture supplied them): key → first position and count. */
+  readonly envMissing = new Map<string, { at: string; count: number }>();
 
   addRun(run: CheckedRun, step: Step): void {
     this.runs++;
@@ -114,6 +116,10 @@ export class Observations {
           if (r.e !== undefined) w.error = r.e;
           this.writes.set(key, w);
         }
+      } else if (r.k === 'e' && !r.ok) {
+        const seen = this.envMissing.get(r.n);
+        if (seen) seen.count++;
+        else if (this.envMissing.size < MAX_REQUEST_GROUPS) this.envMissing.set(r.n, { at: r.at, count: 1 });
       } else if (r.k === 'r' && !r.p) this.nonPromise++;
     }
   }

@@ -27,14 +27,22 @@ function withOffline(scopes: readonly string[]): string[] {
   return scopes.includes('offline') ? [...scopes] : [...scopes, 'offline'];
 }
 
+/** Kinde's SDKs always ask for `openid` (so an ID token is issued): generated sign-ins do too. */
+function withOpenid(scopes: readonly string[]): string[] {
+  return scopes.includes('openid') ? [...scopes] : ['openid', ...scopes];
+}
+
 export function userCaseArb(): Arbitrary<CheckCase> {
   // `refresh` first: fast-check shrinks record fields in order, and dropping the refresh is the cheapest simplification.
-  return fc.record({ refresh: fc.boolean(), s: userScenarioArb(SIZE) }).map(({ s, refresh }) => ({
-    kind: 'user' as const,
-    tenant: s.tenant,
-    request: refresh ? { ...s.request, scopes: withOffline(s.request.scopes) } : s.request,
-    refresh,
-  }));
+  return fc.record({ refresh: fc.boolean(), s: userScenarioArb(SIZE) }).map(({ s, refresh }) => {
+    const scopes = withOpenid(s.request.scopes);
+    return {
+      kind: 'user' as const,
+      tenant: s.tenant,
+      request: { ...s.request, scopes: refresh ? withOffline(scopes) : scopes },
+      refresh,
+    };
+  });
 }
 
 export function m2mCaseArb(): Arbitrary<CheckCase> {

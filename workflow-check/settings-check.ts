@@ -7,7 +7,7 @@
  * nothing the reference would refuse slips through.
  */
 import { parseWorkflowSettings, type WorkflowSettingsInfo } from '../reference/workflows/index.js';
-import { DOCS, KNOWN_BINDINGS, KNOWN_TRIGGERS, RUNTIME } from './bindings.js';
+import { KNOWN_BINDINGS, KNOWN_TRIGGERS, RUNTIME } from './bindings.js';
 import type { Finding } from './findings.js';
 import type { ShimRecord } from './shim.js';
 import type { Position, SettingsLocations } from './static.js';
@@ -18,6 +18,8 @@ export interface SettingsResult {
   settings?: WorkflowSettingsInfo;
   /** `failurePolicy` was absent (so `stop`). */
   defaultPolicy: boolean;
+  /** The settings read leniently (for the static checks when the strict read refuses them). */
+  loose?: WorkflowSettingsInfo;
 }
 
 type ExportsRecord = Extract<ShimRecord, { k: 's' }>;
@@ -35,17 +37,27 @@ export function checkSettings(
   const warning = (message: string, pos: Position | undefined, basis?: Finding['basis']) =>
     findings.push({ kind: 'settings', level: 'warning', message, ...(at(pos) ? { at: at(pos)! } : {}), ...(basis ? { basis } : {}) });
   const inferred = (source: string) => ({ level: 'inferred' as const, source });
-  const documented = { level: 'documented' as const, source: DOCS.settings };
+  // The docs show settings by example only; their shape is the library's type.
+  const documented = inferred('@kinde/infrastructure 0.9 dist/types.d.ts: type WorkflowSettings, enum WorkflowTrigger');
 
-  if (record.d !== 'function') {
+  if (record.d === 'object' && record.h === 'function') {
+    warning(
+      "the default export is an object with handle(), not a function: Kinde's open runtime calls an entry point by name on such an object " +
+        '(the platform chooses the name; its tests use "handle"), but every workflow in the docs is "export default async function"; ' +
+        'check-workflow runs handle()',
+      where.defaultExport ?? where.settings,
+      inferred(`${RUNTIME.execute} (defaultExport.ToObject(vm).Get(startOptions.EntryPoint))`),
+    );
+  } else if (record.d !== 'function') {
     error(
-      `the module must export a default function (the workflow); its default export is ${record.d}: Kinde's runtime refuses it ("no default function exported")`,
-      where.settings,
-      inferred(RUNTIME.vm),
+      `the module must export a default function (the workflow); its default export is ${record.d}: Kinde's open runtime fails it ` +
+        `(${record.d === 'undefined' ? '"no default export"' : '"could not find default exported function"'})`,
+      where.defaultExport ?? where.settings,
+      inferred(RUNTIME.execute),
     );
   }
   if (record.e !== undefined) {
-    error(`workflowSettings cannot be read: ${record.e}`, where.settings);
+    error(`workflowSettings cannot be read: ${record.e}`, where.settings, inferred(RUNTIME.bundlerSettings));
     return { findings, defaultPolicy: false };
   }
   const raw: unknown = record.s === null ? undefined : JSON.parse(record.s);
@@ -58,6 +70,13 @@ export function checkSettings(
     return { findings, defaultPolicy: false };
   }
   const { id, name, trigger, failurePolicy, bindings } = raw;
+  // What the static checks need even when the settings are refused: every problem of a file at once.
+  const loose: WorkflowSettingsInfo = {
+    id: typeof id === 'string' ? id : '',
+    trigger: typeof trigger === 'string' ? trigger : '',
+    failurePolicy: isObject(failurePolicy) && failurePolicy.action === 'continue' ? 'continue' : 'stop',
+    bindings: isObject(bindings) ? Object.keys(bindings) : [],
+  };
   if (typeof id !== 'string' || id === '') {
     error(
       `workflowSettings.id ${id === undefined ? 'is missing' : 'must be a non-empty string'}: Kinde refuses the workflow ("workflow id not found, please export workflowSettings.id")`,
@@ -89,10 +108,7 @@ export function checkSettings(
     for (const [key, value] of Object.entries(bindings)) {
       if (!isObject(value)) error(`workflowSettings.bindings[${JSON.stringify(key)}] must be an object (e.g. {})`, where.bindings[key] ?? where.keys.bindings);
       else if (!KNOWN_BINDINGS.includes(key)) {
-        warning(`unknown binding "${key}": Kinde knows ${KNOWN_BINDINGS.join(', ')}`, where.bindings[key] ?? where.keys.bindings, {
-          level: 'documented',
-          source: DOCS.bindings,
-        });
+        warning(`unknown binding "${key}": Kinde knows ${KNOWN_BINDINGS.join(', ')}`, where.bindings[key] ?? where.keys.bindings, documented);
       }
     }
   }
@@ -100,9 +116,9 @@ export function checkSettings(
   // The reference's own parser: whatever it refuses is an error too (and the only way to its settings object).
   try {
     const settings = parseWorkflowSettings(raw);
-    return { findings, settings, defaultPolicy };
+    return { findings, settings, loose, defaultPolicy };
   } catch (e) {
     if (!findings.some((f) => f.level === 'error')) error((e as Error).message, where.settings);
-    return { findings, defaultPolicy };
+    return { findings, loose, defaultPolicy };
   }
 }

@@ -154,6 +154,22 @@ const tokenBinding = (prop, real) => {
   return obj;
 };
 const TOKEN_PROPS = ['accessToken', 'idToken', 'm2mToken'];
+let envWrapper;
+const envBinding = (real) => {
+  if (envWrapper && envWrapper.real === real) return envWrapper.obj;
+  const get = real.get;
+  const obj = Object.freeze({
+    get(key) {
+      const value = Reflect.apply(get, real, [key]);
+      const n = clip(String(key), 200);
+      const at = where();
+      if (once('e' + n + '\u0000' + (value !== undefined) + '\u0000' + at)) emit({ k: 'e', n, ok: value !== undefined, at });
+      return value;
+    },
+  });
+  envWrapper = { real, obj };
+  return obj;
+};
 
 export const kinde = new Proxy({}, {
   get(_target, prop) {
@@ -165,6 +181,7 @@ export const kinde = new Proxy({}, {
     if (value !== undefined && value !== null && TOKEN_PROPS.includes(prop) && typeof value.setCustomClaim === 'function') {
       return tokenBinding(prop, value);
     }
+    if (prop === 'env' && value !== undefined && value !== null && typeof value.get === 'function') return envBinding(value);
     return value;
   },
   has(_target, prop) { const r = G.kinde; return !!r && prop in r; },
@@ -192,11 +209,16 @@ export function __ktcRun(mod, event) {
       s = raw === undefined ? null : stringify(raw === null ? null : raw);
       if (typeof s !== 'string') s = 'null';
     } catch (err) { e = describe(err); }
-    emit({ k: 's', s: s === null ? null : clip(s, 3000), e, d: typeof mod.default, x: Object.keys(mod).slice(0, 20) });
+    let h = 'undefined';
+    try { h = mod.default !== null && typeof mod.default === 'object' ? typeof mod.default.handle : 'undefined'; } catch {}
+    emit({ k: 's', s: s === null ? null : clip(s, 3000), e, d: typeof mod.default, h, x: Object.keys(mod).slice(0, 20) });
     flush();
     return Promise.resolve();
   }
-  const main = mod.default;
+  // Kinde's open runtime calls the entry point by name when the default export is an object (gojaRuntime.go Execute; "handle").
+  const exported = mod.default;
+  const main = typeof exported === 'function' ? exported
+    : exported !== null && typeof exported === 'object' && typeof exported.handle === 'function' ? (ev) => exported.handle(ev) : exported;
   if (typeof main !== 'function') {
     emit({ k: 'd', t: typeof main });
     flush();
@@ -236,12 +258,15 @@ export interface ValueIssue {
 
 export type ShimRecord =
   | { k: 'b'; n: string; ok: boolean; at: string }
+  /** kinde.env.get(n): ok = a value was there. */
+  | { k: 'e'; n: string; ok: boolean; at: string }
   | { k: 'w'; b: string; n: string; i: ValueIssue[]; l: string | null | undefined; e?: string; z: number; at: string }
   | { k: 't'; m: string; at: string }
   | { k: 'r'; p: boolean }
   | { k: 'x' }
   | { k: 'd'; t: string }
-  | { k: 's'; s: string | null; e?: string; d: string; x: string[] }
+  /** Settings mode: settings JSON, typeof default, typeof default.handle (object form), export names. */
+  | { k: 's'; s: string | null; e?: string; d: string; h?: string; x: string[] }
   | { k: 'truncated' };
 
 export interface SplitLogs {
