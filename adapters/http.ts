@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { protocolErrors, SUPPORTED_PROTOCOLS, type ProtocolMessage } from '../schemas/protocol/validate.js';
+import { resolveSurface, surfaceAnswer } from './http/surface.js';
 import { exchange, mediaType, parseJson, type Answer, type Outgoing } from './http/transport.js';
 import {
   AdapterError,
@@ -19,6 +20,8 @@ import {
   type Capabilities,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
+  type HttpGetAnswer,
+  issuerOf,
   type Jwks,
   type RefreshRequest,
   type SignInRequest,
@@ -153,6 +156,8 @@ export class HttpAdapter implements Adapter {
     this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
     // A capability of protocol 1.1 counts only from a target that speaks 1.1.
     if ((handshake.protocolMinor ?? 0) < 1) this.#capabilities.workflowFixtures = false;
+    // Over HTTP the suite sees headers, discovery and both JWKS paths itself: not the target's to declare.
+    this.#capabilities.httpSurface = true;
     const info: TargetInfo = {
       name: handshake.implementation.name,
       version: handshake.implementation.version,
@@ -219,6 +224,13 @@ export class HttpAdapter implements Adapter {
     return body as Jwks;
   }
 
+  async httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    const url = resolveSurface(ref, this.#env.base, this.#tenant ? issuerOf(this.#tenant) : undefined);
+    if (url === null) return null;
+    const a = await this.#send({ method: 'GET', url });
+    return surfaceAnswer(url, a.status, a.headers, a.text);
+  }
+
   async advanceClock(seconds: number): Promise<void> {
     await this.#advance(seconds);
   }
@@ -283,7 +295,7 @@ export class HttpAdapter implements Adapter {
     if (a.status >= 400 && a.status < 500) return this.#refusal(a);
     const body = this.#json(a, [200], 'token-response');
     if (!this.#validate) this.#structural('token-response', body, a);
-    return { ok: true, status: a.status, body: body as TokenSet };
+    return { ok: true, status: a.status, body: body as TokenSet, headers: a.headers };
   }
 
   /** An OAuth error answer (RFC 6749 5.2) as a refused TokenResult. */
@@ -295,7 +307,7 @@ export class HttpAdapter implements Adapter {
     }
     if (this.#validate) this.#checkJsonType(a);
     const { error, error_description } = body as { error: string; error_description?: string };
-    return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}) };
+    return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}), headers: a.headers };
   }
 
   /**

@@ -55,6 +55,7 @@ const CAPABILITIES = {
   clock: true,
   keyRotation: true,
   workflowFixtures: true,
+  httpSurface: true,
 } satisfies Record<Capability, true>;
 
 const DOC_URL = /^https:\/\/docs\.kinde\.com\/[a-z0-9-]+(\/[a-z0-9-]+)*\/$/;
