@@ -132,7 +132,12 @@ export class HttpAdapter implements Adapter {
       sessionId = session.id;
     }
     const d = await this.#send({ method: 'GET', url: `${base}/.well-known/openid-configuration` });
-    const discovery = this.#json(d, [200], 'discovery', { always: true }) as { token_endpoint: string; jwks_uri: string };
+    // Only what the suite needs to go on; the document itself is judged by DISC-REQUIRED-MEMBERS, a verdict, not an error.
+    this.#status(d, [200]);
+    const discovery = parseJson(d) as { token_endpoint?: unknown; jwks_uri?: unknown } | null;
+    if (typeof discovery?.token_endpoint !== 'string' || typeof discovery.jwks_uri !== 'string') {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${d.what}: the discovery document has no token_endpoint or jwks_uri string`);
+    }
     this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, ...(sessionId !== undefined ? { sessionId } : {}) };
     return info;
   }
