@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { protocolErrors, SUPPORTED_PROTOCOLS, type ProtocolMessage } from '../schemas/protocol/validate.js';
+import { resolveSurface, surfaceAnswer } from './http/surface.js';
 import { exchange, mediaType, parseJson, type Answer, type Outgoing } from './http/transport.js';
 import {
   AdapterError,
@@ -19,6 +20,8 @@ import {
   type Capabilities,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
+  type HttpGetAnswer,
+  issuerOf,
   type Jwks,
   type RefreshRequest,
   type SignInRequest,
@@ -129,7 +132,12 @@ export class HttpAdapter implements Adapter {
       sessionId = session.id;
     }
     const d = await this.#send({ method: 'GET', url: `${base}/.well-known/openid-configuration` });
-    const discovery = this.#json(d, [200], 'discovery', { always: true }) as { token_endpoint: string; jwks_uri: string };
+    // Only what the suite needs to go on; the document itself is judged by DISC-REQUIRED-MEMBERS, a verdict, not an error.
+    this.#status(d, [200]);
+    const discovery = parseJson(d) as { token_endpoint?: unknown; jwks_uri?: unknown } | null;
+    if (typeof discovery?.token_endpoint !== 'string' || typeof discovery.jwks_uri !== 'string') {
+      throw new AdapterError('ERR_TARGET_PROTOCOL', `${d.what}: the discovery document has no token_endpoint or jwks_uri string`);
+    }
     this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, ...(sessionId !== undefined ? { sessionId } : {}) };
     return info;
   }
@@ -153,6 +161,8 @@ export class HttpAdapter implements Adapter {
     this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
     // A capability of protocol 1.1 counts only from a target that speaks 1.1.
     if ((handshake.protocolMinor ?? 0) < 1) this.#capabilities.workflowFixtures = false;
+    // Over HTTP the suite sees headers, discovery and both JWKS paths itself: not the target's to declare.
+    this.#capabilities.httpSurface = true;
     const info: TargetInfo = {
       name: handshake.implementation.name,
       version: handshake.implementation.version,
@@ -219,6 +229,13 @@ export class HttpAdapter implements Adapter {
     return body as Jwks;
   }
 
+  async httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    const url = resolveSurface(ref, this.#env.base, this.#tenant ? issuerOf(this.#tenant) : undefined);
+    if (url === null) return null;
+    const a = await this.#send({ method: 'GET', url });
+    return surfaceAnswer(url, a.status, a.headers, a.text);
+  }
+
   async advanceClock(seconds: number): Promise<void> {
     await this.#advance(seconds);
   }
@@ -283,7 +300,7 @@ export class HttpAdapter implements Adapter {
     if (a.status >= 400 && a.status < 500) return this.#refusal(a);
     const body = this.#json(a, [200], 'token-response');
     if (!this.#validate) this.#structural('token-response', body, a);
-    return { ok: true, status: a.status, body: body as TokenSet };
+    return { ok: true, status: a.status, body: body as TokenSet, headers: a.headers };
   }
 
   /** An OAuth error answer (RFC 6749 5.2) as a refused TokenResult. */
@@ -295,7 +312,7 @@ export class HttpAdapter implements Adapter {
     }
     if (this.#validate) this.#checkJsonType(a);
     const { error, error_description } = body as { error: string; error_description?: string };
-    return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}) };
+    return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}), headers: a.headers };
   }
 
   /**

@@ -198,10 +198,30 @@ export interface TokenSet {
   [extra: string]: JsonValue | undefined;
 }
 
-/** What a token request yields: tokens, or an OAuth error body with its HTTP status. */
+/**
+ * HTTP response headers as the suite saw them: lower-case names, repeated
+ * fields joined with ", " (RFC 9110 §5.3).
+ */
+export type ResponseHeaders = Record<string, string>;
+
+/**
+ * What a token request yields: tokens, or an OAuth error body with its HTTP
+ * status. `headers`: the token endpoint's response headers, set by targets
+ * that declare capability `httpSurface` (over HTTP); absent in-process.
+ */
 export type TokenResult =
-  | { ok: true; status: number; body: TokenSet }
-  | { ok: false; status: number; error: string; errorDescription?: string };
+  | { ok: true; status: number; body: TokenSet; headers?: ResponseHeaders }
+  | { ok: false; status: number; error: string; errorDescription?: string; headers?: ResponseHeaders };
+
+/** One GET of an issuer surface (discovery, a JWKS path) over HTTP. */
+export interface HttpGetAnswer {
+  /** The URL actually fetched. */
+  url: string;
+  status: number;
+  headers: ResponseHeaders;
+  /** The parsed JSON body; undefined when the body is not JSON. */
+  json?: JsonValue;
+}
 
 export interface Jwk {
   kty: string;
@@ -274,6 +294,14 @@ export interface Adapter {
   refresh(request: RefreshRequest): Promise<TokenResult>;
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult>;
   jwks(): Promise<Jwks>;
+  /**
+   * GET an issuer surface. `ref` is a path from the environment's base
+   * (`/.well-known/jwks.json`) or an absolute URL on the target's own origin or
+   * on the provisioned issuer's origin (`https://<subdomain>.kinde.com/...`,
+   * for which the target stands in). Any other URL is never fetched: null.
+   * Only with capability `httpSurface`. Bodies are read within bounds.
+   */
+  httpGet?(ref: string): Promise<HttpGetAnswer | null>;
   /** Move the target's clock forward. Only with capability `clock`. */
   advanceClock?(seconds: number): Promise<void>;
   /** The target's clock now, in Unix seconds (what it puts in `iat`). Only with capability `clock`. */

@@ -13,7 +13,9 @@ import type {
   Adapter,
   ClientCredentialsRequest,
   DeployedWorkflow,
+  HttpGetAnswer,
   JsonObject,
+  JsonValue,
   Jwks,
   RefreshRequest,
   SignInRequest,
@@ -114,11 +116,31 @@ export class MutantAdapter implements Adapter {
   async jwks(): Promise<Jwks> {
     // The target's JWKS must still answer: a dead JWKS endpoint is the target's failure, not a mutant.
     await this.#inner.jwks();
+    return this.#servedJwks();
+  }
+
+  /** The mutant's key set: the substitute signing key (and the weak one), after the operator's JWKS edit. */
+  #servedJwks(): Jwks {
     const keys = [{ ...this.#active.publicJwk }];
     if (this.#op.signing?.kind === 'weak-key') keys.push({ ...this.#keys.weak.publicJwk });
     const set: Jwks = { keys };
     if (this.#op.jwks?.(set)) this.applied += 1;
     return set;
+  }
+
+  /**
+   * The target's HTTP surface, with every key set it serves (either JWKS path,
+   * jwks_uri) replaced by the mutant's, since the tokens are re-signed; then the operator's edit.
+   */
+  async httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    if (!this.#inner.httpGet) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.#inner.name} does not show its HTTP surface`);
+    const a = await this.#inner.httpGet(ref);
+    if (a === null) return null;
+    const answer = structuredClone(a);
+    const j = answer.json;
+    if (j !== null && typeof j === 'object' && !Array.isArray(j) && Array.isArray(j.keys)) answer.json = this.#servedJwks() as unknown as JsonValue;
+    if (this.#op.surface?.(ref, answer)) this.applied += 1;
+    return answer;
   }
 
   async advanceClock(seconds: number): Promise<void> {
@@ -163,7 +185,9 @@ export class MutantAdapter implements Adapter {
       body.id_token = this.#resign(body.id_token, 'id', grant, on, siblings, { before: originalAccess, after: body.access_token });
     }
     if (on && this.#op.response?.(body, { grant, memory: this.#memory })) this.applied += 1;
-    return { ...result, body };
+    const headers = result.headers === undefined ? undefined : { ...result.headers };
+    if (on && headers && this.#op.headers?.(headers, { grant, memory: this.#memory })) this.applied += 1;
+    return { ...result, body, ...(headers ? { headers } : {}) };
   }
 
   #resign(raw: string, type: TokenType, grant: Grant, on: boolean, siblings: TokenContext['siblings'], at?: { before: string; after: string }): string {

@@ -7,6 +7,7 @@ import { claimOperatorsAll } from './claim-operators.js';
 import { joseOperatorsAll } from './jose-operators.js';
 import { refreshOperatorsAll } from './refresh-operators.js';
 import { responseOperatorsAll } from './response-operators.js';
+import { surfaceOperatorsAll } from './surface-operators.js';
 import { timeOperatorsAll } from './time-operators.js';
 import type { Operator } from './types.js';
 import { hashInt } from './values.js';
@@ -25,7 +26,7 @@ let all: readonly Operator[] | undefined;
 
 export function allOperators(): readonly Operator[] {
   if (!all) {
-    const ops = [...claimOperatorsAll(), ...timeOperatorsAll(), ...joseOperatorsAll(), ...responseOperatorsAll(), ...refreshOperatorsAll()];
+    const ops = [...claimOperatorsAll(), ...timeOperatorsAll(), ...joseOperatorsAll(), ...responseOperatorsAll(), ...refreshOperatorsAll(), ...surfaceOperatorsAll()];
     const seen = new Set<string>();
     for (const op of ops) {
       if (seen.has(op.id)) throw new Error(`mutation: duplicate operator id ${op.id}`);

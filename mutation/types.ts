@@ -14,6 +14,8 @@
  */
 import type {
   ClientCredentialsRequest,
+  HttpGetAnswer,
+  ResponseHeaders,
   JsonObject,
   Jwks,
   RefreshRequest,
@@ -39,6 +41,7 @@ export type Family =
   | 'response'
   | 'consistency'
   | 'refresh-state'
+  | 'surface'
   | 'identity';
 
 /** What a token operator may change: the decoded JWS before it is signed again. */
@@ -118,5 +121,13 @@ export interface Operator {
   response?(body: TokenSet, ctx: ResponseContext): boolean;
   /** Edit the served JWKS in place. */
   jwks?(jwks: Jwks): boolean;
+  /**
+   * Edit an HTTP-surface answer in place (discovery, a JWKS path; Adapter
+   * httpGet). `ref` is what the suite asked for: a path or an absolute URL.
+   * Only targets with capability httpSurface are asked; in-process it stays unexercised.
+   */
+  surface?(ref: string, answer: HttpGetAnswer): boolean;
+  /** Edit a successful token answer's HTTP headers (lower-case names) in place. */
+  headers?(headers: ResponseHeaders, ctx: ResponseContext): boolean;
   interceptor?: Interceptor;
 }

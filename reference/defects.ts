@@ -8,6 +8,8 @@ export interface Defect {
   description: string;
   /** The requirement whose check must catch this defect (test/mutants.test.ts). */
   caughtBy: string;
+  /** The defect lives in the HTTP surface (discovery, JWKS paths, headers): only a target seen over HTTP shows it. */
+  over?: 'http';
 }
 
 export const DEFECTS = {
@@ -59,6 +61,17 @@ export const DEFECTS = {
   'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
   'event-org-code-missing': { description: "the user token workflow's event has `context.organization.code` null even when the user signs in to an organization", caughtBy: 'WF-EVENT-FIELDS' },
   'undefined-written-as-null': { description: "the low-level `setCustomClaim(name, undefined)` stores the claim as null", caughtBy: 'WF-UNDEFINED-CLAIM' },
+  'refresh-drops-org-code': { description: 'an access token minted by the refresh grant (after the first expired) lacks the session’s `org_code`', caughtBy: 'ACCESS-ORG-CODE' },
+  'refresh-keeps-first-workflow-claims': {
+    description: 'an access token minted by the refresh grant carries the claims the workflows wrote at sign-in, not those they write on refresh',
+    caughtBy: 'WF-REFRESH-ORIGIN',
+  },
+  'discovery-issuer-slash': { description: 'the discovery issuer has a trailing slash the tokens’ iss does not', caughtBy: 'DISC-ISSUER', over: 'http' },
+  'discovery-jwks-uri-wrong': { description: 'discovery jwks_uri names a path where no key set is served', caughtBy: 'DISC-JWKS-URI', over: 'http' },
+  'discovery-algs-without-rs256': { description: 'discovery advertises only ES256 signing while tokens are RS256', caughtBy: 'DISC-SIGNING-ALGS', over: 'http' },
+  'discovery-missing-subject-types': { description: 'the discovery document lacks the REQUIRED subject_types_supported', caughtBy: 'DISC-REQUIRED-MEMBERS', over: 'http' },
+  'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
+  'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

@@ -197,3 +197,21 @@ export function applyWrites(claims: JsonObject, type: TokenType, writes: ClaimWr
     }
   }
 }
+
+/**
+ * The access-token writes to apply: this issuance's, remembered at sign-in.
+ * The `refresh-keeps-first-workflow-claims` mutant applies the sign-in's again
+ * on refresh instead of what the workflows wrote with origin refresh_token_request.
+ */
+export function accessWritesFor(
+  origin: 'authorization_request' | 'refresh_token_request',
+  session: { firstAccessWrites?: ClaimWrite[] },
+  writes: ClaimWrite[],
+  has: (d: DefectName) => boolean,
+): ClaimWrite[] {
+  if (origin === 'authorization_request') {
+    session.firstAccessWrites = writes;
+    return writes;
+  }
+  return has('refresh-keeps-first-workflow-claims') && session.firstAccessWrites ? session.firstAccessWrites : writes;
+}

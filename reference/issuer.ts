@@ -28,7 +28,7 @@ import { accessTokenClaims, atHash, idTokenClaims, m2mTokenClaims, newJti, type 
 import { Clock } from './clock.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
-import { applyWrites, DeployedWorkflows } from './issuer-workflows.js';
+import { accessWritesFor, applyWrites, DeployedWorkflows, type ClaimWrites } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { TenantIndex, validateTenant } from './tenant.js';
@@ -71,6 +71,7 @@ interface Session {
   authTime: number;
   /** The last access token issued for this session and its expiry. */
   access?: { token: string; exp: number };
+  firstAccessWrites?: ClaimWrites['kinde.accessToken']; // the sign-in's, reused on refresh only by a mutant
 }
 
 interface RefreshRecord {
@@ -268,6 +269,7 @@ export class ReferenceIssuer {
       session.access.exp > ctx.now &&
       !this.#has('refresh-new-access-always');
     const access = accessTokenClaims(ctx, grant);
+    if (origin === 'refresh_token_request' && this.#has('refresh-drops-org-code')) delete access.org_code;
     const wantsId = session.scopes.includes('openid');
     const id = wantsId ? idTokenClaims(ctx, grant) : undefined;
 
@@ -290,7 +292,7 @@ export class ReferenceIssuer {
     };
     const triggers = this.#has('m2m-trigger-on-user-tokens') ? [USER_TRIGGER, M2M_TRIGGER] : [USER_TRIGGER];
     const writes = await this.#workflows.run(triggers, event, tokens);
-    applyWrites(access, 'access', writes['kinde.accessToken'], this.#has);
+    applyWrites(access, 'access', accessWritesFor(origin, session, writes['kinde.accessToken'], this.#has), this.#has);
     if (id) {
       const forId = this.#has('access-claims-leak-into-id')
         ? [...writes['kinde.accessToken'], ...writes['kinde.idToken']]

@@ -85,7 +85,8 @@ interface Route {
 
 const ENV_ROUTES: Route[] = [
   { pattern: /^\/\.well-known\/openid-configuration$/, methods: { GET: ({ env, res }) => env.discovery(res) }, cors: true },
-  { pattern: /^\/\.well-known\/jwks(?:\.json)?$/, methods: { GET: ({ env, res }) => env.jwks(res) }, cors: true },
+  { pattern: /^\/\.well-known\/jwks$/, methods: { GET: ({ env, res }) => env.jwks(res) }, cors: true },
+  { pattern: /^\/\.well-known\/jwks\.json$/, methods: { GET: ({ env, res }) => env.jwks(res, '/.well-known/jwks.json') }, cors: true },
   { pattern: /^\/oauth2\/token$/, methods: { POST: ({ env, req, res }) => env.token(req, res) }, cors: true },
   { pattern: /^\/oauth2\/auth$/, methods: { GET: ({ env, query, res }) => env.authorize(query, res) }, cors: true },
   { pattern: /^\/_conformance\/v1\/handshake$/, methods: { GET: ({ env, res }) => env.handshake(res) } },

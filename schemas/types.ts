@@ -25,6 +25,13 @@ export interface Capabilities {
    * given with it (adapters/types.ts WorkflowFixtureSet; protocol 1.1). Absent: false.
    */
   workflowFixtures?: boolean;
+  /**
+   * The suite sees the target's HTTP surface: token endpoint response headers
+   * ({@link TokenResult} `headers`), the discovery document and the JWKS paths
+   * (Adapter `httpGet`). Targets reached over HTTP declare it; in-process ones
+   * cannot show it, and the requirements that need it are NOT_APPLICABLE there. Absent: false.
+   */
+  httpSurface?: boolean;
   /** Properties in tokens. */
   properties: boolean;
   /** Feature flags in tokens. */

@@ -7,7 +7,10 @@ import { userScenarioArb } from '../generators/tenant.js';
 import { checks as optionalClaims } from './access-optional.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
-import { provision, signInExpectingTokens } from './lib/flows.js';
+import { provision, refreshAfterExpiry, signInExpectingTokens } from './lib/flows.js';
+import type { Judge } from './lib/violation.js';
+import type { Decoded } from './lib/tokens.js';
+import type { UserScenario } from '../generators/tenant.js';
 import { own } from './lib/json.js';
 
 /** Scopes a Kinde environment grants to a user sign-in, per the docs. `offline_access` is not one (refresh-tokens page). */
@@ -21,23 +24,17 @@ export const checks: Check<any>[] = [
     requirements: REQS,
     needs: ['userTokens'],
     arbitrary: () => userScenarioArb(),
-    async predicate({ tenant, request, application, user }, judge, env) {
-      await provision(env, judge, tenant);
-      const t = await signInExpectingTokens(env, judge, request, REQS);
+    async predicate(s, judge, env) {
+      await provision(env, judge, s.tenant);
+      const t = await signInExpectingTokens(env, judge, s.request, REQS);
       if (!t) return;
-      const a = t.access;
-      claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'sub', user.id);
-      claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'azp', application.clientId);
-      const apiScopes = new Set(tenant.apis.filter((x) => request.audience.includes(x.audience)).flatMap((x) => x.scopes));
-      const granted = [...new Set(request.scopes.filter((s) => OIDC_SCOPES.has(s) || apiScopes.has(s)))];
-      claimSetEquals(judge, 'ACCESS-SCP', 'access', a, 'scp', granted);
-      claimSetEquals(judge, 'ACCESS-AUD', 'access', a, 'aud', request.audience);
-      if (request.orgCode !== undefined) {
-        claimEquals(judge, 'ACCESS-ORG-CODE', 'access', a, 'org_code', request.orgCode);
-        const membership = user.memberships.find((m) => m.orgCode === request.orgCode)!;
-        claimSetEquals(judge, 'ACCESS-PERMISSIONS', 'access', a, 'permissions', [...new Set(membership.permissions)]);
-      }
-      lifetimeIs(judge, 'ACCESS-LIFETIME', 'access', a, application.lifetimes.accessToken);
+      judgeAccessToken(judge, t.access, s);
+      // A token is a token whichever grant minted it: an access token a refresh mints meets the same requirements.
+      if (!env.info.capabilities.refresh) return;
+      const offline = { ...s.request, scopes: [...new Set([...s.request.scopes, 'offline'])] };
+      const again = await signInExpectingTokens(env, judge, offline, REQS);
+      const refreshed = again && (await refreshAfterExpiry(env, judge, s.application, again, REQS));
+      if (refreshed && refreshed.access.raw !== again.access.raw) judgeAccessToken(judge, refreshed.access, { ...s, request: offline });
     },
   }),
   defineCheck({
@@ -126,3 +123,19 @@ export const checks: Check<any>[] = [
   }),
   ...optionalClaims,
 ];
+
+/** The claims of one access token (a sign-in's or a refresh's) against the sign-in it belongs to. */
+function judgeAccessToken(judge: Judge, a: Decoded, { tenant, request, application, user }: Pick<UserScenario, 'tenant' | 'request' | 'application' | 'user'>): void {
+  claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'sub', user.id);
+  claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'azp', application.clientId);
+  const apiScopes = new Set(tenant.apis.filter((x) => request.audience.includes(x.audience)).flatMap((x) => x.scopes));
+  const granted = [...new Set(request.scopes.filter((s) => OIDC_SCOPES.has(s) || apiScopes.has(s)))];
+  claimSetEquals(judge, 'ACCESS-SCP', 'access', a, 'scp', granted);
+  claimSetEquals(judge, 'ACCESS-AUD', 'access', a, 'aud', request.audience);
+  if (request.orgCode !== undefined) {
+    claimEquals(judge, 'ACCESS-ORG-CODE', 'access', a, 'org_code', request.orgCode);
+    const membership = user.memberships.find((m) => m.orgCode === request.orgCode)!;
+    claimSetEquals(judge, 'ACCESS-PERMISSIONS', 'access', a, 'permissions', [...new Set(membership.permissions)]);
+  }
+  lifetimeIs(judge, 'ACCESS-LIFETIME', 'access', a, application.lifetimes.accessToken);
+}

@@ -55,6 +55,7 @@ const CAPABILITIES = {
   clock: true,
   keyRotation: true,
   workflowFixtures: true,
+  httpSurface: true,
 } satisfies Record<Capability, true>;
 
 const DOC_URL = /^https:\/\/docs\.kinde\.com\/[a-z0-9-]+(\/[a-z0-9-]+)*\/$/;
@@ -105,7 +106,7 @@ describe('requirement catalog', () => {
     const ids = requirements.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...REQUIREMENT_IDS]);
-    expect(ids).toHaveLength(106);
+    expect(ids).toHaveLength(112);
   });
 
   it('every source is a docs.kinde.com page and every quote is verbatim in the fact sheet', () => {

@@ -304,7 +304,9 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
       routes['POST /oauth2/token'] = json(400, { message: 'bad' });
       await rejectsWith(adapter.refresh({ clientId: 'a', refreshToken: 'r' }), 'ERR_TARGET_PROTOCOL', /HTTP 400 without an OAuth error body: \/error is required/);
       routes['POST /oauth2/token'] = json(400, { error: 'invalid_grant', error_description: 'expired' });
-      expect(await adapter.refresh({ clientId: 'a', refreshToken: 'r' })).toEqual({ ok: false, status: 400, error: 'invalid_grant', errorDescription: 'expired' });
+      const refused = await adapter.refresh({ clientId: 'a', refreshToken: 'r' });
+      // Over HTTP the answer's headers come along (capability httpSurface).
+      expect(refused).toEqual({ ok: false, status: 400, error: 'invalid_grant', errorDescription: 'expired', headers: expect.objectContaining({ 'content-type': 'application/json' }) });
     });
 
     it('with --validate-protocol a response field of the wrong type is named', async () => {

@@ -6,7 +6,10 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Adapter } from '../adapters/types.js';
+import { HttpAdapter } from '../adapters/http.js';
 import { ReferenceAdapter } from '../reference/adapter.js';
+import { startServer } from '../reference/server.js';
 import { DEFECTS, type DefectName } from '../reference/defects.js';
 import type { Verdict } from '../reports/results.js';
 import { severityFor } from '../runner/execute.js';
@@ -17,7 +20,7 @@ import { runCheck } from '../runner/run-check.js';
 export const MUTANT_SEED = Number(process.env.KTC_MUTANT_SEED ?? 20261123);
 
 /** Verdict per requirement of the checks deciding `requirement`; `because` names the cause of a failure that follows from another. */
-async function outcomesFor(adapter: ReferenceAdapter, requirement: string, because: Record<string, string> = {}): Promise<Record<string, Verdict>> {
+async function outcomesFor(adapter: Adapter, requirement: string, because: Record<string, string> = {}): Promise<Record<string, Verdict>> {
   const info = await adapter.start();
   const out: Record<string, Verdict> = {};
   for (const check of ALL_CHECKS.filter((c) => c.requirements.includes(requirement))) {
@@ -32,6 +35,17 @@ async function outcomesFor(adapter: ReferenceAdapter, requirement: string, becau
   return out;
 }
 
+async function overHttp(defects: DefectName[], requirement: string, because: Record<string, string> = {}): Promise<Record<string, Verdict>> {
+  const server = await startServer({ defects, log: () => {} });
+  const adapter = new HttpAdapter({ targetUrl: server.url, validateProtocol: true });
+  try {
+    return await outcomesFor(adapter, requirement, because);
+  } finally {
+    await adapter.stop();
+    await server.close();
+  }
+}
+
 export function killMatrix(part: number, parts: number): void {
   const rows: string[] = [];
   const names = (Object.keys(DEFECTS) as DefectName[]).filter((_, i) => i % parts === part);
@@ -42,8 +56,10 @@ export function killMatrix(part: number, parts: number): void {
         // The reference declares its refresh-token overlap window, so no contradiction is left open for it.
         const expected: Verdict = severityFor(await new ReferenceAdapter().start(), caughtBy) === 'warning' ? 'WARNING' : 'FAILED';
         const because: Record<string, string> = {};
-        const mutant = await outcomesFor(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }), caughtBy, because);
-        const control = await outcomesFor(new ReferenceAdapter(), caughtBy);
+        // A defect of the HTTP surface shows only over HTTP: mutant and control are then `serve` on loopback.
+        const over = (DEFECTS[name] as { over?: 'http' }).over === 'http';
+        const mutant = over ? await overHttp([name], caughtBy, because) : await outcomesFor(new ReferenceAdapter(`mutant:${name}`, { defects: new Set([name]) }), caughtBy, because);
+        const control = over ? await overHttp([], caughtBy) : await outcomesFor(new ReferenceAdapter(), caughtBy);
         const broken = (id: string) => mutant[id] === 'FAILED' || mutant[id] === 'WARNING';
         const caught = Object.entries(mutant)
           .filter(([id]) => broken(id))

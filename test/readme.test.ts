@@ -14,7 +14,7 @@ const isVerifier = (r: Requirement) => r.id.startsWith('VERIFY-');
 
 /** README rows: label → which requirements it counts. */
 const ROWS: Array<[string, (r: Requirement) => boolean]> = [
-  ['Signature, keys, `iss`, `jti`, token times, well-formed and bounded tokens (issuer side)', (r) => r.area === 'signature' && !isVerifier(r)],
+  ['Signature, keys, discovery, both JWKS paths, `iss`, `jti`, token times, well-formed and bounded tokens (issuer side)', (r) => r.area === 'signature' && !isVerifier(r)],
   ['Verifier conformance (receiving side)', (r) => r.area === 'signature' && isVerifier(r)],
   ['Access token', (r) => r.area === 'access-token'],
   ['ID token', (r) => r.area === 'id-token'],
@@ -24,7 +24,7 @@ const ROWS: Array<[string, (r: Requirement) => boolean]> = [
   ['Feature flags', (r) => r.area === 'feature-flags'],
   ['Refresh tokens (model-based sequences)', (r) => r.area === 'refresh'],
   ['Workflows', (r) => r.area === 'workflows'],
-  ['Token endpoint response', (r) => r.area === 'token-response'],
+  ['Token endpoint response (body and cache headers)', (r) => r.area === 'token-response'],
 ];
 
 function row(label: string, of: (r: Requirement) => boolean): string {

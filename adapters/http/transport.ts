@@ -4,7 +4,8 @@
  * unparseable body) becomes an {@link AdapterError} naming the endpoint, so
  * the check runner can stop the check at once with a useful reason.
  */
-import { AdapterError } from '../types.js';
+import { AdapterError, type ResponseHeaders } from '../types.js';
+import { headersOf } from './surface.js';
 
 export interface TransportOptions {
   timeoutMs: number;
@@ -18,6 +19,8 @@ export interface Answer {
   text: string;
   /** `what` of the request, for messages: `POST http://…/oauth2/token`. */
   what: string;
+  /** Response headers, lower-case names. */
+  headers: ResponseHeaders;
 }
 
 export interface Outgoing {
@@ -65,7 +68,7 @@ async function once(out: Outgoing, options: TransportOptions): Promise<Answer> {
   try {
     const res = await fetch(out.url, { method: out.method, headers, body, signal, redirect: 'manual' });
     const text = await readLimited(res, options.maxResponseBytes, what);
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, what };
+    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, what, headers: headersOf(res.headers) };
   } catch (e) {
     throw classify(e, what, options.timeoutMs);
   }

@@ -3,7 +3,11 @@
  * authorization endpoint's redirects the way a browser would. Network
  * failures become AdapterErrors naming the target and the URL.
  */
-import { AdapterError } from '../types.js';
+import { AdapterError, type HttpGetAnswer, type ResponseHeaders } from '../types.js';
+import { headersOf, resolveSurface, surfaceAnswer } from '../http/surface.js';
+
+/** Surface bodies beyond this are cut (loopback libraries; a bound all the same). */
+const MAX_SURFACE_BYTES = 2 * 1024 * 1024;
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
@@ -51,14 +55,16 @@ export async function json(target: string, url: string, res: Response): Promise<
 }
 
 /** A token endpoint answer as a TokenResult: 200 + access_token, or an OAuth error body. */
-export function tokenResult(target: string, status: number, body: Record<string, unknown>) {
+export function tokenResult(target: string, status: number, body: Record<string, unknown>, headers?: Headers) {
+  const shown = headers === undefined ? {} : { headers: headersOf(headers) as ResponseHeaders };
   if (status === 200) {
     if (typeof body.access_token !== 'string') throw new AdapterError('ERR_TARGET_PROTOCOL', `${target}: token response without access_token`);
-    return { ok: true as const, status, body: body as never };
+    return { ok: true as const, status, body: body as never, ...shown };
   }
   return {
     ok: false as const,
     status,
+    ...shown,
     error: typeof body.error === 'string' ? body.error : 'server_error',
     ...(typeof body.error_description === 'string' ? { errorDescription: body.error_description } : {}),
   };
@@ -68,4 +74,13 @@ export async function pkcePair(): Promise<{ verifier: string; challenge: string 
   const { randomBytes, createHash } = await import('node:crypto');
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** Adapter.httpGet for a library served on loopback at `base` (capability httpSurface). */
+export async function getSurface(target: string, ref: string, base: string, issuer: string, timeoutMs: number): Promise<HttpGetAnswer | null> {
+  const url = resolveSurface(ref, base, issuer);
+  if (url === null) return null;
+  const res = await send(target, url, {}, timeoutMs);
+  const text = (await res.text()).slice(0, MAX_SURFACE_BYTES);
+  return surfaceAnswer(url, res.status, headersOf(res.headers), text);
 }

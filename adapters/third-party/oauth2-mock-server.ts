@@ -26,6 +26,7 @@ import {
   type Application,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
+  type HttpGetAnswer,
   type JsonObject,
   type Jwks,
   type RefreshRequest,
@@ -34,7 +35,7 @@ import {
   type Tenant,
   type TokenResult,
 } from '../types.js';
-import { DEFAULT_TIMEOUT_MS, json, pkcePair, send, tokenResult } from './http.js';
+import { DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, send, tokenResult } from './http.js';
 import { TenantView } from './tenant-view.js';
 import { clientCredentialsForm, codeExchangeForm, refreshForm } from '../oauth-forms.js';
 
@@ -113,6 +114,8 @@ export class OAuth2MockServerAdapter implements Adapter {
         clock: false,
         // The mock's key store can add keys but never drop one, so the old key cannot leave the JWKS.
         keyRotation: false,
+        // Served over loopback HTTP: the suite sees token response headers, discovery and the JWKS paths.
+        httpSurface: true,
       },
     };
   }
@@ -171,6 +174,11 @@ export class OAuth2MockServerAdapter implements Adapter {
     return this.#token(clientCredentialsForm(request));
   }
 
+  httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    this.#require();
+    return getSurface(NAME, ref, this.#base, issuerOf(this.#view.tenant), this.#timeoutMs);
+  }
+
   async jwks(): Promise<Jwks> {
     this.#require();
     const url = `${this.#base}/.well-known/jwks`;
@@ -197,7 +205,7 @@ export class OAuth2MockServerAdapter implements Adapter {
     const res = await send(NAME, url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }, this.#timeoutMs);
     const body = await json(NAME, url, res);
     if (res.status >= 500) throw new AdapterError('ERR_TARGET_PROTOCOL', `${NAME}: token endpoint failed with HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
-    return tokenResult(NAME, res.status, body) as TokenResult;
+    return tokenResult(NAME, res.status, body, res.headers) as TokenResult;
   }
 
   /** The tenant's login: who signs in, or an error redirect. */

@@ -29,6 +29,7 @@ import {
   type Adapter,
   type ClientCredentialsRequest,
   type DeployedWorkflow,
+  type HttpGetAnswer,
   type Jwks,
   type RefreshRequest,
   type SignInRequest,
@@ -36,7 +37,7 @@ import {
   type Tenant,
   type TokenResult,
 } from '../types.js';
-import { CookieJar, DEFAULT_TIMEOUT_MS, json, pkcePair, send, tokenResult } from './http.js';
+import { CookieJar, DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, send, tokenResult } from './http.js';
 import { MemoryStore } from './oidc-store.js';
 import { TenantView } from './tenant-view.js';
 import { answerInteraction } from './oidc-interaction.js';
@@ -86,6 +87,8 @@ export class OidcProviderAdapter implements Adapter {
         featureFlags: true,
         clock: false,
         keyRotation: true,
+        // Served over loopback HTTP: the suite sees token response headers, discovery and the JWKS paths.
+        httpSurface: true,
       },
     };
   }
@@ -164,6 +167,11 @@ export class OidcProviderAdapter implements Adapter {
     return this.#token(form);
   }
 
+  httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    this.#requireBase();
+    return getSurface(NAME, ref, this.#base, issuerOf(this.#view.tenant), this.#timeoutMs);
+  }
+
   async jwks(): Promise<Jwks> {
     const url = `${this.#requireBase()}/.well-known/jwks`;
     const res = await send(NAME, url, {}, this.#timeoutMs);
@@ -190,7 +198,7 @@ export class OidcProviderAdapter implements Adapter {
     if (res.status >= 500) {
       throw new AdapterError('ERR_TARGET_PROTOCOL', `${NAME}: token endpoint failed with HTTP ${res.status}${this.#lastServerError ? `: ${this.#lastServerError}` : ''}`);
     }
-    return tokenResult(NAME, res.status, body) as TokenResult;
+    return tokenResult(NAME, res.status, body, res.headers) as TokenResult;
   }
 
   #requireBase(): string {

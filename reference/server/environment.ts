@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignInRequest, WorkflowFixtureSet } from '../../adapters/types.js';
 import { protocolErrors, PROTOCOL_MINOR, PROTOCOL_VERSION } from '../../schemas/protocol/validate.js';
+import type { DefectName } from '../defects.js';
 import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -49,16 +50,19 @@ export class Environment {
   readonly #implementation: Implementation;
   readonly #sessions: boolean;
   readonly #pending = new Map<string, CodeBinding>();
+  /** Seeded defects of the HTTP surface (discovery, JWKS paths, headers); the issuer has its own. */
+  readonly #defects: ReadonlySet<DefectName>;
 
-  private constructor(issuer: ReferenceIssuer, baseUrl: string, implementation: Implementation, sessions: boolean) {
+  private constructor(issuer: ReferenceIssuer, baseUrl: string, implementation: Implementation, sessions: boolean, defects: ReadonlySet<DefectName>) {
     this.issuer = issuer;
+    this.#defects = defects;
     this.baseUrl = baseUrl;
     this.#implementation = implementation;
     this.#sessions = sessions;
   }
 
   static async create(baseUrl: string, implementation: Implementation, sessions: boolean, options: IssuerOptions): Promise<Environment> {
-    return new Environment(await ReferenceIssuer.create(options), baseUrl, implementation, sessions);
+    return new Environment(await ReferenceIssuer.create(options), baseUrl, implementation, sessions, options.defects ?? new Set());
   }
 
   stats(): EnvironmentStats {
@@ -79,14 +83,14 @@ export class Environment {
       res,
       200,
       {
-        issuer: this.issuer.issuer,
+        issuer: this.#defects.has('discovery-issuer-slash') ? `${this.issuer.issuer}/` : this.issuer.issuer,
         authorization_endpoint: `${this.baseUrl}/oauth2/auth`,
         token_endpoint: `${this.baseUrl}/oauth2/token`,
-        jwks_uri: `${this.baseUrl}/.well-known/jwks`,
+        jwks_uri: `${this.baseUrl}${this.#defects.has('discovery-jwks-uri-wrong') ? '/oauth2/keys' : '/.well-known/jwks'}`,
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
+        ...(this.#defects.has('discovery-missing-subject-types') ? {} : { subject_types_supported: ['public'] }),
+        id_token_signing_alg_values_supported: this.#defects.has('discovery-algs-without-rs256') ? ['ES256'] : ['RS256'],
         grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
         code_challenge_methods_supported: ['S256'],
@@ -97,7 +101,9 @@ export class Environment {
     );
   }
 
-  jwks(res: ServerResponse): void {
+  /** Both documented paths; `path` tells them apart for the defects of one of them. */
+  jwks(res: ServerResponse, path = '/.well-known/jwks'): void {
+    if (path.endsWith('.json') && this.#defects.has('jwks-json-path-missing')) throw new HttpError(404, 'not_found', `no route ${path}`);
     sendJson(res, 200, this.issuer.jwks(), CORS);
   }
 
@@ -142,7 +148,8 @@ export class Environment {
         throw new HttpError(400, 'unsupported_grant_type', `unsupported grant_type ${JSON.stringify(form.grant_type)}`);
     }
     try {
-      sendJson(res, 200, await this.issuer.token(grant), CORS);
+      const cacheable: Record<string, string> = this.#defects.has('token-response-cacheable') ? { 'Cache-Control': 'no-cache', Pragma: '' } : {};
+      sendJson(res, 200, await this.issuer.token(grant), { ...CORS, ...cacheable });
     } catch (e) {
       if (e instanceof IssuerError && e.code === 'invalid_client') throw new HttpError(e.status, e.code, e.message, challengeHeaders);
       throw e;

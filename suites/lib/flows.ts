@@ -142,3 +142,21 @@ export async function refreshOnce(env: CheckEnv, judge: Judge, app: Application,
   judge.trace.request = redactRequest(request);
   return tokensOf(judge, await env.adapter.refresh(request), requirements, 'refresh');
 }
+
+/**
+ * A refresh that mints a new access token: with capability `clock`, the
+ * target's clock first moves past the sign-in access token's lifetime (until
+ * then a refresh returns the existing token, RT-ACCESS-UNCHANGED), so that the
+ * claims of refresh-minted access tokens are judged like a sign-in's. Without
+ * a clock, a plain refresh (its access token may be the old one).
+ */
+export async function refreshAfterExpiry(env: CheckEnv, judge: Judge, app: Application, first: UserTokens, requirements: string[]): Promise<UserTokens | null> {
+  const rt = first.result.body.refresh_token;
+  if (typeof rt !== 'string' || rt.length === 0 || !env.info.capabilities.refresh) return null;
+  if (env.info.capabilities.clock && env.adapter.advanceClock) {
+    // The refresh token outlives the access token (configure-tokens page), so it is still valid then.
+    await env.adapter.advanceClock(app.lifetimes.accessToken);
+    (judge.trace.commands ??= []).push(`advanceClock(${app.lifetimes.accessToken}) past the access token's lifetime`);
+  }
+  return refreshOnce(env, judge, app, first, requirements);
+}

@@ -19,7 +19,7 @@ import {
 import type { JsonValue } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
 import { expectWorkflows, finalClaims } from './expect-workflows.js';
-import { clientCredentialsExpectingToken, deployWorkflows, provision, refreshOnce, signInExpectingTokens } from './flows.js';
+import { clientCredentialsExpectingToken, deployWorkflows, provision, refreshAfterExpiry, signInExpectingTokens } from './flows.js';
 import type { Decoded } from './tokens.js';
 import type { Judge, Trace } from './violation.js';
 
@@ -122,8 +122,8 @@ export async function issueAll(
       const names = (b: TokenBinding) => (caps.workflows ? writtenNames(input.userWorkflows, 'user:tokens_generation', event, b) : new Set<string>());
       tokens.push({ type: 'access', token: t.access, trace, written: names('kinde.accessToken') });
       if (t.id) tokens.push({ type: 'id', token: t.id, trace, written: names('kinde.idToken') });
-      // The tokens of a refresh (workflows run again, with origin refresh_token_request).
-      const r = await refreshOnce(env, judge, input.user.application, t, requirements);
+      // The tokens of a refresh past the access token's lifetime (a new access token; workflows run again, with origin refresh_token_request).
+      const r = await refreshAfterExpiry(env, judge, input.user.application, t, requirements);
       if (r) {
         const refreshed = snap();
         const again = userEventValues(input.user.request, 'refresh_token_request');
