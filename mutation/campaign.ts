@@ -12,6 +12,7 @@ import { MutantAdapter } from './adapter.js';
 import { campaignKeys } from './jws.js';
 import type { Ledger, LedgerEntry } from './ledger.js';
 import { IDENTITY } from './operators.js';
+import { Recording, RecordingAdapter, ReplayAdapter, replayable } from './recording.js';
 import { runSuite, type Detection } from './run-suite.js';
 import type { Operator } from './types.js';
 
@@ -31,6 +32,8 @@ export interface MutantResult {
   runs: number;
   /** Killed only with the escalated run count. */
   escalated?: boolean;
+  /** How the run that decided it was made: over the recorded exchanges, or against a live target. */
+  path?: 'recorded' | 'live';
   /** The ledger entry covering this operator (on a killed mutant: the suite is stricter than the ledger says). */
   ledgered?: Pick<LedgerEntry, 'why' | 'docUrl' | 'quote' | 'rfc'>;
   durationMs: number;
@@ -54,11 +57,18 @@ export interface CampaignOptions {
   escalateRuns?: number;
   concurrency: number;
   checks?: ReadonlyArray<Check<any>>;
+  /**
+   * Judge replayable operators over the exchanges recorded during the control (default true); false runs
+   * every mutant against a live target (the reference path the equivalence test compares with).
+   */
+  recorded?: boolean;
   onResult?(r: MutantResult, done: number, total: number): void;
 }
 
 export interface CampaignOutcome {
   control: ControlResult;
+  /** The control's exchanges with the target, replayed under replayable operators. */
+  recording?: Recording;
   mutants: MutantResult[];
   wallMs: number;
 }
@@ -73,36 +83,58 @@ async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefin
   }
 }
 
-export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>): Promise<ControlResult> {
+export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>, record = false): Promise<ControlResult & { recording?: Recording }> {
   const failures: ControlResult['failures'] = [];
   let requirementsPassed = 0;
+  const recording = record ? new Recording(o.seed, o.runs) : undefined;
   for (const [where, op] of [['target', undefined], ['wrapped', IDENTITY]] as const) {
-    const run = await withTarget(o.createTarget, op, async (a) => runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}) }));
+    // The wrapped control is the recording: the exchanges a mutant that changes nothing has with the target.
+    const recorder = op && recording ? new RecordingAdapter(o.createTarget(), recording) : undefined;
+    const create = recorder ? () => recorder : o.createTarget;
+    const run = await withTarget(create, op, async (a) =>
+      runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}), ...(recorder ? { checkBoundary: recorder } : {}) }),
+    );
     failures.push(...run.detections.map((d) => ({ ...d, where })));
     requirementsPassed = Math.max(requirementsPassed, run.passed.length);
   }
-  return { passed: failures.length === 0, failures, requirementsPassed };
+  return { passed: failures.length === 0, failures, requirementsPassed, ...(recording ? { recording } : {}) };
 }
 
-async function runMutant(op: Operator, o: CampaignOptions, runs: number): Promise<Omit<MutantResult, 'status' | 'ledgered'>> {
+type Decided = Omit<MutantResult, 'status' | 'ledgered'>;
+
+async function runMutant(op: Operator, o: CampaignOptions, runs: number, recording?: Recording): Promise<Decided> {
   const started = performance.now();
-  return withTarget(o.createTarget, op, async (a) => {
-    const run = await runSuite(a, await a.start(), { seed: o.seed, runs, ...(o.checks ? { checks: o.checks } : {}) });
-    return {
-      id: op.id,
-      family: op.family,
-      target: op.target,
-      area: op.area,
-      description: op.description,
-      ...(run.detection ? { detection: run.detection } : {}),
-      applied: (a as MutantAdapter).applied,
-      runs,
-      durationMs: Math.round(performance.now() - started),
-    };
-  });
+  const once = (replay: ReplayAdapter | undefined) =>
+    withTarget(replay ? () => replay : o.createTarget, op, async (a) => {
+      const run = await runSuite(a, await a.start(), { seed: o.seed, runs, ...(o.checks ? { checks: o.checks } : {}), ...(replay ? { checkBoundary: replay } : {}) });
+      return { run, applied: (a as MutantAdapter).applied };
+    });
+  const useRecording = recording !== undefined && recording.runs === runs && recording.seed === o.seed && replayable(op);
+  let path: 'recorded' | 'live' = 'live';
+  let decided: Awaited<ReturnType<typeof once>> | undefined;
+  if (useRecording) {
+    const replay = new ReplayAdapter(recording);
+    decided = await once(replay);
+    // A request the recording does not hold: what the live target answers is unknown, so ask it.
+    if (replay.diverged !== undefined) decided = undefined;
+    else path = 'recorded';
+  }
+  decided ??= await once(undefined);
+  return {
+    id: op.id,
+    family: op.family,
+    target: op.target,
+    area: op.area,
+    description: op.description,
+    ...(decided.run.detection ? { detection: decided.run.detection } : {}),
+    applied: decided.applied,
+    runs,
+    path,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
-function decide(r: Omit<MutantResult, 'status' | 'ledgered'>, ledger: Ledger): MutantResult {
+function decide(r: Decided, ledger: Ledger): MutantResult {
   const entry = ledger.explain(r.id);
   const ledgered = entry ? { ledgered: { why: entry.why, ...(entry.docUrl ? { docUrl: entry.docUrl, quote: entry.quote! } : {}), ...(entry.rfc ? { rfc: entry.rfc } : {}) } } : {};
   if (r.detection) return { ...r, status: r.detection.verdict === 'ERRORED' ? 'errored' : 'killed', ...ledgered };
@@ -110,7 +142,7 @@ function decide(r: Omit<MutantResult, 'status' | 'ledgered'>, ledger: Ledger): M
   return { ...r, status: r.applied === 0 ? 'unexercised' : 'survived' };
 }
 
-export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
+export async function runMutants(o: CampaignOptions, recording?: Recording): Promise<MutantResult[]> {
   const results: MutantResult[] = new Array(o.operators.length);
   const escalate = o.escalateRuns ?? o.runs * 5;
   let next = 0;
@@ -119,7 +151,7 @@ export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
     while (next < o.operators.length) {
       const i = next++;
       const op = o.operators[i]!;
-      let r = decide(await runMutant(op, o, o.runs), o.ledger);
+      let r = decide(await runMutant(op, o, o.runs, recording), o.ledger);
       // Only a survivor that changed something gets more runs: an operator that found nothing to change
       // (a claim this target never issues) is reported unexercised at the base run count.
       if (r.status === 'survived' && escalate > o.runs) {
@@ -137,8 +169,8 @@ export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignOutcome> {
   const started = performance.now();
-  const control = await runControl(o);
+  const { recording, ...control } = await runControl(o, o.recorded !== false);
   if (!control.passed) return { control, mutants: [], wallMs: Math.round(performance.now() - started) };
-  const mutants = await runMutants(o);
-  return { control, mutants, wallMs: Math.round(performance.now() - started) };
+  const mutants = await runMutants(o, recording);
+  return { control, ...(recording ? { recording } : {}), mutants, wallMs: Math.round(performance.now() - started) };
 }

@@ -40,6 +40,8 @@ Options:
   --escalate-runs=N    runs for an unexplained survivor's second chance (default 5 × runs, 0 = none)
   --seed=N             fast-check seed, also picks the sample (default: random, printed)
   --concurrency=N      mutants run at once (default 2; 1 for an http target without sessions)
+  --live               judge every mutant against a live target (default: operators that only transform
+                       answers are judged over the exchanges recorded during the control)
   --report-dir=DIR     where mutation-results.json and mutation-report.html go (default ./kinde-conformance)
   --list               list the selected operators and exit
   -h, --help           this help`;
@@ -72,6 +74,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'report-dir': { type: 'string' },
   list: { type: 'boolean' },
+  live: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -126,6 +129,7 @@ async function power(argv: string[]): Promise<number> {
     runs,
     escalateRuns,
     concurrency,
+    recorded: !values.live,
     onResult: (r, done, total) => {
       const by = r.detection ? ` by ${r.detection.requirement ?? r.detection.check} (${r.detection.verdict})` : '';
       console.log(`[${String(done).padStart(String(total).length)}/${total}] ${r.status.padEnd(11)} ${r.id}${by}${r.escalated ? ' after escalation' : ''}`);

@@ -50,6 +50,8 @@ export interface RunCheckOptions {
   shrinkBudgetMs?: number;
   /** Shrink candidates executed at most per decided requirement (default {@link SHRINK_STEPS}). */
   maxShrinkSteps?: number;
+  /** Stop at the first requirement decided FAILED/WARNING (a mutation campaign needs only the first). */
+  firstFailureOnly?: boolean;
 }
 
 /**
@@ -172,6 +174,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
       ...(shrinkStop ? { reason: `shrinking stopped early (the counterexample is the smallest found before): ${describeError(shrinkStop)}` } : {}),
     };
     remaining = remaining.filter((r) => r !== req);
+    if (options.firstFailureOnly) break;
     if (options.path !== undefined) {
       // A replay decides only what it reproduces.
       for (const r of remaining) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: 'not part of the replayed failure' };
