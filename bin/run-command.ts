@@ -20,7 +20,7 @@ import { defaultConcurrency, runChecks, unreachable, type RunnerOptions } from '
 import { planChecks } from '../runner/plan.js';
 import { requirements } from '../schemas/catalog.js';
 import { DEFAULT_RUNS, MAX_RUNS, type ConformanceOptions } from '../runner/options.js';
-import { didYouMean, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
+import { didYouMean, intOption, parse, parseShard, UsageError, type OptionValues } from '../cli/args.js';
 import { githubAnnotations, useColor } from './output.js';
 import { runSelfTests, selfTestsAvailable } from './self-tests.js';
 
@@ -77,15 +77,6 @@ const OPTIONS = {
 } as const;
 
 type Values = OptionValues<typeof OPTIONS>;
-
-function parseShard(v: string | undefined): { index: number; count: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 1000) {
-    throw new UsageError(`--shard must look like i/n with 1 ≤ i ≤ n ≤ 1000, got "${v}"`);
-  }
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
 
 function nonEmpty(name: string, v: string | undefined): string | undefined {
   if (v !== undefined && v.trim() === '') throw new UsageError(`--${name} must not be empty`);

@@ -28,7 +28,7 @@ export interface CampaignResults {
   runs: number;
   escalateRuns: number;
   /** Operators selected (before sampling) and how they were chosen. */
-  selection: { operators?: string; sample?: number; selected: number; generated: number };
+  selection: { operators?: string; sample?: number; selected: number; generated: number; shard?: { index: number; count: number } };
   startedAt: string;
   finishedAt: string;
   wallMs: number;
