@@ -14,6 +14,7 @@ import type { Ledger, LedgerEntry } from './ledger.js';
 import { IDENTITY } from './operators.js';
 import { Recording, RecordingAdapter, ReplayAdapter, replayable } from './recording.js';
 import { runSuite, type Detection } from './run-suite.js';
+import { runMutantsInWorkers, type WorkerSpec } from './pool.js';
 import type { Operator } from './types.js';
 
 export type MutantStatus = 'killed' | 'errored' | 'equivalent' | 'survived' | 'unexercised';
@@ -62,6 +63,11 @@ export interface CampaignOptions {
    * every mutant against a live target (the reference path the equivalence test compares with).
    */
   recorded?: boolean;
+  /**
+   * Judge the mutants in this many worker threads (all cores), each building its target from the registry
+   * by name; only for the built-in checks (`checks` unset). Unset or 0: in this thread.
+   */
+  workers?: WorkerSpec;
   onResult?(r: MutantResult, done: number, total: number): void;
 }
 
@@ -84,19 +90,22 @@ async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefin
 }
 
 export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>, record = false): Promise<ControlResult & { recording?: Recording }> {
-  const failures: ControlResult['failures'] = [];
-  let requirementsPassed = 0;
   const recording = record ? new Recording(o.seed, o.runs) : undefined;
-  for (const [where, op] of [['target', undefined], ['wrapped', IDENTITY]] as const) {
-    // The wrapped control is the recording: the exchanges a mutant that changes nothing has with the target.
-    const recorder = op && recording ? new RecordingAdapter(o.createTarget(), recording) : undefined;
-    const create = recorder ? () => recorder : o.createTarget;
-    const run = await withTarget(create, op, async (a) =>
-      runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}), ...(recorder ? { checkBoundary: recorder } : {}) }),
-    );
-    failures.push(...run.detections.map((d) => ({ ...d, where })));
-    requirementsPassed = Math.max(requirementsPassed, run.passed.length);
-  }
+  // The two runs are independent (each its own target): together, one waits on its target while the other computes.
+  const runs = await Promise.all(
+    (['target', 'wrapped'] as const).map(async (where) => {
+      const op = where === 'wrapped' ? IDENTITY : undefined;
+      // The wrapped control is the recording: the exchanges a mutant that changes nothing has with the target.
+      const recorder = op && recording ? new RecordingAdapter(o.createTarget(), recording) : undefined;
+      const create = recorder ? () => recorder : o.createTarget;
+      const run = await withTarget(create, op, async (a) =>
+        runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}), ...(recorder ? { checkBoundary: recorder } : {}) }),
+      );
+      return { where, run };
+    }),
+  );
+  const failures: ControlResult['failures'] = runs.flatMap(({ where, run }) => run.detections.map((d) => ({ ...d, where })));
+  const requirementsPassed = Math.max(...runs.map(({ run }) => run.passed.length));
   return { passed: failures.length === 0, failures, requirementsPassed, ...(recording ? { recording } : {}) };
 }
 
@@ -142,22 +151,26 @@ function decide(r: Decided, ledger: Ledger): MutantResult {
   return { ...r, status: r.applied === 0 ? 'unexercised' : 'survived' };
 }
 
-export async function runMutants(o: CampaignOptions, recording?: Recording): Promise<MutantResult[]> {
-  const results: MutantResult[] = new Array(o.operators.length);
+/** One operator's verdict: its run, and for an unexplained survivor the second chance with more runs. */
+export async function judgeOperator(op: Operator, o: CampaignOptions, recording?: Recording): Promise<MutantResult> {
   const escalate = o.escalateRuns ?? o.runs * 5;
+  const r = decide(await runMutant(op, o, o.runs, recording), o.ledger);
+  // Only a survivor that changed something gets more runs: an operator that found nothing to change
+  // (a claim this target never issues) is reported unexercised at the base run count.
+  if (r.status !== 'survived' || escalate <= o.runs) return r;
+  const again = decide(await runMutant(op, o, escalate, recording), o.ledger);
+  return again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
+}
+
+export async function runMutants(o: CampaignOptions, recording?: Recording): Promise<MutantResult[]> {
+  if (o.workers && o.workers.count > 0 && o.operators.length > 1) return runMutantsInWorkers(o, recording, o.workers);
+  const results: MutantResult[] = new Array(o.operators.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < o.operators.length) {
       const i = next++;
-      const op = o.operators[i]!;
-      let r = decide(await runMutant(op, o, o.runs, recording), o.ledger);
-      // Only a survivor that changed something gets more runs: an operator that found nothing to change
-      // (a claim this target never issues) is reported unexercised at the base run count.
-      if (r.status === 'survived' && escalate > o.runs) {
-        const again = decide(await runMutant(op, o, escalate), o.ledger);
-        r = again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
-      }
+      const r = await judgeOperator(o.operators[i]!, o, recording);
       results[i] = r;
       done += 1;
       o.onResult?.(r, done, o.operators.length);

@@ -8,6 +8,7 @@
  * Exit codes: 0 every survivor is explained by the ledger, 1 an unexplained
  * survivor or a failed control, 2 usage error, 3 target unreachable.
  */
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
@@ -44,6 +45,7 @@ Options:
   --escalate-runs=N    runs for an unexplained survivor's second chance (default 5 × runs, 0 = none)
   --seed=N             fast-check seed, also picks the sample (default: random, printed)
   --concurrency=N      mutants run at once (default 2; 1 for an http target without sessions)
+  --workers=N          threads judging mutants (default: one per core, at most 8; 0 = this thread only)
   --live               judge every mutant against a live target (default: operators that only transform
                        answers are judged over the exchanges recorded during the control)
   --report-dir=DIR     where mutation-results.json and mutation-report.html go (default ./kinde-conformance)
@@ -78,6 +80,7 @@ const OPTIONS = {
   'escalate-runs': { type: 'string' },
   seed: { type: 'string' },
   concurrency: { type: 'string' },
+  workers: { type: 'string' },
   'report-dir': { type: 'string' },
   list: { type: 'boolean' },
   live: { type: 'boolean' },
@@ -123,12 +126,16 @@ async function power(argv: string[]): Promise<number> {
   // Unknown target names and a missing --target-url fail here, before any work.
   const probe = createAdapter(target, targetOptions);
   let concurrency = intOption('concurrency', values.concurrency, 1, 16) ?? 2;
+  let sessionless = false;
   if (probe instanceof HttpAdapter) {
-    const { sessions } = await probe.probe();
-    if (!sessions) concurrency = 1;
+    sessionless = !(await probe.probe()).sessions;
+    if (sessionless) concurrency = 1;
   }
+  // A target without sessions takes one mutant at a time: no threads then either.
+  const workerOption = intOption('workers', values.workers, 0, 64);
+  const workers = sessionless ? 0 : (workerOption ?? (concurrency === 1 ? 0 : Math.min(8, availableParallelism())));
 
-  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${generated.length} operators${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, seed ${seed}, ${runs} runs per check, concurrency ${concurrency}`);
+  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${generated.length} operators${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, seed ${seed}, ${runs} runs per check, concurrency ${concurrency}${workers > 0 ? `, ${workers} worker threads` : ''}${values.live ? ', live' : ''}`);
   const startedAt = new Date();
   const outcome = await runCampaign({
     createTarget: () => createAdapter(target, targetOptions),
@@ -139,6 +146,7 @@ async function power(argv: string[]): Promise<number> {
     escalateRuns,
     concurrency,
     recorded: !values.live,
+    ...(workers > 0 ? { workers: { count: workers, target, targetOptions } } : {}),
     onResult: (r, done, total) => {
       const by = r.detection ? ` by ${r.detection.requirement ?? r.detection.check} (${r.detection.verdict})` : '';
       console.log(`[${String(done).padStart(String(total).length)}/${total}] ${r.status.padEnd(11)} ${r.id}${by}${r.escalated ? ' after escalation' : ''}`);

@@ -51,6 +51,30 @@ function keyOf(method: string, args: readonly unknown[]): string {
   return createHash('sha256').update(method).update('\0').update(JSON.stringify(args) ?? '').digest('base64');
 }
 
+interface ErrorData {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export interface RecordingData {
+  seed: number;
+  runs: number;
+  info?: TargetInfo;
+  checks: Array<[string, Exchange[]]>;
+}
+
+function errorData(e: unknown): ErrorData {
+  const x = e as { name?: unknown; message?: unknown; code?: unknown };
+  return { name: String(x?.name ?? 'Error'), message: String(x?.message ?? e), ...(typeof x?.code === 'string' ? { code: x.code } : {}) };
+}
+
+function fromErrorData(d: ErrorData): Error {
+  const e = d.name === 'AdapterError' && d.code !== undefined ? new AdapterError(d.code as AdapterError['code'], d.message) : Object.assign(new Error(d.message), d.code !== undefined ? { code: d.code } : {});
+  e.name = d.name;
+  return e;
+}
+
 /** What the checks exchanged with the unmutated target, per check, for one seed and run count. */
 export class Recording {
   readonly seed: number;
@@ -78,6 +102,27 @@ export class Recording {
 
   end(check: string): void {
     if (this.#checks.has(check)) this.#complete.add(check);
+  }
+
+  /** Plain data for another thread: errors travel as their name, code and message. */
+  toData(): RecordingData {
+    const checks: RecordingData['checks'] = [];
+    for (const [check, list] of this.#checks) {
+      if (!this.#complete.has(check)) continue;
+      checks.push([check, list.map(({ key, answer }) => ({ key, answer: 'error' in answer ? { error: errorData(answer.error) } : answer }))]);
+    }
+    return { seed: this.seed, runs: this.runs, ...(this.info ? { info: this.info } : {}), checks };
+  }
+
+  static fromData(data: RecordingData): Recording {
+    const r = new Recording(data.seed, data.runs);
+    if (data.info) r.info = data.info;
+    for (const [check, list] of data.checks) {
+      const into = r.begin(check);
+      for (const { key, answer } of list) into.push({ key, answer: 'error' in answer ? { error: fromErrorData(answer.error as ErrorData) } : answer });
+      r.end(check);
+    }
+    return r;
   }
 
   /** Exchanges recorded, over all checks. */
