@@ -77,6 +77,8 @@ export interface CampaignOutcome {
   recording?: Recording;
   mutants: MutantResult[];
   wallMs: number;
+  /** Of wallMs, the control (and the recording made with it). */
+  controlMs?: number;
 }
 
 async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefined, f: (a: Adapter) => Promise<T>): Promise<T> {
@@ -183,7 +185,8 @@ export async function runMutants(o: CampaignOptions, recording?: Recording): Pro
 export async function runCampaign(o: CampaignOptions): Promise<CampaignOutcome> {
   const started = performance.now();
   const { recording, ...control } = await runControl(o, o.recorded !== false);
-  if (!control.passed) return { control, mutants: [], wallMs: Math.round(performance.now() - started) };
+  const controlMs = Math.round(performance.now() - started);
+  if (!control.passed) return { control, mutants: [], wallMs: controlMs, controlMs };
   const mutants = await runMutants(o, recording);
-  return { control, ...(recording ? { recording } : {}), mutants, wallMs: Math.round(performance.now() - started) };
+  return { control, ...(recording ? { recording } : {}), mutants, wallMs: Math.round(performance.now() - started), controlMs };
 }

@@ -108,7 +108,12 @@ export function mergeCampaignResults(shards: ReadonlyArray<{ file: string; resul
   const all = shards.map((s) => s.results);
   const { shard: _shard, ...selection } = first.selection;
   return buildResults(
-    { control: mergeControl(all.map((r) => r.control)), mutants, wallMs: Math.max(...all.map((r) => r.wallMs)) },
+    {
+      control: mergeControl(all.map((r) => r.control)),
+      mutants,
+      wallMs: Math.max(...all.map((r) => r.wallMs)),
+      ...(all.every((r) => r.controlMs !== undefined) ? { controlMs: Math.max(...all.map((r) => r.controlMs!)) } : {}),
+    },
     {
       target: first.target,
       seed: first.seed,

@@ -32,6 +32,8 @@ export interface CampaignResults {
   startedAt: string;
   finishedAt: string;
   wallMs: number;
+  /** Of wallMs, the control (with the recording the mutants replay). */
+  controlMs?: number;
   control: CampaignOutcome['control'];
   summary: Tally;
   byFamily: Record<string, Tally>;
@@ -78,6 +80,7 @@ export function buildResults(
     kind: 'kinde-token-conformance mutation campaign',
     ...meta,
     wallMs: outcome.wallMs,
+    ...(outcome.controlMs !== undefined ? { controlMs: outcome.controlMs } : {}),
     control: outcome.control,
     summary,
     byFamily: group(outcome.mutants, (m) => m.family),

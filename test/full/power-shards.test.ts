@@ -41,7 +41,7 @@ async function campaign(shard?: { index: number; count: number }): Promise<Campa
 
 /** What must agree: everything except how long it took. */
 function verdicts(r: CampaignResults) {
-  const { wallMs: _w, startedAt: _s, finishedAt: _f, mutants, ...rest } = r;
+  const { wallMs: _w, controlMs: _c, startedAt: _s, finishedAt: _f, mutants, ...rest } = r;
   return { ...rest, mutants: mutants.map(({ durationMs: _d, ...m }) => m) };
 }
 
