@@ -6,10 +6,13 @@
  *   suite / raw jose: N×      that wall time over raw jose signing + verifying as many tokens
  *   peak RSS: N MiB           the whole process tree (the CLI, its workers, sandbox processes)
  *
- * then cost against --runs (10 / 100 / 300: it should be linear) and a
- * per-phase table from an instrumented in-process run of the same checks.
+ * then cost against --runs (10 / 100 / 300: it should be linear), a
+ * per-phase table from an instrumented in-process run of the same checks, and
+ * the power line (bench/power.ts): mutants per minute of a seeded campaign
+ * sample and the full campaign's estimate, with the same sample live beside it
+ * (not with --quick).
  *
- *   npm run bench [-- --seed=N --quick]
+ *   npm run bench [-- --seed=N --quick --power-sample=N]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -26,8 +29,9 @@ import { writeReports } from '../reports/write.js';
 import { runChecks } from '../runner/run.js';
 import { DEFAULT_RUNS } from '../runner/options.js';
 import { tokenStats } from '../suites/lib/tokens.js';
+import { powerLines, powerSample } from './power.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' }, quick: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string' }, quick: { type: 'boolean' }, 'power-sample': { type: 'string' } } });
 const seed = Number(values.seed ?? 1);
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -143,6 +147,9 @@ const ph = await phases(DEFAULT_RUNS);
 const jose = await rawJose(Math.max(1, ph.issued));
 const joseMs = jose.signMs + jose.verifyMs;
 const adapterMs = Object.values(ph.spent).reduce((a, b) => a + b, 0);
+const powerN = Number(values['power-sample'] ?? 60);
+const power = await powerSample(ROOT, powerN, 1);
+const powerLive = values.quick ? undefined : await powerSample(ROOT, powerN, 1, true);
 const pct = (ms: number) => `${((100 * ms) / ph.totalMs).toFixed(0).padStart(3)} %`;
 
 const lines = [
@@ -166,6 +173,8 @@ const lines = [
   `  jwks + other calls      ${s(ph.spent.jwks! + ph.spent.other!).padStart(6)} s ${pct(ph.spent.jwks! + ph.spent.other!)}`,
   `  generation + judging    ${s(ph.totalMs - adapterMs).padStart(6)} s ${pct(ph.totalMs - adapterMs)}  (incl. verification)`,
   `  reporting               ${s(ph.reportingMs).padStart(6)} s`,
+  '',
+  ...powerLines(power, powerLive),
 ];
 console.log(lines.join('\n'));
 process.exit(0);

@@ -74,14 +74,7 @@ export const RUN_OPTIONS = {
 
 export type RunValues = OptionValues<typeof RUN_OPTIONS>;
 
-export function parseShard(v: string | undefined): { index: number; count: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 1000) {
-    throw new UsageError(`--shard must look like i/n with 1 ≤ i ≤ n ≤ 1000, got "${v}"`);
-  }
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
+export { parseShard } from '../cli/args.js';
 
 
 /** `--only=A,B` → the IDs, every one known to the catalog (else a usage error with a suggestion). */

@@ -103,3 +103,13 @@ export function intOption(name: string, v: string | undefined, min: number, max:
   }
   return Number(v);
 }
+
+/** `--shard=i/n`: slice i of n (1 ≤ i ≤ n ≤ 1000) of a run's checks or a campaign's operators. */
+export function parseShard(v: string | undefined): { index: number; count: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]) || Number(m[2]) > 1000) {
+    throw new UsageError(`--shard must look like i/n with 1 ≤ i ≤ n ≤ 1000, got "${v}"`);
+  }
+  return { index: Number(m[1]), count: Number(m[2]) };
+}

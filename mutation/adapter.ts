@@ -81,7 +81,8 @@ export class MutantAdapter implements Adapter {
   }
 
   async provision(tenant: Tenant): Promise<void> {
-    this.#tenant = structuredClone(tenant);
+    // Only an interceptor asks for the tenant (client secrets); a copy of a large tenant per case costs time.
+    this.#tenant = this.#op.interceptor ? structuredClone(tenant) : undefined;
     // A new tenant drops codes and refresh tokens on the target: the operator's memory goes with them.
     this.#memory = new Map();
     await this.#inner.provision(tenant);

@@ -12,7 +12,9 @@ import { MutantAdapter } from './adapter.js';
 import { campaignKeys } from './jws.js';
 import type { Ledger, LedgerEntry } from './ledger.js';
 import { IDENTITY } from './operators.js';
+import { Recording, RecordingAdapter, ReplayAdapter, replayable } from './recording.js';
 import { runSuite, type Detection } from './run-suite.js';
+import { runMutantsInWorkers, type WorkerSpec } from './pool.js';
 import type { Operator } from './types.js';
 
 export type MutantStatus = 'killed' | 'errored' | 'equivalent' | 'survived' | 'unexercised';
@@ -31,6 +33,8 @@ export interface MutantResult {
   runs: number;
   /** Killed only with the escalated run count. */
   escalated?: boolean;
+  /** How the run that decided it was made: over the recorded exchanges, or against a live target. */
+  path?: 'recorded' | 'live';
   /** The ledger entry covering this operator (on a killed mutant: the suite is stricter than the ledger says). */
   ledgered?: Pick<LedgerEntry, 'why' | 'docUrl' | 'quote' | 'rfc'>;
   durationMs: number;
@@ -54,13 +58,27 @@ export interface CampaignOptions {
   escalateRuns?: number;
   concurrency: number;
   checks?: ReadonlyArray<Check<any>>;
+  /**
+   * Judge replayable operators over the exchanges recorded during the control (default true); false runs
+   * every mutant against a live target (the reference path the equivalence test compares with).
+   */
+  recorded?: boolean;
+  /**
+   * Judge the mutants in this many worker threads (all cores), each building its target from the registry
+   * by name; only for the built-in checks (`checks` unset). Unset or 0: in this thread.
+   */
+  workers?: WorkerSpec;
   onResult?(r: MutantResult, done: number, total: number): void;
 }
 
 export interface CampaignOutcome {
   control: ControlResult;
+  /** The control's exchanges with the target, replayed under replayable operators. */
+  recording?: Recording;
   mutants: MutantResult[];
   wallMs: number;
+  /** Of wallMs, the control (and the recording made with it). */
+  controlMs?: number;
 }
 
 async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefined, f: (a: Adapter) => Promise<T>): Promise<T> {
@@ -73,36 +91,61 @@ async function withTarget<T>(createTarget: () => Adapter, op: Operator | undefin
   }
 }
 
-export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>): Promise<ControlResult> {
-  const failures: ControlResult['failures'] = [];
-  let requirementsPassed = 0;
-  for (const [where, op] of [['target', undefined], ['wrapped', IDENTITY]] as const) {
-    const run = await withTarget(o.createTarget, op, async (a) => runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}) }));
-    failures.push(...run.detections.map((d) => ({ ...d, where })));
-    requirementsPassed = Math.max(requirementsPassed, run.passed.length);
-  }
-  return { passed: failures.length === 0, failures, requirementsPassed };
+export async function runControl(o: Pick<CampaignOptions, 'createTarget' | 'seed' | 'runs' | 'checks'>, record = false): Promise<ControlResult & { recording?: Recording }> {
+  const recording = record ? new Recording(o.seed, o.runs) : undefined;
+  // The two runs are independent (each its own target): together, one waits on its target while the other computes.
+  const runs = await Promise.all(
+    (['target', 'wrapped'] as const).map(async (where) => {
+      const op = where === 'wrapped' ? IDENTITY : undefined;
+      // The wrapped control is the recording: the exchanges a mutant that changes nothing has with the target.
+      const recorder = op && recording ? new RecordingAdapter(o.createTarget(), recording) : undefined;
+      const create = recorder ? () => recorder : o.createTarget;
+      const run = await withTarget(create, op, async (a) =>
+        runSuite(a, await a.start(), { seed: o.seed, runs: o.runs, all: true, ...(o.checks ? { checks: o.checks } : {}), ...(recorder ? { checkBoundary: recorder } : {}) }),
+      );
+      return { where, run };
+    }),
+  );
+  const failures: ControlResult['failures'] = runs.flatMap(({ where, run }) => run.detections.map((d) => ({ ...d, where })));
+  const requirementsPassed = Math.max(...runs.map(({ run }) => run.passed.length));
+  return { passed: failures.length === 0, failures, requirementsPassed, ...(recording ? { recording } : {}) };
 }
 
-async function runMutant(op: Operator, o: CampaignOptions, runs: number): Promise<Omit<MutantResult, 'status' | 'ledgered'>> {
+type Decided = Omit<MutantResult, 'status' | 'ledgered'>;
+
+async function runMutant(op: Operator, o: CampaignOptions, runs: number, recording?: Recording): Promise<Decided> {
   const started = performance.now();
-  return withTarget(o.createTarget, op, async (a) => {
-    const run = await runSuite(a, await a.start(), { seed: o.seed, runs, ...(o.checks ? { checks: o.checks } : {}) });
-    return {
-      id: op.id,
-      family: op.family,
-      target: op.target,
-      area: op.area,
-      description: op.description,
-      ...(run.detection ? { detection: run.detection } : {}),
-      applied: (a as MutantAdapter).applied,
-      runs,
-      durationMs: Math.round(performance.now() - started),
-    };
-  });
+  const once = (replay: ReplayAdapter | undefined) =>
+    withTarget(replay ? () => replay : o.createTarget, op, async (a) => {
+      const run = await runSuite(a, await a.start(), { seed: o.seed, runs, ...(o.checks ? { checks: o.checks } : {}), ...(replay ? { checkBoundary: replay } : {}) });
+      return { run, applied: (a as MutantAdapter).applied };
+    });
+  const useRecording = recording !== undefined && recording.runs === runs && recording.seed === o.seed && replayable(op);
+  let path: 'recorded' | 'live' = 'live';
+  let decided: Awaited<ReturnType<typeof once>> | undefined;
+  if (useRecording) {
+    const replay = new ReplayAdapter(recording);
+    decided = await once(replay);
+    // A request the recording does not hold: what the live target answers is unknown, so ask it.
+    if (replay.diverged !== undefined) decided = undefined;
+    else path = 'recorded';
+  }
+  decided ??= await once(undefined);
+  return {
+    id: op.id,
+    family: op.family,
+    target: op.target,
+    area: op.area,
+    description: op.description,
+    ...(decided.run.detection ? { detection: decided.run.detection } : {}),
+    applied: decided.applied,
+    runs,
+    path,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
-function decide(r: Omit<MutantResult, 'status' | 'ledgered'>, ledger: Ledger): MutantResult {
+function decide(r: Decided, ledger: Ledger): MutantResult {
   const entry = ledger.explain(r.id);
   const ledgered = entry ? { ledgered: { why: entry.why, ...(entry.docUrl ? { docUrl: entry.docUrl, quote: entry.quote! } : {}), ...(entry.rfc ? { rfc: entry.rfc } : {}) } } : {};
   if (r.detection) return { ...r, status: r.detection.verdict === 'ERRORED' ? 'errored' : 'killed', ...ledgered };
@@ -110,22 +153,26 @@ function decide(r: Omit<MutantResult, 'status' | 'ledgered'>, ledger: Ledger): M
   return { ...r, status: r.applied === 0 ? 'unexercised' : 'survived' };
 }
 
-export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
-  const results: MutantResult[] = new Array(o.operators.length);
+/** One operator's verdict: its run, and for an unexplained survivor the second chance with more runs. */
+export async function judgeOperator(op: Operator, o: CampaignOptions, recording?: Recording): Promise<MutantResult> {
   const escalate = o.escalateRuns ?? o.runs * 5;
+  const r = decide(await runMutant(op, o, o.runs, recording), o.ledger);
+  // Only a survivor that changed something gets more runs: an operator that found nothing to change
+  // (a claim this target never issues) is reported unexercised at the base run count.
+  if (r.status !== 'survived' || escalate <= o.runs) return r;
+  const again = decide(await runMutant(op, o, escalate, recording), o.ledger);
+  return again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
+}
+
+export async function runMutants(o: CampaignOptions, recording?: Recording): Promise<MutantResult[]> {
+  if (o.workers && o.workers.count > 0 && o.operators.length > 1) return runMutantsInWorkers(o, recording, o.workers);
+  const results: MutantResult[] = new Array(o.operators.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < o.operators.length) {
       const i = next++;
-      const op = o.operators[i]!;
-      let r = decide(await runMutant(op, o, o.runs), o.ledger);
-      // Only a survivor that changed something gets more runs: an operator that found nothing to change
-      // (a claim this target never issues) is reported unexercised at the base run count.
-      if (r.status === 'survived' && escalate > o.runs) {
-        const again = decide(await runMutant(op, o, escalate), o.ledger);
-        r = again.status === 'killed' || again.status === 'errored' ? { ...again, escalated: true } : again;
-      }
+      const r = await judgeOperator(o.operators[i]!, o, recording);
       results[i] = r;
       done += 1;
       o.onResult?.(r, done, o.operators.length);
@@ -137,8 +184,9 @@ export async function runMutants(o: CampaignOptions): Promise<MutantResult[]> {
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignOutcome> {
   const started = performance.now();
-  const control = await runControl(o);
-  if (!control.passed) return { control, mutants: [], wallMs: Math.round(performance.now() - started) };
-  const mutants = await runMutants(o);
-  return { control, mutants, wallMs: Math.round(performance.now() - started) };
+  const { recording, ...control } = await runControl(o, o.recorded !== false);
+  const controlMs = Math.round(performance.now() - started);
+  if (!control.passed) return { control, mutants: [], wallMs: controlMs, controlMs };
+  const mutants = await runMutants(o, recording);
+  return { control, ...(recording ? { recording } : {}), mutants, wallMs: Math.round(performance.now() - started), controlMs };
 }

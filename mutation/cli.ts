@@ -2,31 +2,34 @@
  * `kinde-token-conformance power`: a mutation campaign against a target.
  *
  *   power --target=<name> [--target-url=URL] [--operators=<ids or globs>] [--runs=N] [--seed=N]
- *         [--sample=N] [--concurrency=N] [--escalate-runs=N] [--report-dir=DIR] [--list]
+ *         [--sample=N] [--shard=i/n] [--concurrency=N] [--escalate-runs=N] [--report-dir=DIR] [--live] [--list]
+ *   power report --merge <shard-*\/mutation-results.json…> [--report-dir=DIR]
  *
  * Exit codes: 0 every survivor is explained by the ledger, 1 an unexplained
  * survivor or a failed control, 2 usage error, 3 target unreachable.
  */
-import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HttpAdapter } from '../adapters/http.js';
 import { createAdapter, type TargetOptions } from '../targets/registry.js';
 import { AdapterError } from '../adapters/types.js';
-import { errorPrefix, intOption, parse, UsageError, type OptionValues } from '../cli/args.js';
+import { errorPrefix, intOption, parse, parseShard, UsageError, type OptionValues } from '../cli/args.js';
 import { MAX_RUNS } from '../runner/options.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
 import { foreignLine } from '../reports/sanitize.js';
 import { runCampaign } from './campaign.js';
-import { renderMutationHtml } from './html.js';
 import { loadLedger } from './ledger.js';
+import { shardOperators } from './merge.js';
 import { allOperators, OperatorSelectionError, sampleOperators, selectOperators } from './operators.js';
 import { buildResults, renderSummary } from './report.js';
 import { plural } from '../cli/term.js';
+import { powerReportCommand, writeCampaignReports } from './report-cli.js';
 
 export const POWER_EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
 export const DEFAULT_POWER_RUNS = 10;
 
 export const POWER_USAGE = `Usage: kinde-token-conformance power --target=NAME [options]
+       kinde-token-conformance power report --merge <shard-*/mutation-results.json…> [--report-dir=DIR]
 
 Wraps the target in generated defects (mutants) and runs the issuer checks
 against each; a mutant no requirement catches is a survivor. Survivors the
@@ -38,15 +41,21 @@ Options:
   --timeout=MS         per-call timeout for out-of-process targets
   --operators=LIST     operator ids or globs, comma separated (e.g. 'access.*:drop,refresh:*')
   --sample=N           run a seeded sample of N of the selected operators, spread over families
+  --shard=i/n          run slice i of n of the selected operators (one CI job each); the reports go to
+                       DIR/shard-i-of-n/; merge them with 'power report --merge'
   --runs=N             generated cases per check (default ${DEFAULT_POWER_RUNS})
   --escalate-runs=N    runs for an unexplained survivor's second chance (default 5 × runs, 0 = none)
   --seed=N             fast-check seed, also picks the sample (default: random, printed)
   --concurrency=N      mutants run at once (default 2; 1 for an http target without sessions)
+  --workers=N          threads judging mutants (default: one per core, at most 8; 0 = this thread only)
+  --live               judge every mutant against a live target (default: operators that only transform
+                       answers are judged over the exchanges recorded during the control)
   --report-dir=DIR     where mutation-results.json and mutation-report.html go (default ./kinde-conformance)
   --list               list the selected operators and exit
   -h, --help           this help`;
 
 export async function powerCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'report') return powerReportCommand(argv.slice(1));
   try {
     return await power(argv);
   } catch (e) {
@@ -68,12 +77,15 @@ const OPTIONS = {
   timeout: { type: 'string' },
   operators: { type: 'string' },
   sample: { type: 'string' },
+  shard: { type: 'string' },
   runs: { type: 'string' },
   'escalate-runs': { type: 'string' },
   seed: { type: 'string' },
   concurrency: { type: 'string' },
+  workers: { type: 'string' },
   'report-dir': { type: 'string' },
   list: { type: 'boolean' },
+  live: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -97,15 +109,18 @@ async function power(argv: string[]): Promise<number> {
   };
   const generated = allOperators();
   const selected = selectOperators(values.operators, generated);
-  const operators = sample === undefined ? selected : sampleOperators(selected, sample, seed);
+  const chosen = sample === undefined ? selected : sampleOperators(selected, sample, seed);
+  const shard = parseShard(values.shard);
+  const operators = shardOperators(chosen, shard);
   if (values.list) {
     for (const op of operators) console.log(`${op.id.padEnd(52)} ${op.description}`);
-    console.log(`\n${operators.length} of ${generated.length} operators`);
+    console.log(`\n${operators.length} of ${generated.length} operators${shard ? ` (shard ${shard.index}/${shard.count} of ${chosen.length})` : ''}`);
     return POWER_EXIT.OK;
   }
   const ledger = loadLedger();
   // A campaign takes minutes: a report directory that cannot be written fails now, not after it.
-  const dir = resolve(values['report-dir'] ?? DEFAULT_REPORT_DIR);
+  const base = resolve(values['report-dir'] ?? DEFAULT_REPORT_DIR);
+  const dir = shard ? join(base, `shard-${shard.index}-of-${shard.count}`) : base;
   try {
     await ensureWritableDirectory(dir);
   } catch (e) {
@@ -115,12 +130,16 @@ async function power(argv: string[]): Promise<number> {
   // Unknown target names and a missing --target-url fail here, before any work.
   const probe = createAdapter(target, targetOptions);
   let concurrency = intOption('concurrency', values.concurrency, 1, 16) ?? 2;
+  let sessionless = false;
   if (probe instanceof HttpAdapter) {
-    const { sessions } = await probe.probe();
-    if (!sessions) concurrency = 1;
+    sessionless = !(await probe.probe()).sessions;
+    if (sessionless) concurrency = 1;
   }
+  // A target without sessions takes one mutant at a time: no threads then either.
+  const workerOption = intOption('workers', values.workers, 0, 64);
+  const workers = sessionless ? 0 : (workerOption ?? (concurrency === 1 ? 0 : Math.min(8, availableParallelism())));
 
-  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${plural(generated.length, 'operator')}, seed ${seed}, ${plural(runs, 'run')} per check, concurrency ${concurrency}`);
+  console.log(`kinde-token-conformance power: target ${target}, ${operators.length} of ${plural(generated.length, 'operator')}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}, seed ${seed}, ${plural(runs, 'run')} per check, concurrency ${concurrency}${workers > 0 ? `, ${plural(workers, 'worker thread')}` : ''}${values.live ? ', live' : ''}`);
   const startedAt = new Date();
   const outcome = await runCampaign({
     createTarget: () => createAdapter(target, targetOptions),
@@ -130,6 +149,8 @@ async function power(argv: string[]): Promise<number> {
     runs,
     escalateRuns,
     concurrency,
+    recorded: !values.live,
+    ...(workers > 0 ? { workers: { count: workers, target, targetOptions } } : {}),
     onResult: (r, done, total) => {
       const by = r.detection ? ` by ${r.detection.requirement ?? r.detection.check} (${r.detection.verdict})` : '';
       console.log(`[${String(done).padStart(String(total).length)}/${total}] ${r.status.padEnd(11)} ${r.id}${by}${r.escalated ? ' after escalation' : ''}`);
@@ -140,12 +161,17 @@ async function power(argv: string[]): Promise<number> {
     seed,
     runs,
     escalateRuns,
-    selection: { ...(values.operators !== undefined ? { operators: values.operators } : {}), ...(sample !== undefined ? { sample } : {}), selected: operators.length, generated: generated.length },
+    selection: {
+      ...(values.operators !== undefined ? { operators: values.operators } : {}),
+      ...(sample !== undefined ? { sample } : {}),
+      selected: chosen.length,
+      generated: generated.length,
+      ...(shard ? { shard } : {}),
+    },
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
   });
-  await writeFile(join(dir, 'mutation-results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(dir, 'mutation-report.html'), renderMutationHtml(results));
+  await writeCampaignReports(dir, results);
   if (!outcome.control.passed) {
     console.error('\nThe control failed: the target (or the wrapped identity) does not pass the issuer checks, so mutants would prove nothing:');
     for (const f of outcome.control.failures) console.error(`  ${f.where}: ${f.requirement ?? f.check} ${f.verdict}: ${foreignLine(f.message, 300)}`);

@@ -79,7 +79,22 @@ export function signToken(header: JsonObject, payload: JsonObject, signing: Sign
   if (h.kid === active.kid && signing.kind === 'weak-key') h.kid = keys.weak.kid;
   const input = `${b64(JSON.stringify(h))}.${b64(JSON.stringify(payload))}`;
   if (signing.kind === 'none') return `${input}.`;
+  // RS256 (PKCS#1 v1.5) is deterministic: the same input under the same key is the same token, so what
+  // one mutant re-signed unchanged (most tokens of most mutants) is not signed again by the next.
+  const cacheable = signing.kind === 'substitute';
+  const cacheKey = cacheable ? `${key.kid}|${input}` : '';
+  const hit = cacheable ? signatures.get(cacheKey) : undefined;
+  if (hit !== undefined) return hit;
   const sig = rsaSign(alg, input, key.privateKey);
   if (signing.kind === 'corrupt-signature') sig[sig.length - 1]! ^= 0x01;
-  return `${input}.${sig.toString('base64url')}`;
+  const token = `${input}.${sig.toString('base64url')}`;
+  if (cacheable) {
+    // Bounded: a campaign's recorded tokens fit many times over; live runs (fresh jti each) only churn it.
+    if (signatures.size >= MAX_CACHED_SIGNATURES) signatures.delete(signatures.keys().next().value!);
+    signatures.set(cacheKey, token);
+  }
+  return token;
 }
+
+const MAX_CACHED_SIGNATURES = 20_000;
+const signatures = new Map<string, string>();

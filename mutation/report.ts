@@ -29,10 +29,12 @@ export interface CampaignResults {
   runs: number;
   escalateRuns: number;
   /** Operators selected (before sampling) and how they were chosen. */
-  selection: { operators?: string; sample?: number; selected: number; generated: number };
+  selection: { operators?: string; sample?: number; selected: number; generated: number; shard?: { index: number; count: number } };
   startedAt: string;
   finishedAt: string;
   wallMs: number;
+  /** Of wallMs, the control (with the recording the mutants replay). */
+  controlMs?: number;
   control: CampaignOutcome['control'];
   summary: Tally;
   byFamily: Record<string, Tally>;
@@ -79,6 +81,7 @@ export function buildResults(
     kind: 'kinde-token-conformance mutation campaign',
     ...meta,
     wallMs: outcome.wallMs,
+    ...(outcome.controlMs !== undefined ? { controlMs: outcome.controlMs } : {}),
     control: outcome.control,
     summary,
     byFamily: group(outcome.mutants, (m) => m.family),

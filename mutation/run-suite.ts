@@ -31,6 +31,8 @@ export interface SuiteOptions {
   checks?: ReadonlyArray<Check<any>>;
   /** Keep going after a detection (the control reports every failure). */
   all?: boolean;
+  /** Told before and after each check (the recorder and the replayer keep one list of exchanges per check). */
+  checkBoundary?: { beginCheck(check: string): void; endCheck(check: string): void };
 }
 
 export async function runSuite(adapter: Adapter, info: TargetInfo, options: SuiteOptions): Promise<SuiteRun & { detections: Detection[] }> {
@@ -39,6 +41,7 @@ export async function runSuite(adapter: Adapter, info: TargetInfo, options: Suit
   let checksRun = 0;
   for (const check of options.checks ?? ALL_CHECKS) {
     checksRun += 1;
+    options.checkBoundary?.beginCheck(check.name);
     const r = await runCheck(check, { adapter, info }, {
       seed: options.seed,
       runs: options.runs,
@@ -46,7 +49,10 @@ export async function runSuite(adapter: Adapter, info: TargetInfo, options: Suit
       declined: (id) => declinedBy(info, id),
       shrinkBudgetMs: 0,
       maxShrinkSteps: 0,
+      // Only the first violation of a check decides a mutant: the other requirements would not change it.
+      firstFailureOnly: !options.all,
     });
+    options.checkBoundary?.endCheck(check.name);
     for (const [id, o] of Object.entries(r.outcomes)) {
       if (o.verdict === 'PASSED') passed.push(id);
       if (o.verdict === 'FAILED' || o.verdict === 'WARNING') {

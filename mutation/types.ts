@@ -130,4 +130,11 @@ export interface Operator {
   /** Edit a successful token answer's HTTP headers (lower-case names) in place. */
   headers?(headers: ResponseHeaders, ctx: ResponseContext): boolean;
   interceptor?: Interceptor;
+  /**
+   * Whether the operator only transforms what the target answered, so its mutant can be judged over the
+   * exchanges recorded with the unmutated target (mutation/recording.ts) instead of a live target. Default:
+   * true without an interceptor. Set false for an operator whose effect must reach the target (it changes
+   * requests or state); a request that differs from the recording falls back to live anyway.
+   */
+  replayable?: boolean;
 }

@@ -52,6 +52,8 @@ export interface RunCheckOptions {
   maxShrinkSteps?: number;
   /** Ends the check (no further run, no further requirement) once fired. */
   signal?: AbortSignal;
+  /** Stop at the first requirement decided FAILED/WARNING (a mutation campaign needs only the first). */
+  firstFailureOnly?: boolean;
 }
 
 /**
@@ -175,6 +177,7 @@ export async function runCheck<T>(check: Check<T>, env: CheckEnv, options: RunCh
       ...(shrinkStop ? { reason: `shrinking stopped early (the counterexample is the smallest found before): ${describeError(shrinkStop)}` } : {}),
     };
     remaining = remaining.filter((r) => r !== req);
+    if (options.firstFailureOnly) break;
     if (options.path !== undefined) {
       // A replay decides only what it reproduces.
       for (const r of remaining) outcomes[r] = { verdict: 'NOT_APPLICABLE', reason: 'not part of the replayed failure' };

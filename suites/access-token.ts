@@ -81,11 +81,15 @@ export const checks: Check<any>[] = [
     arbitrary: () =>
       fc.record({
         s: userScenarioArb(),
-        // Trials ending 1 day to 1 year from now, or none.
+        // Trials ending 1 day to 1 year from now (at any second of that day), or none.
         trialDays: fc.option(fc.integer({ min: 1, max: 365 }), { nil: undefined }),
+        trialSecond: fc.integer({ min: 0, max: 86_399 }),
       }),
-    async predicate({ s, trialDays }, judge, env) {
-      const trialExpiresOn = trialDays === undefined ? undefined : new Date(Date.now() + trialDays * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    async predicate({ s, trialDays, trialSecond }, judge, env) {
+      // Counted from the next UTC midnight, not from this millisecond: the same seed asks the same thing all day
+      // (a mutation campaign replays the requests it recorded and must meet the same ones).
+      const midnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
+      const trialExpiresOn = trialDays === undefined ? undefined : new Date(midnight + trialDays * 86_400_000 + trialSecond * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const user = { ...s.user, ...(trialExpiresOn ? { trialExpiresOn } : {}) };
       const tenant = { ...s.tenant, users: s.tenant.users.map((u) => (u.id === user.id ? user : u)) };
       await provision(env, judge, tenant);
