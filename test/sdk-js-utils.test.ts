@@ -7,6 +7,7 @@
  */
 import {
   MemoryStorage,
+  Scopes,
   StorageKeys,
   clearActiveStorage,
   exchangeAuthCode,
@@ -49,7 +50,7 @@ async function signIn(storage: MemoryStorage) {
     clientId: 'spa',
     redirectURL: REDIRECT,
     audience: AUDIENCE,
-    scope: ['openid', 'profile', 'email', 'offline'],
+    scope: [Scopes.openid, Scopes.profile, Scopes.email, Scopes.offline_access],
     loginHint: USER.email,
     orgCode: 'org_acme',
   });
