@@ -142,3 +142,20 @@ describe('the new endpoints refuse like the others', () => {
     }
   });
 });
+
+describe("client secrets are in Kinde's format everywhere the project makes one", () => {
+  const KINDE_SECRET = /^[A-Za-z0-9]{40,60}$/;
+  it('generated verifier tenants, generated tenants and the shipped example tenant', async () => {
+    const fc = (await import('fast-check')).default;
+    const { scenarioArb, tenantOf } = await import('../suites/verifier-scenario.js');
+    const { tenantArb } = await import('../generators/tenant-arb.js');
+    const { readFileSync } = await import('node:fs');
+    const secrets = [
+      ...fc.sample(scenarioArb(undefined), 20).flatMap((s) => tenantOf(s).applications.map((a) => a.clientSecret)),
+      ...fc.sample(tenantArb(), 20).flatMap((t) => t.applications.map((a) => a.clientSecret)),
+      ...(JSON.parse(readFileSync(new URL('../examples/library/tenant.json', import.meta.url), 'utf8')) as { applications: Array<{ clientSecret: string }> }).applications.map((a) => a.clientSecret),
+    ];
+    expect(secrets.length).toBeGreaterThan(40);
+    expect(secrets.filter((s) => !KINDE_SECRET.test(s))).toEqual([]);
+  });
+});
