@@ -38,6 +38,13 @@ export interface VerifierInfo {
   fixedContext?: { issuer: string; audience: string };
   /** Port the suite must serve the issuer's JWKS on (a deployed API was told where to fetch keys). 0/absent = any. */
   jwksPort?: number;
+  /**
+   * The verifier's library derives the JWKS URL from the Kinde domain itself
+   * (`https://<sub>.kinde.com/.well-known/jwks.json`): the suite hands it
+   * `context.kindeDomain` and answers that origin on loopback while it presents
+   * a token (adapters/kinde-domain.ts; in-process verifiers only).
+   */
+  kindeDomain?: boolean;
 }
 
 /** What the verifier is told about the route the token is presented to. */
@@ -52,6 +59,8 @@ export interface VerificationContext {
   jwks: Jwks;
   /** Base URL where the issuer's discovery and JWKS are served on loopback, for remote-JWKS verifiers. */
   issuerBaseUrl?: string;
+  /** The Kinde domain the tokens come from (`https://<sub>.kinde.com`), for verifiers that declared `kindeDomain`. */
+  kindeDomain?: string;
 }
 
 export type Verdict =

@@ -10,20 +10,7 @@
  * issuance with the documented bindings; prohibited claims never change.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  emptyTenant,
-  issuerOf,
-  managementApiAudience,
-  type Application,
-  type Capabilities,
-  type DeployedWorkflow,
-  type JsonObject,
-  type Jwks,
-  type SignInRequest,
-  type Tenant,
-  type TokenSet,
-  type WorkflowFixtureSet,
-} from '../adapters/types.js';
+import { emptyTenant, issuerOf, managementApiAudience, type Application, type Capabilities, type DeployedWorkflow, type JsonObject, type Jwks, type SignInRequest, type Tenant, type TokenSet, type WorkflowFixtureSet } from '../adapters/types.js';
 import { accessTokenClaims, atHash, idTokenClaims, m2mTokenClaims, newJti, type ClaimContext, type UserGrant } from './claims.js';
 import { Clock } from './clock.js';
 import type { DefectName } from './defects.js';
@@ -160,6 +147,18 @@ export class ReferenceIssuer {
 
   jwks(): Jwks {
     return this.#keys.jwks();
+  }
+
+  /** Revocation (RFC 7009): the refresh token is forgotten, so refreshing with it fails. */
+  revokeRefreshToken(token: string): void {
+    this.#refresh.delete(token);
+  }
+
+  /** A refresh token's client, user, scopes and whether it is still good (introspection, revocation). */
+  refreshTokenInfo(token: string): { clientId: string; userId: string; scopes: string[]; expiresAt: number; active: boolean } | undefined {
+    const r = this.#refresh.get(token);
+    const now = this.clock.now();
+    return r && { clientId: r.session.clientId, userId: r.session.userId, scopes: r.session.scopes, expiresAt: r.expiresAt, active: now < r.expiresAt && (r.rotatedAt === undefined || now < r.rotatedAt + this.refreshOverlapSeconds) };
   }
 
   rotateKeys(): Promise<void> {

@@ -4,6 +4,7 @@
  * verifier is told (issuer, audience, route org, keys), present a token and
  * describe the verdict for the report.
  */
+import { kindeDomainOf, withKindeDomain } from '../adapters/kinde-domain.js';
 import type { JsonObject } from '../adapters/types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../adapters/verifier-types.js';
 import type { CheckEnv } from './lib/check.js';
@@ -66,7 +67,11 @@ export function describeVerdict(v: Verdict): string {
 }
 
 export function present(env: CheckEnv, token: string | undefined, ctx: VerificationContext): Promise<Verdict> {
-  return verifierOf(env).adapter.verify(token, ctx);
+  const { adapter, info } = verifierOf(env);
+  const domain = info.kindeDomain ? kindeDomainOf(ctx.issuer) : undefined;
+  if (domain === undefined || ctx.issuerBaseUrl === undefined) return adapter.verify(token, ctx);
+  // The library fetches https://<sub>.kinde.com/.well-known/jwks.json itself: answered by this set on loopback.
+  return withKindeDomain(domain, ctx.issuerBaseUrl, () => adapter.verify(token, { ...ctx, kindeDomain: domain }));
 }
 
 /**

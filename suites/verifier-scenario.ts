@@ -47,10 +47,15 @@ export function scenarioArb(info: VerifierInfo | undefined): fc.Arbitrary<Verifi
     );
 }
 
+/** A client secret in Kinde's format (40–60 letters and digits; Kinde's SDKs refuse others), derived from the client id. */
+export function kindeSecret(clientId: string): string {
+  return `ktc${clientId.replace(/[^A-Za-z0-9]/g, '')}`.padEnd(40, '0').slice(0, 60);
+}
+
 export function tenantOf(s: VerifierScenario): Tenant {
   const app = (clientId: string, kind: 'backend' | 'm2m', orgCode?: string) => ({
     clientId,
-    clientSecret: `secret-${clientId}`,
+    clientSecret: kindeSecret(clientId),
     name: `${kind} ${clientId.slice(0, 6)}`,
     kind,
     lifetimes: { ...DEFAULT_LIFETIMES },
@@ -113,7 +118,7 @@ export async function issueScenario(env: CheckEnv, judge: Judge, s: VerifierScen
     }
   }
   if (env.info.capabilities.m2m) {
-    const secret = (c: string) => `secret-${c}`;
+    const secret = kindeSecret;
     if (env.info.capabilities.orgScopedM2m) {
       const o = await clientCredentialsExpectingToken(env, judge, { clientId: s.clients.orgM2m, clientSecret: secret(s.clients.orgM2m), audience: [s.audience] }, none);
       if (o) out.orgM2m = o.token;

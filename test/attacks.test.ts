@@ -16,7 +16,7 @@ import { resign, stableKey, weakKey } from '../suites/lib/attack-keys.js';
 import { applyEdit, editArb, urlEditArb } from '../suites/lib/attack-near-miss.js';
 import { ATTACKS, ATTACK_REQUIREMENT, NEAR_MISSES, buildAttack, type Attack, type AttackKit } from '../suites/lib/attacks.js';
 import { applyVariation, describeVariation, variationArb } from '../suites/lib/valid-variants.js';
-import { scenarioArb, tenantOf } from '../suites/verifier-scenario.js';
+import { kindeSecret, scenarioArb, tenantOf } from '../suites/verifier-scenario.js';
 
 const adapter = new ReferenceAdapter();
 let kit: AttackKit;
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const s = fc.sample(scenarioArb(undefined), { seed: 42, numRuns: 1 })[0]!;
   const tenant = tenantOf(s);
   await adapter.provision(tenant);
-  const r = await adapter.clientCredentials({ clientId: s.clients.orgM2m, clientSecret: `secret-${s.clients.orgM2m}`, audience: [s.audience] });
+  const r = await adapter.clientCredentials({ clientId: s.clients.orgM2m, clientSecret: kindeSecret(s.clients.orgM2m), audience: [s.audience] });
   if (!r.ok) throw new Error('issuer refused');
   issuer = issuerOf(tenant);
   audience = s.audience;

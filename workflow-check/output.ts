@@ -56,7 +56,7 @@ export async function readResults(file: string): Promise<CheckWorkflowResults> {
 export function restoreSecrets(c: CheckCase): CheckCase {
   const copy = structuredClone(c);
   copy.tenant.applications.forEach((app, i) => {
-    if (app.clientSecret === REDACTED) app.clientSecret = `replayed-secret-${i}`;
+    if (app.clientSecret === REDACTED) app.clientSecret = `replayedSecret${i}`.padEnd(40, '0');
   });
   if (copy.kind === 'm2m') {
     const app = copy.tenant.applications.find((a) => a.clientId === copy.request.clientId);

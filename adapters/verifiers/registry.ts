@@ -6,6 +6,7 @@ import type { VerifierAdapter } from '../verifier-types.js';
 import { ContractVerifier, VERIFIER_DEFECTS, isVerifierDefect } from './contract.js';
 import { HttpApiVerifier } from './http-api.js';
 import { lazy } from '../lazy.js';
+import { loadWith } from './kinde/library.js';
 import { parseWeakName, weakVerifierNames } from './weaknesses.js';
 
 export interface VerifierOptions {
@@ -24,6 +25,10 @@ export function listVerifiers(): VerifierDescription[] {
     { name: 'reference', description: 'the documented contract in-process (control: must pass everything)' },
     { name: 'jose', description: 'jose jwtVerify + createRemoteJWKSet, RS256, issuer, audience' },
     { name: 'kinde-jwt-validator', description: "@kinde/jwt-validator validateToken (Kinde's own validator)" },
+    { name: 'kinde-node-express-jwtverify', description: "@kinde-oss/kinde-node-express jwtVerify middleware (optional peer: install it)" },
+    { name: 'kinde-node-express-protectroute', description: '@kinde-oss/kinde-node-express protectRoute, bearer path (optional peer)' },
+    { name: 'kinde-node-auth-utils', description: '@kinde-oss/kinde-node-auth-utils getPem + authToken (optional peer)' },
+    { name: 'kinde-auth-nextjs', description: "@kinde-oss/kinde-auth-nextjs getAccessToken's validateToken, without Next.js (optional peer)" },
     { name: 'jsonwebtoken-express', description: "the docs' org middleware: jsonwebtoken + jwks-rsa on /orgs/:org_code/users" },
     { name: 'fast-jwt', description: 'fast-jwt createVerifier, RS256, allowedIss, allowedAud' },
     { name: 'http-api', description: 'your API at --verifier-url (GET /orgs/:org_code/users); see adapters/verifiers/http-api.ts' },
@@ -53,6 +58,15 @@ export function createVerifier(name: string, options: VerifierOptions = {}): Ver
       return lazy(name, VERIFIER_METHODS, async () => new (await import('./jose.js')).JoseVerifier(timeout));
     case 'kinde-jwt-validator':
       return lazy(name, VERIFIER_METHODS, async () => new (await import('./kinde.js')).KindeJwtValidatorVerifier());
+    // Kinde's libraries are optional peers: loadWith turns a missing one into an error naming the package.
+    case 'kinde-node-express-jwtverify':
+      return lazy(name, VERIFIER_METHODS, () => loadWith('@kinde-oss/kinde-node-express', name, async () => new (await import('./kinde/node-express.js')).KindeExpressJwtVerifyVerifier()));
+    case 'kinde-node-express-protectroute':
+      return lazy(name, VERIFIER_METHODS, () => loadWith('@kinde-oss/kinde-node-express', name, async () => new (await import('./kinde/node-express.js')).KindeExpressProtectRouteVerifier()));
+    case 'kinde-node-auth-utils':
+      return lazy(name, VERIFIER_METHODS, () => loadWith('@kinde-oss/kinde-node-auth-utils', name, async () => new (await import('./kinde/auth-utils.js')).KindeAuthUtilsVerifier()));
+    case 'kinde-auth-nextjs':
+      return lazy(name, VERIFIER_METHODS, async () => new (await import('./kinde/nextjs.js')).KindeNextjsVerifier());
     case 'jsonwebtoken-express':
       return lazy(name, VERIFIER_METHODS, async () => new (await import('./jsonwebtoken-express.js')).JsonwebtokenExpressVerifier(timeout));
     case 'fast-jwt':

@@ -15,7 +15,7 @@ try {
   const res = await fetch(kinde.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'example-secret-not-a-real-one', audience: 'acme:orders-api' }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'orders-worker', client_secret: 'Ex4mpleSecretN0tARealOne7b1c9d2e5f8a3b6c0d', audience: 'acme:orders-api' }),
     signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);

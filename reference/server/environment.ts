@@ -13,6 +13,7 @@ import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { WorkflowError } from '../workflows/index.js';
+import { AccountEndpoints } from './account.js';
 import { HttpError, parseForm, readForm, sendEmpty, sendJson } from './http-io.js';
 import { drain, parseBasic, readMessage, tokenForm } from './requests.js';
 
@@ -52,6 +53,8 @@ export class Environment {
   readonly #pending = new Map<string, CodeBinding>();
   /** Seeded defects of the HTTP surface (discovery, JWKS paths, headers); the issuer has its own. */
   readonly #defects: ReadonlySet<DefectName>;
+  /** User profile, logout, revocation and introspection (account.ts). */
+  readonly account: AccountEndpoints;
 
   private constructor(issuer: ReferenceIssuer, baseUrl: string, implementation: Implementation, sessions: boolean, defects: ReadonlySet<DefectName>) {
     this.issuer = issuer;
@@ -59,6 +62,7 @@ export class Environment {
     this.baseUrl = baseUrl;
     this.#implementation = implementation;
     this.#sessions = sessions;
+    this.account = new AccountEndpoints(issuer);
   }
 
   static async create(baseUrl: string, implementation: Implementation, sessions: boolean, options: IssuerOptions): Promise<Environment> {
@@ -87,6 +91,10 @@ export class Environment {
         authorization_endpoint: `${this.baseUrl}/oauth2/auth`,
         token_endpoint: `${this.baseUrl}/oauth2/token`,
         jwks_uri: `${this.baseUrl}${this.#defects.has('discovery-jwks-uri-wrong') ? '/oauth2/keys' : '/.well-known/jwks'}`,
+        userinfo_endpoint: `${this.baseUrl}/oauth2/v2/user_profile`,
+        end_session_endpoint: `${this.baseUrl}/logout`,
+        revocation_endpoint: `${this.baseUrl}/oauth2/revoke`,
+        introspection_endpoint: `${this.baseUrl}/oauth2/introspect`,
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         ...(this.#defects.has('discovery-missing-subject-types') ? {} : { subject_types_supported: ['public'] }),
