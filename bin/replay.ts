@@ -114,7 +114,7 @@ export async function fromResults(values: ReplayValues, file: string, say: Say =
   values.only = wanted;
   if (failure.path) values.path = failure.path;
   values['report-dir'] ??= join(dirname(file), 'replay');
-  taken.push(`seed ${saved.seed}`, `${saved.runs} runs`, ...(failure.path ? [`path ${foreignLine(failure.path, 200)}`] : []));
+  taken.push(`seed ${saved.seed}`, `${saved.runs} runs`, ...(failure.path ? [failure.path.length <= 40 ? `path ${foreignLine(failure.path, 40)}` : `a path of ${failure.path.split(':').length} steps`] : []));
   say(`kinde-token-conformance: replaying ${foreignLine(wanted, 80)} from ${file}, a results file written elsewhere: it names no code (built-in targets only); taken from it: ${taken.join(', ')}`);
   for (const u of urls) say(`  ${u} (from ${file}: requests go there)`);
 }

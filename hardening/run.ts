@@ -1,6 +1,7 @@
 /**
  * The hardening harness: runs the CLI against every hostile target of
- * hardening/cases.ts (loopback only, each run bounded in time) and prints one
+ * hardening/cases.ts (loopback only, each run bounded in time), and every
+ * hostile file or adapter module of hardening/file-cases.ts, and prints one
  * table: case, wall time, exit code, verdicts, peak RSS, and whether the row
  * met every bar — the right exit code, no internal error and no stack trace
  * in the output, wall time within 2 timeouts + 15 s, peak RSS under 500 MB.
@@ -19,11 +20,12 @@
  * hostile answer costs, not how fast the machine is.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASES, type HardeningCase } from './cases.js';
+import { FILE_CASES, fileCaseProblems, type FileCase } from './file-cases.js';
 import { measure, type Measured } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -47,12 +49,13 @@ if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || !Number.isInteger(runs) |
   process.exit(2);
 }
 const wanted = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const unknown = wanted?.filter((n) => !CASES.some((c) => c.name === n)) ?? [];
+const ALL: Array<HardeningCase | FileCase> = [...CASES, ...FILE_CASES];
+const unknown = wanted?.filter((n) => !ALL.some((c) => c.name === n)) ?? [];
 if (unknown.length > 0) {
-  console.error(`hardening/run.ts: unknown case(s) ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
+  console.error(`hardening/run.ts: unknown case(s) ${unknown.join(', ')}; known: ${ALL.map((c) => c.name).join(', ')}`);
   process.exit(2);
 }
-const cases = CASES.filter((c) => (wanted ? wanted.includes(c.name) : !values.fast || c.fast));
+const cases = ALL.filter((c) => (wanted ? wanted.includes(c.name) : !values.fast || c.fast));
 
 /** 2 timeouts + 15 s: what "a broken target fails fast" allows. */
 const WALL_LIMIT_MS = 2 * timeoutMs + 15_000;
@@ -108,7 +111,34 @@ function verdictsOf(dir: string): { text: string; results?: { requirements: Arra
 /** Wall time of the faithful `control` case, once measured. */
 let controlMs: number | undefined;
 
-async function runCase(c: HardeningCase): Promise<Row> {
+/** Wall-time bar of a file case: it reads a file, no timeout is involved; generous for a loaded machine. */
+const FILE_WALL_LIMIT_MS = 120_000;
+
+/** A file case (hardening/file-cases.ts): one CLI command in a scratch folder, its whole output checked. */
+async function runFileCase(c: FileCase): Promise<Row> {
+  const dir = values.reports ? resolve(values.reports, c.name) : mkdtempSync(join(tmpdir(), `ktc-hardening-${c.name}-`));
+  mkdirSync(dir, { recursive: true });
+  try {
+    const prep = c.prepare(dir);
+    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...prep.env };
+    const m = await measure(process.execPath, [join(ROOT, 'bin/kinde-token-conformance.mjs'), ...prep.args], { cwd: prep.cwd, limitMs: KILL_AFTER_MS, env });
+    const problems = fileCaseProblems(dir, m.output);
+    if (m.killed) problems.push(`killed after ${KILL_AFTER_MS / 1000} s`);
+    if (m.exitCode !== c.exit) problems.push(`exit ${m.exitCode ?? m.signal}, expected ${c.exit}`);
+    if (STACK_FRAME.test(m.output)) problems.push('stack trace in output');
+    // The injecting adapter's own thrown errors are what the runner calls "unexpected error": not the tool's.
+    const internal = INTERNAL.exec(m.output.replace(/unexpected error: Error: (refresh|client credentials) refused/g, ''));
+    if (internal) problems.push(`internal error (${internal[0]})`);
+    if (m.wallMs > FILE_WALL_LIMIT_MS) problems.push(`wall ${(m.wallMs / 1000).toFixed(1)} s > ${FILE_WALL_LIMIT_MS / 1000} s`);
+    if (m.peakProcessBytes >= RSS_LIMIT) problems.push(`peak RSS ${(m.peakProcessBytes / MB).toFixed(0)} MB ≥ 500 MB`);
+    return { name: c.name, expected: c.exit, m, verdicts: verdictsOf(join(dir, 'out')).text, problems };
+  } finally {
+    if (!values.reports) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runCase(c: HardeningCase | FileCase): Promise<Row> {
+  if ('prepare' in c) return runFileCase(c);
   const dir = values.reports ? resolve(values.reports, c.name) : mkdtempSync(join(tmpdir(), `ktc-hardening-${c.name}-`));
   const target = await startTarget(c);
   try {

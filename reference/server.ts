@@ -8,6 +8,7 @@
  * more, each under `/sessions/<id>`, so parallel suite workers never share a
  * tenant. Bad requests get a 4xx `{error, error_description}`, never a crash.
  */
+import { foreignBlock, foreignLine } from '../reports/sanitize.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
@@ -216,7 +217,7 @@ export async function startServer(options: ServerOptions = {}): Promise<StartedS
   const server: Server = createServer({ connectionsCheckingInterval }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const err = toHttpError(e);
-      if (err.status >= 500) log(`kinde-token-conformance serve: ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+      if (err.status >= 500) log(foreignBlock(`kinde-token-conformance serve: ${foreignLine(req.method ?? '', 20)} ${foreignLine(req.url ?? '', 500)}: ${(e as Error)?.stack ?? String(e)}`, '', 60));
       if (res.headersSent) {
         res.destroy();
         return;

@@ -4,6 +4,7 @@
  */
 import { prettyJson } from './format.js';
 import type { RequirementResult } from './results.js';
+import { escapeControls, inertCommand } from './sanitize.js';
 
 function indent(text: string, by = '  '): string {
   return text
@@ -48,5 +49,6 @@ export function describeFailure(r: RequirementResult): string {
     }
     lines.push(`replay: ${f.replay}`);
   }
-  return lines.join('\n');
+  // Foreign lines (messages, sources, a target's values) may be read in a CI log: controls escaped, no line a workflow command.
+  return escapeControls(lines.join('\n')).split('\n').map(inertCommand).join('\n');
 }

@@ -82,3 +82,17 @@ describe('a URL is given only to the target or verifier that reads it', () => {
     expect(r.out).toMatch(message);
   });
 });
+
+describe('the --replay command a report prints', () => {
+  it('names a module target and verifier itself (the file will not)', async () => {
+    const { replayCommand, defaultOptions } = await import('../runner/options.js');
+    const long = Array.from({ length: 100 }, () => '0').join(':');
+    const o = { ...defaultOptions(), target: '/home/you/my-adapter.mjs', verifier: './v.ts', resultsFile: 'kinde-conformance/results.json' };
+    expect(replayCommand(o, 'TOKEN-JTI-UNIQUE', long)).toBe(
+      'npx kinde-token-conformance run --replay=kinde-conformance/results.json --target=/home/you/my-adapter.mjs --verifier=./v.ts --only=TOKEN-JTI-UNIQUE',
+    );
+    expect(replayCommand({ ...o, target: 'mutant:jti-reused', verifier: undefined }, 'TOKEN-JTI-UNIQUE', long)).toBe(
+      'npx kinde-token-conformance run --replay=kinde-conformance/results.json --only=TOKEN-JTI-UNIQUE',
+    );
+  });
+});
