@@ -6,6 +6,7 @@ import { DEFECTS, isDefectName } from '../reference/defects.js';
 import { HttpAdapter } from '../adapters/http.js';
 import { KindeAdapter } from '../adapters/kinde.js';
 import { ReferenceAdapter } from '../reference/adapter.js';
+import { servedMutant } from './served-mutant.js';
 import { lazy } from '../adapters/lazy.js';
 import { AdapterError, type Adapter } from '../adapters/types.js';
 
@@ -53,7 +54,11 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
   if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);
-    if (isDefectName(defect)) return new ReferenceAdapter(target, { defects: new Set([defect]) });
+    if (isDefectName(defect)) {
+      // A defect of the HTTP surface shows only over HTTP: serve it on loopback.
+      if ((DEFECTS[defect] as { over?: 'http' }).over === 'http') return servedMutant(target, defect, options.timeoutMs);
+      return new ReferenceAdapter(target, { defects: new Set([defect]) });
+    }
   }
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',
