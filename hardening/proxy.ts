@@ -91,7 +91,10 @@ export async function startProxy(upstream: string, behaviour: Behaviour): Promis
     if (behaviour.rewrite && type.includes('json') && text.length > 0) {
       text = JSON.stringify(await behaviour.rewrite(r, JSON.parse(text)));
     }
-    const out: Record<string, string> = { 'content-type': type || 'application/json', 'cache-control': 'no-store' };
+    // The cache headers pass through as the target sent them: RESP-NO-STORE judges them.
+    const out: Record<string, string> = { 'content-type': type || 'application/json', 'cache-control': up.headers.get('cache-control') ?? 'no-store' };
+    const pragma = up.headers.get('pragma');
+    if (pragma !== null) out['pragma'] = pragma;
     const location = up.headers.get('location');
     if (location) out['location'] = swap(location);
     const slow = behaviour.trickle?.(r);

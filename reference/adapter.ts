@@ -42,7 +42,8 @@ export class ReferenceAdapter implements Adapter {
       name: this.name,
       version,
       refreshOverlapSeconds: this.#issuer.refreshOverlapSeconds,
-      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true },
+      // In-process there is no HTTP: no headers, discovery or JWKS paths to show (`serve` shows them over HTTP).
+      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true, httpSurface: false },
     };
   }
 

@@ -6,7 +6,7 @@
  * NOT_APPLICABLE in-process: there is no HTTP to read.
  */
 import fc from 'fast-check';
-import type { HttpGetAnswer, JsonValue, Jwks, TokenResult } from '../adapters/types.js';
+import { AdapterError, type HttpGetAnswer, type JsonValue, type Jwks, type TokenResult } from '../adapters/types.js';
 import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { clientCredentialsExpectingToken, provision, refreshOnce, signInExpectingTokens } from './lib/flows.js';
@@ -26,7 +26,7 @@ const ARRAY_MEMBERS = ['response_types_supported', 'subject_types_supported', 'i
 
 function get(env: CheckEnv, ref: string): Promise<HttpGetAnswer | null> {
   const fetcher = env.adapter.httpGet;
-  if (!fetcher) throw new Error(`target ${env.adapter.name} declares httpSurface but has no httpGet()`);
+  if (!fetcher) throw new AdapterError('ERR_TARGET_PROTOCOL', `target ${env.adapter.name} declares httpSurface but has no httpGet() (see docs/writing-an-adapter.md)`);
   return fetcher.call(env.adapter, ref);
 }
 

@@ -6,6 +6,7 @@ import { DEFECTS, isDefectName } from '../reference/defects.js';
 import { HttpAdapter } from '../adapters/http.js';
 import { KindeAdapter } from '../adapters/kinde.js';
 import { ReferenceAdapter } from '../reference/adapter.js';
+import { servedMutant } from './served-mutant.js';
 import { lazy } from '../adapters/lazy.js';
 import { AdapterError, type Adapter } from '../adapters/types.js';
 
@@ -43,7 +44,7 @@ export interface TargetOptions {
 }
 
 /** Every method of the Adapter contract (optional ones included). */
-export const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'advanceClock', 'rotateKeys', 'stop'] as const;
+export const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'httpGet', 'advanceClock', 'rotateKeys', 'stop'] as const;
 
 export function createAdapter(target: string, options: TargetOptions = {}): Adapter {
   if (target === 'reference') return new ReferenceAdapter();
@@ -63,7 +64,11 @@ export function createAdapter(target: string, options: TargetOptions = {}): Adap
   if (target === 'kinde') return new KindeAdapter(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   if (target.startsWith('mutant:')) {
     const defect = target.slice('mutant:'.length);
-    if (isDefectName(defect)) return new ReferenceAdapter(target, { defects: new Set([defect]) });
+    if (isDefectName(defect)) {
+      // A defect of the HTTP surface shows only over HTTP: serve it on loopback.
+      if ((DEFECTS[defect] as { over?: 'http' }).over === 'http') return servedMutant(target, defect, options.timeoutMs);
+      return new ReferenceAdapter(target, { defects: new Set([defect]) });
+    }
   }
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',

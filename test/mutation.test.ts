@@ -136,13 +136,13 @@ describe('power against serve over http', () => {
   });
 
   it('wraps an HttpAdapter: the control passes over HTTP and mutants are killed or ledgered', async () => {
-    const operators = selectOperators('access.sub:edit:other-id,m2m.times:shift+60,refresh:not-rotated,response.token_type:edit:lower');
+    const operators = selectOperators('access.sub:edit:other-id,m2m.times:shift+60,refresh:not-rotated,response.token_type:edit:lower,discovery.issuer:edit:trailing-slash,response.headers.pragma:drop');
     const outcome = await runCampaign({ createTarget: () => new HttpAdapter({ targetUrl: server.url, timeoutMs: 10_000 }), operators, ledger: loadLedger(), seed: SEED, runs: 2, concurrency: 2 });
     const r = buildResults(outcome, meta('http', 2));
     expect(outcome.control, JSON.stringify(outcome.control.failures)).toMatchObject({ passed: true });
     expect(r.unexplained, renderSummary(r)).toEqual([]);
     const byId = Object.fromEntries(r.mutants.map((m) => [m.id, m.status]));
-    expect(byId).toMatchObject({ 'access.sub:edit:other-id': 'killed', 'm2m.times:shift+60': 'killed', 'refresh:not-rotated': 'killed', 'response.token_type:edit:lower': 'equivalent' });
+    expect(byId).toMatchObject({ 'access.sub:edit:other-id': 'killed', 'm2m.times:shift+60': 'killed', 'refresh:not-rotated': 'killed', 'response.token_type:edit:lower': 'equivalent', 'discovery.issuer:edit:trailing-slash': 'killed', 'response.headers.pragma:drop': 'killed' });
   });
 });
 

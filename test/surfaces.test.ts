@@ -19,7 +19,7 @@ describe('surface inventory (schemas/surfaces/)', () => {
 
   it('lists both JWKS paths, every discovery member the suite judges, and every grant’s tokens', () => {
     const ids = new Set(allSurfaces().map((s) => s.id));
-    for (const id of ['jwks.path.jwks', 'jwks.path.jwks_json', 'discovery.issuer', 'discovery.jwks_uri', 'response.headers', 'token.refresh.access', 'token.refresh.id', 'token.m2m-org.access']) {
+    for (const id of ['jwks.path.jwks', 'jwks.path.jwks_json', 'discovery.issuer', 'discovery.jwks_uri', 'response.headers.cache-control', 'response.headers.pragma', 'token.refresh.access', 'token.refresh.id', 'token.m2m-org.access']) {
       expect(ids.has(id), id).toBe(true);
     }
   });
