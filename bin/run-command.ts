@@ -119,7 +119,9 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   const options: RunnerOptions = {
     target: isModulePath(target) ? resolve(target) : target,
     seed: seed ?? (Date.now() ^ (process.pid << 8)) & 0x7fffffff,
-    runs: runs ?? DEFAULT_RUNS,
+    // `npm test` in a clone (self-tests, then a conformance run against the reference) keeps its run short;
+    // the full default is `npm run conformance` / `run`.
+    runs: runs ?? (withSelfTests(mode, values, only, shard) && selfTestsAvailable() ? SELF_TEST_RUNS : DEFAULT_RUNS),
     strict: values.strict ?? false,
     only,
     ...(values.path !== undefined ? { path: values.path } : {}),
@@ -143,7 +145,7 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   }
 
   let selfTests: { passed: number; failed: number; skipped: number } | undefined;
-  if (mode === 'test' && values.target === undefined && values.verifier === undefined && only.length === 0 && !shard) {
+  if (withSelfTests(mode, values, only, shard)) {
     if (selfTestsAvailable()) selfTests = await runSelfTests();
     else console.log('kinde-token-conformance: the self-tests are not shipped with the package; running the conformance suites only');
   }
@@ -194,6 +196,14 @@ export async function conformanceCommand(mode: 'test' | 'run', argv: string[]): 
   // The line CI greps; it counts requirements (and self-tests), like the summary above, and agrees with the exit code.
   console.log(`\n${lastLine({ results, exitCode: code, ...(selfTests ? { selfTests } : {}), ...(expectedFailures !== undefined ? { expectedFailures } : {}), ...(why ? { why } : {}), durationMs: performance.now() })}`);
   return code;
+}
+
+/** Runs per check of the conformance run `npm test` makes after the self-tests (a clone, no --runs). */
+export const SELF_TEST_RUNS = 20;
+
+/** `test` without a target, verifier, --only or --shard: the self-tests first (when the package carries them). */
+function withSelfTests(mode: 'test' | 'run', values: Values, only: string[], shard: unknown): boolean {
+  return mode === 'test' && values.target === undefined && values.verifier === undefined && only.length === 0 && !shard;
 }
 
 function invocationOf(options: ConformanceOptions, values: Values): NonNullable<RunResults['invocation']> {

@@ -1,5 +1,5 @@
 /**
- * The suite's own self-tests (test/**), run by vitest with the package as
+ * The suite's fast self-tests (test/**, without test/full/: vitest.config.ts), run by vitest with the package as
  * its root and its own config: never the tests or config of the directory
  * the command was started from. Only a clone carries them.
  */

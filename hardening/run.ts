@@ -21,7 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASES, type HardeningCase } from './cases.js';
@@ -184,6 +184,9 @@ console.log(
   `hardening: ${cases.length} case(s), --runs=${runs} --timeout=${timeoutMs}, bars: right exit code, no internal error or stack trace, ` +
     `wall ≤ ${WALL_LIMIT_MS / 1000} s (+ the control's wall time for targets that answer), peak RSS < 500 MB`,
 );
+/** The machine's load beside the figures: the bars must hold at load ≥ 2 × the cores (issue 23). */
+const load = () => `load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
+const loadAtStart = load();
 const rows: Row[] = [];
 for (const c of cases) {
   process.stdout.write(`  ${c.name}: ${c.description} … `);
@@ -196,7 +199,7 @@ for (const c of cases) {
     rows.push({ name: c.name, expected: c.exit, m: { exitCode: null, signal: null, wallMs: 0, peakProcessBytes: 0, peakTreeBytes: 0, output: '', killed: false }, verdicts: '-', problems: [`harness: ${(e as Error).message}`] });
   }
 }
-console.log(`\n${table(rows)}`);
+console.log(`\n${table(rows)}\n\n(${loadAtStart} at start, ${load()} at the end)`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(rows.map(({ m, ...r }) => ({ ...r, wallMs: Math.round(m.wallMs), exitCode: m.exitCode, peakProcessBytes: m.peakProcessBytes, peakTreeBytes: m.peakTreeBytes })), null, 2)}\n`);
 const failed = rows.filter((r) => r.problems.length > 0);
 console.log(`\n${rows.length - failed.length} of ${rows.length} rows met every bar`);

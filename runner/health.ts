@@ -6,9 +6,11 @@
  * and the remaining checks are not attempted — when
  * - its start (a fresh handshake) failed: nothing could be checked; or
  * - a fresh handshake probe right after the failure fails too; or
- * - {@link consecutiveLimit} checks in a row ended on a target failure
- *   although its handshake still answers (a target whose handshake works but
- *   whose token endpoint hangs: going on would cost one timeout per check).
+ * - {@link consecutiveLimit} checks failed on the same call (method and
+ *   path, sessions aside) although its handshake still answers: a target
+ *   whose token endpoint hangs, or whose JWKS never arrives, would otherwise
+ *   cost one timeout per check (checks that do not need that call pass in
+ *   between, so the count is per call, not of failures in a row).
  *
  * One slow answer on a loaded machine (a key rotation past --timeout) so
  * costs one check, not the run, and never turns exit 1 into 3.
@@ -20,15 +22,32 @@ import { targetFailureCode, type ConformanceMeta } from './execute.js';
 import type { ConformanceOptions } from './options.js';
 
 /**
- * N, the target failures in a row (in the order checks end, over every lane)
- * that declare a target broken although its handshake answers. One stall of
- * the target or of the machine can fail the check of every lane at once, so
- * N exceeds the lanes by one: a single stall is forgiven, a failure right
- * after it is not (and never fewer than 2, so one lane forgives one). A hung
- * endpoint then costs at most two timeouts per lane, not one per check.
+ * N, the checks failed on the same call that declare a target broken
+ * although its handshake answers. One stall of the target or of the machine
+ * can fail the check of every lane at once, so N exceeds the lanes by one: a
+ * single stall is forgiven, a failure more is not (and never fewer than 2, so
+ * one lane forgives one). A hung endpoint then costs at most about two
+ * timeouts per lane, not one per check.
  */
 export function consecutiveLimit(lanes: number): number {
   return Math.max(2, lanes + 1);
+}
+
+/**
+ * The call a target failure names (`CODE: METHOD URL: …`), as code, method
+ * and path without the session prefix (each lane has its own session); the
+ * code alone when the reason names no call (an adapter module's error).
+ */
+export function failedCall(reason: string): string {
+  const m = /^(ERR_[A-Z_]+): (GET|POST|PUT|PATCH|DELETE) (\S+?):? /.exec(reason);
+  if (!m) return reason.split(':')[0]!;
+  let path = m[3]!;
+  try {
+    path = new URL(path).pathname;
+  } catch {
+    // not a URL: keep it as written
+  }
+  return `${m[1]} ${m[2]} ${path.replace(/\/sessions\/[^/]+/, '')}`;
 }
 
 export interface BrokenTarget {

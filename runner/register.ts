@@ -70,7 +70,8 @@ export function registerChecks(area: Area, checks: ReadonlyArray<Check<any>>, op
     let previous: Promise<void> = Promise.resolve();
     /** The first start failure: reported by one test, the others are not attempted. */
     let startFailure: { reason: string; reported: boolean } | undefined;
-    afterAll(() => previous);
+    // The last check's calls in flight end within the per-call timeout; vitest's 10 s hook default could be shorter.
+    afterAll(() => previous, 2 * (options.timeoutMs ?? DEFAULT_TIMEOUT_MS) + 10_000);
 
     for (const check of selected) {
       const timeout = options.testTimeoutMs ?? checkBudgetMs(check, options);

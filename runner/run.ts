@@ -5,7 +5,7 @@
  * Target health (runner/health.ts): a check that ends on a target failure
  * (timeout, protocol error, unreachable) fails that check; the target counts
  * as broken when its start or a fresh handshake probe fails as well, or after
- * several such checks in a row. Then the remaining checks are not attempted
+ * several checks failed on the same call. Then the remaining checks are not attempted
  * (ERRORED, naming the failure), unless `keepGoing`. A hung target so costs
  * about one or two timeouts per lane, not one per check.
  */
@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import type { RunResults } from '../reports/results.js';
 import { collectResults, type CollectedTest } from './collect.js';
 import { brokenOutcomes, checkTitle, notAttempted, targetFailureCode, UNREACHABLE_CODES, type ConformanceMeta } from './execute.js';
-import { consecutiveLimit, probeAfresh, targetFailureOf, type BrokenTarget } from './health.js';
+import { consecutiveLimit, failedCall, probeAfresh, targetFailureOf, type BrokenTarget } from './health.js';
 import type { ConformanceOptions } from './options.js';
 import { inlineExecutor, workerExecutor, type Executor, type GivenAdapters } from './executor.js';
 import { planChecks, type PlannedCheck, type Shard } from './plan.js';
@@ -75,25 +75,24 @@ export async function runChecks(options: RunnerOptions, hooks: RunHooks = {}, gi
     if (announce) hooks.onCheckDone?.(meta, done, plan.length);
   };
   // Health: a target failure fails its check; the target is broken when its start or a fresh probe fails too,
-  // or after `limit` such checks in a row (runner/health.ts).
+  // or after `limit` checks failed on the same call (runner/health.ts).
   const limit = consecutiveLimit(size);
-  let inARow = 0;
+  const failedCalls = new Map<string, number>();
   const tripped = async (meta: ConformanceMeta) => {
     if (failure) return;
     const f = targetFailureOf(meta);
-    if (!f) {
-      inARow = 0;
-      return;
-    }
-    inARow += 1;
+    if (!f) return;
     if (meta.unreachable !== undefined) {
       failure = f; // the start was a fresh handshake, and it failed
       return;
     }
+    const call = failedCall(f.reason);
+    const times = (failedCalls.get(call) ?? 0) + 1;
+    failedCalls.set(call, times);
     const probe = await probeAfresh(options, f.code, given);
     if (failure) return;
     if (probe !== undefined) failure = { check: meta.check, code: targetFailureCode(probe) ?? f.code, reason: `${f.reason}; ${probe.replace(/^[A-Z_]+: /, '')}` };
-    else if (inARow >= limit) failure = { ...f, reason: `${f.reason} (${inARow} checks in a row ended on a target failure, although its handshake answers)` };
+    else if (times >= limit) failure = { ...f, reason: `${f.reason} (${times} checks failed on this call, although the target's handshake answers)` };
   };
 
   let aborting = false;

@@ -1,6 +1,7 @@
 /**
- * Shared body of the mutant kill-matrix tests (split over two files so the
- * two cores share the work). Each seeded defect must be caught by the checks
+ * Shared body of the mutant kill-matrix tests: the whole matrix in
+ * test/full/ (split over two files so the two cores share the work), a sample
+ * in the fast self-tests (test/mutants-sample.test.ts). Each seeded defect must be caught by the checks
  * of the requirement it names, at the default number of runs; the reference
  * must pass those same checks with the same seed (the control).
  */
@@ -46,10 +47,16 @@ async function overHttp(defects: DefectName[], requirement: string, because: Rec
   }
 }
 
-export function killMatrix(part: number, parts: number): void {
+/**
+ * Part `part` of `parts` of the matrix (test/full/mutants-*.test.ts), or with
+ * `sample` = k only every k-th defect (the fast self-tests: the same verdicts
+ * as the full matrix for those defects, same seed and runs).
+ */
+export function killMatrix(part: number, parts: number, sample?: number): void {
   const rows: string[] = [];
-  const names = (Object.keys(DEFECTS) as DefectName[]).filter((_, i) => i % parts === part);
-  describe(`mutant kill matrix (seed ${MUTANT_SEED}, ${DEFAULT_RUNS} runs)`, () => {
+  const names = (Object.keys(DEFECTS) as DefectName[]).filter((_, i) => (sample !== undefined ? i % sample === 0 : i % parts === part));
+  const label = sample !== undefined ? `sample-1-in-${sample}` : `${part + 1}-of-${parts}`;
+  describe(`mutant kill matrix${sample !== undefined ? `, 1 defect in ${sample}` : ''} (seed ${MUTANT_SEED}, ${DEFAULT_RUNS} runs)`, () => {
     for (const name of names) {
       const { caughtBy, description } = DEFECTS[name];
       it(`mutant:${name} (${description}) is caught by ${caughtBy}`, async () => {
@@ -72,7 +79,7 @@ export function killMatrix(part: number, parts: number): void {
     afterAll(() => {
       mkdirSync('test-output', { recursive: true });
       writeFileSync(
-        `test-output/kill-matrix-${part + 1}-of-${parts}.md`,
+        `test-output/kill-matrix-${label}.md`,
         `| mutant | expected | requirements that caught it |\n|---|---|---|\n${rows.sort().join('\n')}\n`,
       );
     });

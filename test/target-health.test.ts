@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type StartedServer } from '../reference/server.js';
 import { runChecks, unreachable } from '../runner/run.js';
-import { consecutiveLimit } from '../runner/health.js';
+import { consecutiveLimit, failedCall } from '../runner/health.js';
 
 describe('target health', () => {
   let upstream: StartedServer;
@@ -68,7 +68,16 @@ describe('target health', () => {
     expect(unreachable(r)).toBe(true);
   });
 
-  it('N (failures in a row that break a target whose handshake answers) exceeds the lanes by one', () => {
+  it('N (checks failed on one call that break a target whose handshake answers) exceeds the lanes by one', () => {
     expect([1, 2, 4].map(consecutiveLimit)).toEqual([2, 3, 5]);
+  });
+
+  it('failures are counted per call: method and path, whatever the session of the lane', () => {
+    const a = failedCall('ERR_TARGET_TIMEOUT: GET http://127.0.0.1:5000/sessions/s1/.well-known/jwks.json: no complete answer within 2000 ms');
+    const b = failedCall('ERR_TARGET_TIMEOUT: GET http://127.0.0.1:5000/sessions/s2/.well-known/jwks.json: no complete answer within 2000 ms');
+    expect(a).toBe('ERR_TARGET_TIMEOUT GET /.well-known/jwks.json');
+    expect(b).toBe(a);
+    expect(failedCall('ERR_TARGET_PROTOCOL: POST http://127.0.0.1:5/oauth2/token: HTTP 500 (target error)')).toBe('ERR_TARGET_PROTOCOL POST /oauth2/token');
+    expect(failedCall('ERR_TARGET_UNREACHABLE: my adapter lost its connection')).toBe('ERR_TARGET_UNREACHABLE');
   });
 });

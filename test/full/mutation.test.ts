@@ -9,23 +9,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpAdapter } from '../adapters/http.js';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import { startServer, type StartedServer } from '../reference/server.js';
-import { severityFor } from '../runner/execute.js';
-import { ALL_CHECKS } from '../suites/index.js';
-import { runCampaign, runMutants } from '../mutation/campaign.js';
-import { powerCommand } from '../mutation/cli.js';
-import { Ledger, loadLedger } from '../mutation/ledger.js';
-import { allOperators, sampleOperators, selectOperators } from '../mutation/operators.js';
-import { buildResults, renderSummary } from '../mutation/report.js';
+import { HttpAdapter } from '../../adapters/http.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import { startServer, type StartedServer } from '../../reference/server.js';
+import { severityFor } from '../../runner/execute.js';
+import { ALL_CHECKS } from '../../suites/index.js';
+import { runCampaign, runMutants } from '../../mutation/campaign.js';
+import { powerCommand } from '../../mutation/cli.js';
+import { Ledger, loadLedger } from '../../mutation/ledger.js';
+import { allOperators, sampleOperators, selectOperators } from '../../mutation/operators.js';
+import { buildResults, renderSummary } from '../../mutation/report.js';
 
 const SEED = Number(process.env.KTC_MUTATION_SEED ?? 20261123);
 const SAMPLE = Number(process.env.KTC_MUTATION_SAMPLE ?? 20);
 const RUNS = 3;
 
 const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
-const facts = () => normalize(readFileSync(new URL('../../shared/spec/kinde-token-facts.md', import.meta.url), 'utf8'));
+const facts = () => normalize(readFileSync(new URL('../../../shared/spec/kinde-token-facts.md', import.meta.url), 'utf8'));
 
 const meta = (target: string, runs: number) => ({
   target,

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { RunResults, Verdict } from '../reports/results.js';
-import { cli } from './lib/cli.js';
-import { isApplicable, requirements } from '../schemas/catalog.js';
+import type { RunResults, Verdict } from '../../reports/results.js';
+import { cli } from '../lib/cli.js';
+import { isApplicable, requirements } from '../../schemas/catalog.js';
 
-const EXAMPLE = fileURLToPath(new URL('../examples/own-adapter/m2m-token-service.mjs', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../examples/own-adapter/m2m-token-service.mjs', import.meta.url));
 const SOURCE = readFileSync(EXAMPLE, 'utf8');
 
 /** What the example declares (m2m, orgScopedM2m, clock, keyRotation) makes exactly these applicable to a target run: derived from the catalog. */
@@ -52,7 +52,7 @@ function brokenCopy(name: string, from: string, to: string): string {
 
 /** Written under test-output/ (ignored by git), beside the repository's node_modules, so that a `jose` import resolves. */
 function besideNodeModules(name: string, source: string): string {
-  const dir = fileURLToPath(new URL('../test-output/own-adapter/', import.meta.url));
+  const dir = fileURLToPath(new URL('../../test-output/own-adapter/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(mkdtempSync(dir), `${name}.mjs`);
   writeFileSync(file, source);
@@ -70,7 +70,7 @@ describe('an adapter module of your own (--target=./file)', () => {
   });
 
   it('the module of docs/writing-an-adapter.md passes as written, with the summary line the page shows', async () => {
-    const doc = readFileSync(new URL('../docs/writing-an-adapter.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/writing-an-adapter.md', import.meta.url), 'utf8');
     const module = /```js\n(\/\/ my-adapter\.mjs\n[\s\S]*?)```/.exec(doc)?.[1];
     expect(module, 'the page has a ```js block starting with // my-adapter.mjs').toBeDefined();
     const summary = /^\d+ requirements: .*$/m.exec(doc)?.[0];

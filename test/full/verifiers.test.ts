@@ -6,22 +6,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import { AdapterError, type TargetInfo } from '../adapters/types.js';
-import { HttpApiVerifier } from '../adapters/verifiers/http-api.js';
-import { closeServer, listenLoopback } from '../adapters/verifiers/http.js';
-import { createOrgApi } from '../examples/org-api/app.js';
-import { extraKeys, mirrorFor } from '../suites/lib/attack-server.js';
-import { SharedRoot } from '../suites/lib/attack-shared-root.js';
-import { rotationKey } from '../suites/lib/attack-keys.js';
-import { compareWithExpected } from '../reports/expected.js';
-import { createVerifier } from '../adapters/verifiers/registry.js';
-import type { VerifierDefect } from '../adapters/verifiers/contract.js';
-import type { RunResults } from '../reports/results.js';
-import { requirementById } from '../schemas/catalog.js';
-import type { CheckEnv } from '../suites/lib/check.js';
-import { runCheck, type RequirementOutcome } from '../runner/run-check.js';
-import { checks } from '../suites/verifier.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import { AdapterError, type TargetInfo } from '../../adapters/types.js';
+import { HttpApiVerifier } from '../../adapters/verifiers/http-api.js';
+import { closeServer, listenLoopback } from '../../adapters/verifiers/http.js';
+import { createOrgApi } from '../../examples/org-api/app.js';
+import { extraKeys, mirrorFor } from '../../suites/lib/attack-server.js';
+import { SharedRoot } from '../../suites/lib/attack-shared-root.js';
+import { rotationKey } from '../../suites/lib/attack-keys.js';
+import { compareWithExpected } from '../../reports/expected.js';
+import { createVerifier } from '../../adapters/verifiers/registry.js';
+import type { VerifierDefect } from '../../adapters/verifiers/contract.js';
+import type { RunResults } from '../../reports/results.js';
+import { requirementById } from '../../schemas/catalog.js';
+import type { CheckEnv } from '../../suites/lib/check.js';
+import { runCheck, type RequirementOutcome } from '../../runner/run-check.js';
+import { checks } from '../../suites/verifier.js';
 
 const adapter = new ReferenceAdapter();
 let info: TargetInfo;
@@ -85,7 +85,7 @@ describe('conforming verifiers', () => {
       target: { name: 'verifier:jose' },
       requirements: Object.entries(outcomes).map(([id, o]) => ({ id, verdict: o.verdict, ...(o.failure ? { failure: o.failure } : {}), ...(o.reason ? { reason: o.reason } : {}) })),
     } as unknown as RunResults;
-    const r = compareWithExpected(results, new URL('../expected/verifiers/jose.json', import.meta.url).pathname);
+    const r = compareWithExpected(results, new URL('../../expected/verifiers/jose.json', import.meta.url).pathname);
     expect(r, JSON.stringify(r, null, 1)).toMatchObject({ ok: true });
   });
 });
@@ -163,7 +163,7 @@ describe('the root JWKS on a fixed port, shared by the lanes of a run', () => {
 });
 
 describe('compareWithExpected', () => {
-  const file = new URL('../expected/verifiers/jose.json', import.meta.url).pathname;
+  const file = new URL('../../expected/verifiers/jose.json', import.meta.url).pathname;
   const res = (verdicts: Record<string, string>) =>
     ({ target: { name: 'x' }, requirements: Object.entries(verdicts).map(([id, verdict]) => ({ id, verdict })) }) as unknown as RunResults;
   it('flags a new failure and an expected failure that stopped failing', () => {

@@ -12,14 +12,14 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { validateResults, writeReports } from '../reports/index.js';
-import type { RunResults, Verdict } from '../reports/index.js';
+import { validateResults, writeReports } from '../../reports/index.js';
+import type { RunResults, Verdict } from '../../reports/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = resolve('test-output');
 const VERDICTS: Verdict[] = ['PASSED', 'FAILED', 'WARNING', 'NOT_APPLICABLE', 'ERRORED'];
 
-const results: unknown = JSON.parse(readFileSync(new URL('./fixtures/results-fail.json', import.meta.url), 'utf8'));
+const results: unknown = JSON.parse(readFileSync(new URL('../fixtures/results-fail.json', import.meta.url), 'utf8'));
 validateResults(results);
 const fail: RunResults = results;
 

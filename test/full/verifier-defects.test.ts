@@ -9,14 +9,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import type { TargetInfo } from '../adapters/types.js';
-import { createVerifier } from '../adapters/verifiers/registry.js';
-import { weakVerifierNames, WEAKNESSES, type Compared } from '../adapters/verifiers/weaknesses.js';
-import { requirementById } from '../schemas/catalog.js';
-import type { Check, CheckEnv } from '../suites/lib/check.js';
-import { runCheck } from '../runner/run-check.js';
-import { checks } from '../suites/verifier.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import type { TargetInfo } from '../../adapters/types.js';
+import { createVerifier } from '../../adapters/verifiers/registry.js';
+import { weakVerifierNames, WEAKNESSES, type Compared } from '../../adapters/verifiers/weaknesses.js';
+import { requirementById } from '../../schemas/catalog.js';
+import type { Check, CheckEnv } from '../../suites/lib/check.js';
+import { runCheck } from '../../runner/run-check.js';
+import { checks } from '../../suites/verifier.js';
 
 const adapter = new ReferenceAdapter();
 let info: TargetInfo;

@@ -8,17 +8,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_MS, HttpAdapter } from '../adapters/http.js';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import { createAdapter, listTargets } from '../targets/registry.js';
-import { AdapterError, type Adapter, type Tenant } from '../adapters/types.js';
-import { startServer, type StartedServer } from '../reference/server.js';
-import { requirementById } from '../schemas/catalog.js';
-import { checks as claimChecks } from '../suites/claims.js';
-import type { Check } from '../suites/lib/check.js';
-import { runCheck } from '../runner/run-check.js';
-import { checks as signatureChecks } from '../suites/signature.js';
-import { checks as workflowChecks } from '../suites/workflows.js';
+import { DEFAULT_TIMEOUT_MS, HttpAdapter } from '../../adapters/http.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import { createAdapter, listTargets } from '../../targets/registry.js';
+import { AdapterError, type Adapter, type Tenant } from '../../adapters/types.js';
+import { startServer, type StartedServer } from '../../reference/server.js';
+import { requirementById } from '../../schemas/catalog.js';
+import { checks as claimChecks } from '../../suites/claims.js';
+import type { Check } from '../../suites/lib/check.js';
+import { runCheck } from '../../runner/run-check.js';
+import { checks as signatureChecks } from '../../suites/signature.js';
+import { checks as workflowChecks } from '../../suites/workflows.js';
 
 const SEED = 7;
 const RUNS = 15;
@@ -353,7 +353,7 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
 
 /** `serve --port 0` as a child process; resolves once it prints its URL. */
 async function spawnServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0'])).then(c => process.exit(c))"], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('../reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0'])).then(c => process.exit(c))"], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

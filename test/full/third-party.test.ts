@@ -7,11 +7,11 @@ import { createServer, type Server } from 'node:net';
 import fc from 'fast-check';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OAuth2MockServerAdapter } from '../adapters/third-party/oauth2-mock-server.js';
-import { OidcProviderAdapter } from '../adapters/third-party/oidc-provider.js';
-import { createAdapter, listTargets } from '../targets/registry.js';
-import { AdapterError, issuerOf, type Adapter, type Jwks } from '../adapters/types.js';
-import { m2mScenarioArb, userScenarioArb, type M2mScenario, type UserScenario } from '../generators/tenant.js';
+import { OAuth2MockServerAdapter } from '../../adapters/third-party/oauth2-mock-server.js';
+import { OidcProviderAdapter } from '../../adapters/third-party/oidc-provider.js';
+import { createAdapter, listTargets } from '../../targets/registry.js';
+import { AdapterError, issuerOf, type Adapter, type Jwks } from '../../adapters/types.js';
+import { m2mScenarioArb, userScenarioArb, type M2mScenario, type UserScenario } from '../../generators/tenant.js';
 
 const small = { maxUsers: 2, maxOrganizations: 2, maxExtraApplications: 1 };
 const [user] = fc.sample(userScenarioArb(small), { numRuns: 1, seed: 42 }) as [UserScenario];

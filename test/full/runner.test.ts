@@ -7,10 +7,10 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import { startServer, type StartedServer } from '../reference/server.js';
-import { runChecks } from '../runner/run.js';
-import { runConformance, startReferenceIssuer } from '../api/index.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import { startServer, type StartedServer } from '../../reference/server.js';
+import { runChecks } from '../../runner/run.js';
+import { runConformance, startReferenceIssuer } from '../../api/index.js';
 
 const base = { seed: 4242, runs: 12, strict: false, only: [] as string[] };
 const decided = (r: Awaited<ReturnType<typeof runChecks>>) =>

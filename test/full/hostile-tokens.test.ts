@@ -8,18 +8,18 @@
  * value past the decoder's bounds cannot overflow the stack either.
  */
 import { describe, expect, it } from 'vitest';
-import { BOUNDS, boundForReport, jsonShape } from '../adapters/bounds.js';
-import { ReferenceAdapter } from '../reference/adapter.js';
-import type { JsonObject, JsonValue } from '../adapters/types.js';
-import { HOSTILE_TOKENS, Resigner, type HostileTokenName } from '../hardening/hostile-tokens.js';
-import { RewritingAdapter } from '../hardening/rewriting-adapter.js';
-import { requirementById } from '../schemas/catalog.js';
-import { ALL_CHECKS } from '../suites/index.js';
-import { judgeAgainstBaseline } from '../suites/lib/compare.js';
-import { jsonEqual } from '../suites/lib/json.js';
-import { runCheck } from '../runner/run-check.js';
-import { decodeToken, isDecoded, type Decoded } from '../suites/lib/tokens.js';
-import { Judge, Violation } from '../suites/lib/violation.js';
+import { BOUNDS, boundForReport, jsonShape } from '../../adapters/bounds.js';
+import { ReferenceAdapter } from '../../reference/adapter.js';
+import type { JsonObject, JsonValue } from '../../adapters/types.js';
+import { HOSTILE_TOKENS, Resigner, type HostileTokenName } from '../../hardening/hostile-tokens.js';
+import { RewritingAdapter } from '../../hardening/rewriting-adapter.js';
+import { requirementById } from '../../schemas/catalog.js';
+import { ALL_CHECKS } from '../../suites/index.js';
+import { judgeAgainstBaseline } from '../../suites/lib/compare.js';
+import { jsonEqual } from '../../suites/lib/json.js';
+import { runCheck } from '../../runner/run-check.js';
+import { decodeToken, isDecoded, type Decoded } from '../../suites/lib/tokens.js';
+import { Judge, Violation } from '../../suites/lib/violation.js';
 
 const CLAIMS: JsonObject = {
   aud: ['myapp:api'],

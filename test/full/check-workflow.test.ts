@@ -8,10 +8,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCheckWorkflow } from './lib/check-workflow-run.js';
-import type { Finding } from '../workflow-check/findings.js';
-import type { CheckWorkflowResults, WorkflowReport } from '../workflow-check/report.js';
-import { scanSources } from '../workflow-check/static.js';
+import { runCheckWorkflow } from '../lib/check-workflow-run.js';
+import type { Finding } from '../../workflow-check/findings.js';
+import type { CheckWorkflowResults, WorkflowReport } from '../../workflow-check/report.js';
+import { scanSources } from '../../workflow-check/static.js';
 
 const PROJECT = 'examples/workflows/check-workflow';
 const WORKFLOWS = `${PROJECT}/kindeSrc/environment/workflows`;

@@ -12,9 +12,9 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServer, type StartedServer } from '../reference/server.js';
-import { protocolErrors } from '../schemas/protocol/validate.js';
-import { caller, fixture, form, type Answer } from './fixtures/server.js';
+import { startServer, type StartedServer } from '../../reference/server.js';
+import { protocolErrors } from '../../schemas/protocol/validate.js';
+import { caller, fixture, form, type Answer } from '../fixtures/server.js';
 
 /** Sessions over the run (KTC_SOAK_SESSIONS overrides it for longer manual soaks). */
 const SESSIONS = Number(process.env.KTC_SOAK_SESSIONS ?? 16);

@@ -8,15 +8,15 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_TYPES, type Adapter, type JsonObject, type JsonValue, type Jwks, type TokenResult, type TokenType } from '../adapters/types.js';
-import { sharedKey } from '../reference/keys.js';
-import { claimCatalog } from '../schemas/catalog.js';
-import { MutantAdapter } from '../mutation/adapter.js';
-import { plausibleValue } from '../mutation/claim-shapes.js';
-import { campaignKeys, type CampaignKeys } from '../mutation/jws.js';
-import { allOperators, IDENTITY, sampleOperators, selectOperators } from '../mutation/operators.js';
-import type { Operator } from '../mutation/types.js';
-import { convert, JSON_KINDS, kindOf, nearMisses, otherId } from '../mutation/values.js';
+import { TOKEN_TYPES, type Adapter, type JsonObject, type JsonValue, type Jwks, type TokenResult, type TokenType } from '../../adapters/types.js';
+import { sharedKey } from '../../reference/keys.js';
+import { claimCatalog } from '../../schemas/catalog.js';
+import { MutantAdapter } from '../../mutation/adapter.js';
+import { plausibleValue } from '../../mutation/claim-shapes.js';
+import { campaignKeys, type CampaignKeys } from '../../mutation/jws.js';
+import { allOperators, IDENTITY, sampleOperators, selectOperators } from '../../mutation/operators.js';
+import type { Operator } from '../../mutation/types.js';
+import { convert, JSON_KINDS, kindOf, nearMisses, otherId } from '../../mutation/values.js';
 
 describe('value edits', () => {
   const s = 'kp_0a1b2c3d';

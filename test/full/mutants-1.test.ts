@@ -1,0 +1,3 @@
+import { killMatrix } from '../mutant-kill.js';
+
+killMatrix(0, 2);

@@ -1,3 +1,0 @@
-import { killMatrix } from './mutant-kill.js';
-
-killMatrix(0, 2);

@@ -1,3 +1,0 @@
-import { killMatrix } from './mutant-kill.js';
-
-killMatrix(1, 2);
