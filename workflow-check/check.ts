@@ -11,7 +11,8 @@ import { asyncFindings, claimFindings, firstLine, jsonFindings, notRunFindings, 
 import { DOCS, documentedBy, inferredFrom, isTokenTrigger, QUOTES, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
 import { isWorkflowFileName } from './discover.js';
-import { envFindings, envLine, fetchFindings, fixtureLine, missingInRun } from './fetch-findings.js';
+import { envFindings, envLine, fetchFindings, fixtureLine } from './fetch-findings.js';
+import { classifyMissing } from './needs-fixtures.js';
 import { DeployError, type Harness } from './execute.js';
 import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
 import { Findings, type Finding, type SourcePosition } from './findings.js';
@@ -258,26 +259,31 @@ async function counterexample(
         : firstLine(f.message);
   const at = locate(thrown && thrown.k === 't' ? thrown.at : undefined);
   const request = describeCase(failure.case);
-  const lacking = missingInRun(f.run);
-  if (!timeout && (lacking.env.length > 0 || lacking.requests.length > 0)) {
-    // The run failed after reading what no fixture supplied: a missing fixture, not (yet) a code error.
+  const verdict = timeout ? undefined : await classifyMissing(ctx, failure.case, f);
+  if (verdict?.kind === 'needs') {
+    // The run failed after reading what no fixture supplied, and supplying placeholders changed that: a missing fixture.
     const add = [
-      ...(lacking.env.length > 0 ? [envLine(lacking.env)] : []),
-      ...lacking.requests.slice(0, 3).map((q) => `"fetch": [${fixtureLine(q.method, q.url)}]`),
+      ...(verdict.env.length > 0 ? [envLine(verdict.env)] : []),
+      ...verdict.requests.slice(0, 3).map((q) => `"fetch": [${fixtureLine(q.method, q.url)}]`),
     ];
+    const after = verdict.after;
+    const afterAt = after ? locate(after.run.records.find((r) => r.k === 't')?.at as string | undefined) : undefined;
     const needs: Finding = {
       kind: 'needs-fixtures',
       level: 'warning',
       message:
         `needs fixtures: ${f.step.origin} for ${request} failed (${what}) after ` +
         [
-          ...(lacking.env.length > 0 ? [`reading kinde.env ${lacking.env.map((k) => JSON.stringify(k)).join(', ')} with no value`] : []),
-          ...(lacking.requests.length > 0 ? [`a request no fixture answers (${lacking.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')})`] : []),
+          ...(verdict.env.length > 0 ? [`reading kinde.env ${verdict.env.map((k) => JSON.stringify(k)).join(', ')} with no value`] : []),
+          ...(verdict.requests.length > 0 ? [`a request no fixture answers (${verdict.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')})`] : []),
         ].join(' and ') +
-        `; supply ${add.join(' and ')} and run again: until then this is not judged a code error`,
+        `; supply ${add.join(' and ')} and run again: until then this is not judged a code error` +
+        (after
+          ? ` (with placeholder values it then fails: ${firstLine(after.message)}${afterAt ? ` at ${afterAt.file}:${afterAt.line}` : ''}, which real answers may or may not avoid)`
+          : ' (with placeholder values it succeeds)'),
       ...(at ? { at } : {}),
       basis: inferredFrom(`${RUNTIME.reference}: kinde.env and kinde.fetch answer only from --env / --fixtures`),
-      detail: { origin: f.step.origin, code: f.code, request, env: lacking.env, requests: lacking.requests.map((q) => `${q.method} ${q.url}`) },
+      detail: { origin: f.step.origin, code: f.code, request, env: verdict.env, requests: verdict.requests.map((q) => `${q.method} ${q.url}`), ...(after ? { withPlaceholders: firstLine(after.message) } : {}) },
     };
     return { finding: needs, counterexample: { case: failure.case, request, origin: f.step.origin, event: f.step.event, error: { code: f.code, message: f.message }, effect, seed, shrinks: failure.numShrinks, ...(failure.path ? { path: failure.path } : {}) } };
   }
