@@ -91,7 +91,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       kind: 'not-discovered',
       level: 'warning',
       message: `Kinde discovers only files whose name ends with Workflow.ts or Workflow.js; "${basename(file)}" would not be deployed`,
-      basis: { level: 'documented', source: DOCS.projectStructure },
+      basis: inferredFrom(RUNTIME.discovery, 'strings.HasSuffix(strings.ToLower(file), "workflow.ts") || … "workflow.js"'),
     });
   }
 
@@ -151,6 +151,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       kind: 'not-run',
       level: 'info',
       message: `trigger ${settings.trigger} is not a token trigger: check-workflow runs user:tokens_generation and m2m:token_generation workflows; only the static checks ran`,
+      basis: inferredFrom(RUNTIME.reference),
     });
     [...bindingFindings(analysis), ...claimFindings(analysis)].forEach(add);
     return finish();
