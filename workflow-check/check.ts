@@ -6,7 +6,7 @@
 import { basename, relative } from 'node:path';
 import type { JsonObject, TokenType } from '../adapters/types.js';
 import type { WorkflowFixtures } from '../reference/workflows/index.js';
-import { bindingFindings } from './binding-findings.js';
+import { bindingFindings, unimportedFindings } from './binding-findings.js';
 import { asyncFindings, claimFindings, firstLine, jsonFindings, notRunFindings, sizeFindings, type AnalyzeInput } from './analyze.js';
 import { DOCS, documentedBy, inferredFrom, isTokenTrigger, QUOTES, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
@@ -139,6 +139,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     // Still every static problem of the file (bindings, claims): one settings error must not hide the rest.
     const loose = settings ?? settingsResult.loose;
     if (loose) [...bindingFindings({ settings: loose, scan, pos, locate }), ...claimFindings({ settings: loose, scan, pos, locate })].forEach(add);
+    unimportedFindings({ scan, pos }).forEach(add);
     return finish();
   }
   Object.assign(report, { id: settings.id, trigger: settings.trigger, failurePolicy: settings.failurePolicy, bindings: [...settings.bindings] });
@@ -153,7 +154,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       message: `trigger ${settings.trigger} is not a token trigger: check-workflow runs user:tokens_generation and m2m:token_generation workflows; only the static checks ran`,
       basis: inferredFrom(RUNTIME.reference),
     });
-    [...bindingFindings(analysis), ...claimFindings(analysis)].forEach(add);
+    [...bindingFindings(analysis), ...claimFindings(analysis), ...unimportedFindings(analysis)].forEach(add);
     return finish();
   }
 
@@ -209,6 +210,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       ...notRunFindings(obs, options.timeoutMs),
       ...fetchFindings(obs, options.fixtures),
       ...(needsFixtures ? [] : envFindings(obs, locate)),
+      ...unimportedFindings(analysis, findings.list().filter((f) => f.kind === 'throws').map((f) => f.message)),
     ].forEach(add);
     if (obs.requests.size > 0) report.requests = [...obs.requests.values()];
   } catch (e) {
