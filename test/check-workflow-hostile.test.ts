@@ -98,5 +98,11 @@ describe('check-workflow reads nothing outside the project', () => {
     const imported = await runCheckWorkflow([join(dir, 'importsPipeWorkflow.ts'), '--seed=1', '--runs=2', `--report-dir=${out}`]);
     expect(imported.code).toBe(1);
     expect(imported.out).toMatch(/build .*not a regular file/);
+    const fifoProject = join(base, 'proj3');
+    mkdirSync(fifoProject);
+    execFileSync('mkfifo', [join(fifoProject, 'kinde.json')]);
+    const json = await runCheckWorkflow([fifoProject, `--report-dir=${join(base, 'out', 'fifo3')}`]);
+    expect(json.code).toBe(2);
+    expect(json.err).toMatch(/kinde\.json is not a regular file/);
   });
 });

@@ -167,3 +167,18 @@ export function bindingFindings(input: AnalyzeInput): Finding[] {
   }
   return out;
 }
+
+/** Library helpers called without an import: a ReferenceError in Kinde's runtime, which defines only the declared bindings. */
+export function unimportedFindings(input: Pick<AnalyzeInput, 'scan' | 'pos'>, alreadyThrown: string[] = []): Finding[] {
+  return input.scan.unimported
+    .filter((u) => !alreadyThrown.some((m) => m.includes(`${u.name} is not defined`)))
+    .map((u) => withAt({
+      kind: 'throws',
+      level: 'error',
+      message:
+        `${u.name}() is called but never imported: Kinde's open runtime defines no global ${u.name} (only the declared bindings are mounted), ` +
+        'so the call throws a ReferenceError',
+      hint: `\`${u.name}\` is not defined — import { ${u.name} } from '@kinde/infrastructure'?`,
+      basis: inferredFrom(RUNTIME.mount),
+    }, input.pos(u.at)));
+}

@@ -6,12 +6,13 @@
 import { basename, relative } from 'node:path';
 import type { JsonObject, TokenType } from '../adapters/types.js';
 import type { WorkflowFixtures } from '../reference/workflows/index.js';
-import { bindingFindings } from './binding-findings.js';
+import { bindingFindings, unimportedFindings } from './binding-findings.js';
 import { asyncFindings, claimFindings, firstLine, jsonFindings, notRunFindings, sizeFindings, type AnalyzeInput } from './analyze.js';
 import { DOCS, documentedBy, inferredFrom, isTokenTrigger, QUOTES, RUNTIME } from './bindings.js';
 import { bundleForCheck, bundleLikeKinde } from './bundle.js';
 import { isWorkflowFileName } from './discover.js';
-import { envFindings, envLine, fetchFindings, fixtureLine, missingInRun } from './fetch-findings.js';
+import { envFindings, envLine, fetchFindings, fixtureLine } from './fetch-findings.js';
+import { classifyMissing } from './needs-fixtures.js';
 import { DeployError, type Harness } from './execute.js';
 import { explore, extendedBudget, runCase, type CaseResult, type RunContext } from './explore.js';
 import { Findings, type Finding, type SourcePosition } from './findings.js';
@@ -90,7 +91,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       kind: 'not-discovered',
       level: 'warning',
       message: `Kinde discovers only files whose name ends with Workflow.ts or Workflow.js; "${basename(file)}" would not be deployed`,
-      basis: { level: 'documented', source: DOCS.projectStructure },
+      basis: inferredFrom(RUNTIME.discovery, 'strings.HasSuffix(strings.ToLower(file), "workflow.ts") || … "workflow.js"'),
     });
   }
 
@@ -138,6 +139,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
     // Still every static problem of the file (bindings, claims): one settings error must not hide the rest.
     const loose = settings ?? settingsResult.loose;
     if (loose) [...bindingFindings({ settings: loose, scan, pos, locate }), ...claimFindings({ settings: loose, scan, pos, locate })].forEach(add);
+    unimportedFindings({ scan, pos }).forEach(add);
     return finish();
   }
   Object.assign(report, { id: settings.id, trigger: settings.trigger, failurePolicy: settings.failurePolicy, bindings: [...settings.bindings] });
@@ -150,8 +152,9 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       kind: 'not-run',
       level: 'info',
       message: `trigger ${settings.trigger} is not a token trigger: check-workflow runs user:tokens_generation and m2m:token_generation workflows; only the static checks ran`,
+      basis: inferredFrom(RUNTIME.reference),
     });
-    [...bindingFindings(analysis), ...claimFindings(analysis)].forEach(add);
+    [...bindingFindings(analysis), ...claimFindings(analysis), ...unimportedFindings(analysis)].forEach(add);
     return finish();
   }
 
@@ -207,6 +210,7 @@ export async function checkWorkflowFile(file: string, options: CheckOptions): Pr
       ...notRunFindings(obs, options.timeoutMs),
       ...fetchFindings(obs, options.fixtures),
       ...(needsFixtures ? [] : envFindings(obs, locate)),
+      ...unimportedFindings(analysis, findings.list().filter((f) => f.kind === 'throws').map((f) => f.message)),
     ].forEach(add);
     if (obs.requests.size > 0) report.requests = [...obs.requests.values()];
   } catch (e) {
@@ -258,26 +262,31 @@ async function counterexample(
         : firstLine(f.message);
   const at = locate(thrown && thrown.k === 't' ? thrown.at : undefined);
   const request = describeCase(failure.case);
-  const lacking = missingInRun(f.run);
-  if (!timeout && (lacking.env.length > 0 || lacking.requests.length > 0)) {
-    // The run failed after reading what no fixture supplied: a missing fixture, not (yet) a code error.
+  const verdict = timeout ? undefined : await classifyMissing(ctx, failure.case, f);
+  if (verdict?.kind === 'needs') {
+    // The run failed after reading what no fixture supplied, and supplying placeholders changed that: a missing fixture.
     const add = [
-      ...(lacking.env.length > 0 ? [envLine(lacking.env)] : []),
-      ...lacking.requests.slice(0, 3).map((q) => `"fetch": [${fixtureLine(q.method, q.url)}]`),
+      ...(verdict.env.length > 0 ? [envLine(verdict.env)] : []),
+      ...verdict.requests.slice(0, 3).map((q) => `"fetch": [${fixtureLine(q.method, q.url)}]`),
     ];
+    const after = verdict.after;
+    const afterAt = after ? locate(after.run.records.find((r) => r.k === 't')?.at as string | undefined) : undefined;
     const needs: Finding = {
       kind: 'needs-fixtures',
       level: 'warning',
       message:
         `needs fixtures: ${f.step.origin} for ${request} failed (${what}) after ` +
         [
-          ...(lacking.env.length > 0 ? [`reading kinde.env ${lacking.env.map((k) => JSON.stringify(k)).join(', ')} with no value`] : []),
-          ...(lacking.requests.length > 0 ? [`a request no fixture answers (${lacking.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')})`] : []),
+          ...(verdict.env.length > 0 ? [`reading kinde.env ${verdict.env.map((k) => JSON.stringify(k)).join(', ')} with no value`] : []),
+          ...(verdict.requests.length > 0 ? [`a request no fixture answers (${verdict.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')})`] : []),
         ].join(' and ') +
-        `; supply ${add.join(' and ')} and run again: until then this is not judged a code error`,
+        `; supply ${add.join(' and ')} and run again: until then this is not judged a code error` +
+        (after
+          ? ` (with placeholder values it then fails: ${firstLine(after.message)}${afterAt ? ` at ${afterAt.file}:${afterAt.line}` : ''}, which real answers may or may not avoid)`
+          : ' (with placeholder values it succeeds)'),
       ...(at ? { at } : {}),
       basis: inferredFrom(`${RUNTIME.reference}: kinde.env and kinde.fetch answer only from --env / --fixtures`),
-      detail: { origin: f.step.origin, code: f.code, request, env: lacking.env, requests: lacking.requests.map((q) => `${q.method} ${q.url}`) },
+      detail: { origin: f.step.origin, code: f.code, request, env: verdict.env, requests: verdict.requests.map((q) => `${q.method} ${q.url}`), ...(after ? { withPlaceholders: firstLine(after.message) } : {}) },
     };
     return { finding: needs, counterexample: { case: failure.case, request, origin: f.step.origin, event: f.step.event, error: { code: f.code, message: f.message }, effect, seed, shrinks: failure.numShrinks, ...(failure.path ? { path: failure.path } : {}) } };
   }

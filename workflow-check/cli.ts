@@ -11,6 +11,7 @@ import { FORMATS, renderGithub, renderSarif, renderStylish, type Format } from '
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
 import { EXIT } from '../reports/results.js';
+import { inferredFrom, RUNTIME } from './bindings.js';
 import { INFRASTRUCTURE_VERSION } from './bundle.js';
 import { checkWorkflowFile } from './check.js';
 import { discover, UsageError } from './discover.js';
@@ -147,7 +148,7 @@ function projectFindings(ignored: readonly string[]): Finding[] {
     level: 'warning' as const,
     message: 'mentions workflowSettings, but Kinde discovers only files whose name ends with Workflow.ts or Workflow.js: it will not be deployed',
     at: { file: file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file, line: 1 },
-    basis: { level: 'documented' as const, source: 'https://docs.kinde.com/workflows/getting-started/project-structure/' },
+    basis: inferredFrom(RUNTIME.discovery, 'strings.HasSuffix(strings.ToLower(file), "workflow.ts") || … "workflow.js"'),
   }));
 }
 

@@ -53,6 +53,7 @@ function isDir(p: string): boolean {
 }
 
 function rootDirOf(kindeJson: string): string {
+  if (!statSync(kindeJson).isFile()) throw new UsageError(`${kindeJson} is not a regular file (a FIFO, device or socket): refused before reading`);
   try {
     const parsed = JSON.parse(readFileSync(kindeJson, 'utf8')) as { rootDir?: unknown };
     return typeof parsed.rootDir === 'string' && parsed.rootDir !== '' ? parsed.rootDir : 'kindeSrc';

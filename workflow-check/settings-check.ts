@@ -86,7 +86,17 @@ export function checkSettings(
   }
   if (name !== undefined && typeof name !== 'string') warning('workflowSettings.name must be a string', where.keys.name, documented);
   if (typeof trigger !== 'string' || trigger === '') {
-    error(`workflowSettings.trigger ${trigger === undefined ? 'is missing' : 'must be a string'}`, where.keys.trigger ?? where.settings, documented);
+    error(
+      `workflowSettings.trigger ${
+        trigger === undefined
+          ? where.keys.trigger
+            ? 'is undefined: the key is written but its value is undefined (a WorkflowTrigger member @kinde/infrastructure does not have?)'
+            : 'is missing'
+          : 'must be a string'
+      }`,
+      where.keys.trigger ?? where.settings,
+      documented,
+    );
   } else if (!KNOWN_TRIGGERS.includes(trigger)) {
     warning(`workflowSettings.trigger "${trigger}" is not a trigger Kinde documents (${KNOWN_TRIGGERS.join(', ')})`, where.keys.trigger, documented);
   }

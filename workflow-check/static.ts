@@ -46,6 +46,8 @@ export interface SettingsLocations {
 
 export interface StaticScan {
   uses: StaticUse[];
+  /** Library helpers called as free functions without being imported or declared (`fetch(…)` with no import). */
+  unimported: { name: string; at: Position }[];
   claims: StaticClaim[];
   /** Found in the entry file only. */
   settings: SettingsLocations;
@@ -125,7 +127,7 @@ function libraryImports(f: FileScan): { named: Map<string, string>; namespaces: 
   return { named, namespaces };
 }
 
-function scanFile(f: FileScan, uses: StaticUse[], claims: StaticClaim[]): void {
+function scanFile(f: FileScan, uses: StaticUse[], claims: StaticClaim[], unimported: StaticScan['unimported']): void {
   const { code } = f.lexed;
   const add = (binding: string, via: string, offset: number, maybe = false) =>
     uses.push({ binding, via, at: f.at(offset), ...(maybe ? { maybe } : {}) });
@@ -150,6 +152,12 @@ function scanFile(f: FileScan, uses: StaticUse[], claims: StaticClaim[]): void {
   for (const [local, helper] of named) helperCalls.push({ local, helper, pattern: `\\b${local.replace(/\$/g, '\\$')}\\s*\\(` });
   for (const ns of namespaces) {
     for (const helper of Object.keys(HELPER_BINDINGS)) helperCalls.push({ local: `${ns}.${helper}`, helper, pattern: `\\b${ns}\\s*\\.\\s*${helper}\\s*\\(` });
+  }
+  // Helpers called but never imported: Kinde's runtime has no such globals.
+  for (const helper of Object.keys(HELPER_BINDINGS)) {
+    if (named.has(helper) || declaresLocally(code, helper) || new RegExp(`\\b(?:const|let|var)\\s*\\{[^}]*\\b${helper}\\b[^}]*\\}\\s*=`).test(code)) continue;
+    const m = [...code.matchAll(new RegExp(`\\b${helper}\\s*\\(`, 'g'))].find((x) => freeIdentifier(code, x.index) && !/\bfunction\s*$/.test(code.slice(Math.max(0, x.index - 20), x.index)));
+    if (m) unimported.push({ name: helper, at: f.at(m.index) });
   }
   for (const { local, helper, pattern } of helperCalls) {
     const spec = HELPER_BINDINGS[helper];
@@ -263,6 +271,7 @@ function settingsLocations(f: FileScan): SettingsLocations {
 export async function scanSources(entry: string, files: readonly string[]): Promise<StaticScan> {
   const uses: StaticUse[] = [];
   const claims: StaticClaim[] = [];
+  const unimported: StaticScan['unimported'] = [];
   let settings: SettingsLocations = { keys: {}, bindings: {} };
   for (const file of files) {
     let f: FileScan;
@@ -271,8 +280,8 @@ export async function scanSources(entry: string, files: readonly string[]): Prom
     } catch {
       continue; // the bundle already reported why it does not build
     }
-    scanFile(f, uses, claims);
+    scanFile(f, uses, claims, unimported);
     if (file === entry) settings = settingsLocations(f);
   }
-  return { uses, claims, settings };
+  return { uses, unimported, claims, settings };
 }

@@ -19,7 +19,7 @@ export function notRun(w: WorkflowReport): boolean {
 
 export function renderSummary(results: CheckWorkflowResults, opts: { color?: boolean; frames?: boolean } = {}): string {
   const paint = (what: keyof typeof COLORS, text: string) => (opts.color ? `\u001b[${COLORS[what]}m${text}\u001b[0m` : text);
-  const clean = (s: string) => foreignLine(s, 400);
+  const clean = (s: string) => foreignLine(s, 1200);
   const lines: string[] = [];
   const finding = (f: Finding) => {
     const where = formatPosition(f.at);

@@ -317,5 +317,28 @@ describe('check-workflow static scan', () => {
     const used = scan.uses.map((u) => `${u.binding}@${u.at.line}`).sort();
     expect(used).toEqual(['kinde.accessToken@7', 'kinde.env@7', 'kinde.idToken@5', 'url@8']);
     expect(scan.claims.map((c) => `${c.binding}.${c.claim}@${c.at.line}`)).toEqual(['kinde.accessToken.plan@7']);
+    // An aliased import is an import: nothing is reported unimported.
+    expect(scan.unimported).toEqual([]);
+  });
+
+  it('a library helper called without its import is found statically (runs or not), at its line; imported, local or member calls are not', async () => {
+    const dir = join('test-output', 'check-workflow-scan');
+    mkdirSync(dir, { recursive: true });
+    const file = join(process.cwd(), dir, 'unimportedWorkflow.ts');
+    writeFileSync(
+      file,
+      [
+        "import { secureFetch } from '@kinde/infrastructure';",
+        'declare const api: any;',
+        'function denyAccess(m: string) { return m; }',
+        'export default async function Workflow() {',
+        "  api.fetch('x'); denyAccess('no'); await secureFetch('u', {} as any);",
+        "  const v = getEnvironmentVariable('KEY')?.value;",
+        '  return v;',
+        '}',
+      ].join('\n'),
+    );
+    const scan = await scanSources(file, [file]);
+    expect(scan.unimported.map((u) => `${u.name}@${u.at.line}:${u.at.column}`)).toEqual(['getEnvironmentVariable@6:13']);
   });
 });
