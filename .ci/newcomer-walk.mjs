@@ -224,6 +224,14 @@ async function walkPrinted() {
   }
   const compare = /(npx kinde-token-conformance report --compare)$/m.exec(failing)?.[1];
   if (compare) runPrinted("the history's compare line", compare, app, 1);
+  // check-workflow's replay line, in a clone (the package ships no example workflows).
+  const repo = clone();
+  const checked = runPrinted('check-workflow on a workflow with an error', 'npx kinde-token-conformance check-workflow examples/workflows/m2m-tutorial --runs=5 --seed=1', repo, 1);
+  const cwReplay = /^Replay the smallest failing requests: (npx kinde-token-conformance check-workflow --replay=\S+)$/m.exec(checked)?.[1];
+  if (!cwReplay) {
+    results.failed++;
+    say('walk: check-workflow printed no replay line');
+  } else runPrinted("check-workflow's replay line", cwReplay, repo, 1);
 }
 
 for (const b of shell) await walkBlock(b);

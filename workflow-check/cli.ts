@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { errorPrefix, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
-import { formatDuration, painter, plural, useColor } from '../cli/term.js';
+import { formatDuration, painter, plural, shownPath, useColor } from '../cli/term.js';
 import { foreignLine } from '../reports/sanitize.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { closeSandbox, MAX_TIMEOUT_MS, type WorkflowFixtures } from '../reference/workflows/index.js';
@@ -218,9 +218,9 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   if (args.json) console.log(toJson(results));
   else {
     console.log(`\n${renderSummary(results, { color })}`);
-    console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
+    console.log(`\nReports: ${shownPath(paths.html)}\n         ${shownPath(paths.json)}`);
     const failing = reports.find((r) => r.counterexample);
-    if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);
+    if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${shownPath(paths.json)}`);
   }
   return counts.error > 0 ? EXIT.FAILED : EXIT.OK;
 }
