@@ -15,7 +15,8 @@
 // example files exist when a later block uses them. In installed mode `npm install … kinde-token-conformance …`
 // installs the packed tarball instead of the registry's version (printed).
 //
-// Usage: node .ci/newcomer-walk.mjs [--tarball=FILE] [FILE.md …]   Exit 0 when every block that ran passed.
+// Usage: node .ci/newcomer-walk.mjs [--tarball=FILE] [--printed-only] [FILE.md …]
+// Exit 0 when every block that ran passed and every printed command did what it should.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -224,12 +225,21 @@ async function walkPrinted() {
   }
   const compare = /(npx kinde-token-conformance report --compare)$/m.exec(failing)?.[1];
   if (compare) runPrinted("the history's compare line", compare, app, 1);
+  // check-workflow's replay line, in a clone (the package ships no example workflows).
+  const repo = clone();
+  const checked = runPrinted('check-workflow on a workflow with an error', 'npx kinde-token-conformance check-workflow examples/workflows/m2m-tutorial --runs=5 --seed=1', repo, 1);
+  const cwReplay = /^Replay the smallest failing requests: (npx kinde-token-conformance check-workflow --replay=\S+)$/m.exec(checked)?.[1];
+  if (!cwReplay) {
+    results.failed++;
+    say('walk: check-workflow printed no replay line');
+  } else runPrinted("check-workflow's replay line", cwReplay, repo, 1);
 }
 
-for (const b of shell) await walkBlock(b);
+const printedOnly = args.includes('--printed-only');
+if (!printedOnly) for (const b of shell) await walkBlock(b);
 if (!named.length) await walkPrinted();
 say(`\nnewcomer walk: ${shell.length} blocks in ${docs.length} files: ${results.ran} run, ${results.passed} passed, ${results.skipped.length} skipped; ${results.linesSkipped.length} lines skipped; ${results.printed} printed commands run, ${results.printedPassed} as expected; ${results.failed} failed`);
 for (const s of results.skipped) say(`  skipped block ${s}`);
 for (const s of results.linesSkipped) say(`  skipped line ${s}`);
 say(`(scratch projects in ${relative(process.cwd(), work) || work})`);
-process.exit(results.failed > 0 || results.ran === 0 ? 1 : 0);
+process.exit(results.failed > 0 || (results.ran === 0 && results.printed === 0) ? 1 : 0);

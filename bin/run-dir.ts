@@ -5,7 +5,8 @@
  * `RUNNING` from the start; on SIGINT/SIGTERM `INTERRUPTED` and one line
  * saying what had been checked and that no report was written.
  */
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { shownPath } from '../cli/term.js';
 import { errorPrefix, UsageError } from '../cli/args.js';
 import { createRunDirectory, markFinished, markInterrupted, markRunning, pointLatest, previousRun, type MarkerInfo } from '../reports/history.js';
 import { DEFAULT_REPORT_DIR, ensureWritableDirectory } from '../reports/write.js';
@@ -82,7 +83,4 @@ export function recordRun(target: ReportTarget, partial: boolean): string[] {
 }
 
 /** A path as the user would type it from here. */
-export function shown(p: string): string {
-  const r = relative(process.cwd(), p);
-  return r === '' ? '.' : r.startsWith('..') ? p : r;
-}
+export const shown = shownPath;

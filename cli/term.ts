@@ -1,8 +1,9 @@
 /**
  * Terminal conventions shared by every command: colour decided once
  * (--no-color, NO_COLOR, FORCE_COLOR, a TTY), counted nouns, percentages
- * rounded like vitest and Stryker, durations. A leaf: imports nothing of ours.
+ * rounded like vitest and Stryker, durations, paths as typed. A leaf: imports nothing of ours.
  */
+import { isAbsolute, relative, resolve } from 'node:path';
 
 /**
  * Colour on a TTY unless NO_COLOR; FORCE_COLOR (non-"0"/"false") forces it anywhere.
@@ -56,4 +57,10 @@ export function formatDuration(ms: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** A path as the user would type it from the current directory (relative when below it), for printed lines. */
+export function shownPath(p: string, cwd = process.cwd()): string {
+  const r = relative(cwd, resolve(cwd, p));
+  return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? resolve(cwd, p) : r;
 }

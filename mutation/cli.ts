@@ -22,7 +22,7 @@ import { loadLedger } from './ledger.js';
 import { shardOperators } from './merge.js';
 import { allOperators, OperatorSelectionError, sampleOperators, selectOperators } from './operators.js';
 import { buildResults, renderSummary } from './report.js';
-import { plural } from '../cli/term.js';
+import { plural, shownPath } from '../cli/term.js';
 import { powerReportCommand, writeCampaignReports } from './report-cli.js';
 
 export const POWER_EXIT = { OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
@@ -175,9 +175,9 @@ async function power(argv: string[]): Promise<number> {
   if (!outcome.control.passed) {
     console.error('\nThe control failed: the target (or the wrapped identity) does not pass the issuer checks, so mutants would prove nothing:');
     for (const f of outcome.control.failures) console.error(`  ${f.where}: ${f.requirement ?? f.check} ${f.verdict}: ${foreignLine(f.message, 300)}`);
-    console.error(`\nReports: ${join(dir, 'mutation-report.html')}`);
+    console.error(`\nReports: ${shownPath(join(dir, 'mutation-report.html'))}`);
     return POWER_EXIT.FAILED;
   }
-  console.log(`\n${renderSummary(results)}\n\nReports: ${join(dir, 'mutation-report.html')}\n         ${join(dir, 'mutation-results.json')}`);
+  console.log(`\n${renderSummary(results)}\n\nReports: ${shownPath(join(dir, 'mutation-report.html'))}\n         ${shownPath(join(dir, 'mutation-results.json'))}`);
   return results.unexplained.length > 0 ? POWER_EXIT.FAILED : POWER_EXIT.OK;
 }

@@ -13,11 +13,14 @@ const verdicts = (r: RunResults) => Object.fromEntries(r.requirements.map((x) =>
 const read = (dir: string): RunResults => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunResults;
 
 describe('kinde-token-conformance command line', () => {
-  it('exit 2 and the list of targets for an unknown target', async () => {
+  it('exit 2 and one line pointing at the list of targets for an unknown target', async () => {
     const r = await cli(['test', '--target=nope']);
     expect(r.code).toBe(2);
-    expect(r.out).toContain('unknown target "nope"');
-    expect(r.out).toContain("'kinde-token-conformance targets' lists"); // one line: the list is a command away
+    expect(r.out.trim().split('\n')).toEqual([
+      `kinde-token-conformance test: unknown target "nope"; a name 'kinde-token-conformance targets' lists, or a path to an adapter module`,
+    ]);
+    const typo = await cli(['run', '--target=refrence']);
+    expect(typo.out).toMatch(/^kinde-token-conformance run: unknown target "refrence" \(did you mean "reference"\?\)/);
   });
 
   it('exit 2 naming the flag for an unknown flag or a bad value', async () => {

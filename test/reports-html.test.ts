@@ -22,6 +22,33 @@ describe('HTML', () => {
     expect(html).toContain(String(results.seed));
   });
 
+  it('a failure card shows both sides of a comparison and the seed its replay uses; the first screen names what failed', () => {
+    const results = structuredClone(FIXTURES.fail);
+    const failing = results.requirements.find((r) => r.failure)!;
+    const token = (jti: string, sub: string) => ({ header: { alg: 'RS256', kid: 'k1' }, payload: { jti, sub } });
+    failing.failure!.seed = -2013002851; // the check's derived seed
+    failing.failure!.replay = `npx kinde-token-conformance run --target=reference --seed=1 --runs=100 --only=${failing.id} --path=1:0`;
+    failing.failure!.counterexample = {
+      requirement: failing.id,
+      message: `${failing.id}: id token #1 has the same jti as access token #1: j-1`,
+      claim: 'jti',
+      actual: 'j-1',
+      token: token('j-1', 'kp_id_side'),
+      compared: { label: 'access token #1', token: token('j-1', 'kp_access_side') },
+    };
+    const html = renderHtml(redact(results));
+    const card = html.slice(html.indexOf(`id="req-${failing.id}"`)).split('</details>')[0]!;
+    expect(card).toContain('Compared with: access token #1');
+    expect(card).toContain('kp_id_side');
+    expect(card).toContain('kp_access_side');
+    expect(card).toContain('seed <code>1</code>');
+    expect(card).not.toContain('-2013002851');
+    const firstScreen = html.slice(0, html.indexOf('id="matrix-h"'));
+    for (const r of results.requirements.filter((x) => x.verdict === 'FAILED' || x.verdict === 'ERRORED').slice(0, 12)) expect(firstScreen, r.id).toContain(`data-first-failure="${r.id}"`);
+    expect(FIXTURES.pass.requirements.some((r) => r.verdict === 'FAILED')).toBe(false);
+    expect(renderHtml(redact(FIXTURES.pass))).not.toContain('data-first-failure');
+  });
+
   it('loads nothing from the network: no external src/href outside doc anchors, CSP blocks the rest', () => {
     for (const results of [FIXTURES.pass, FIXTURES.fail, hostile()]) {
       const html = renderHtml(redact(results), { compareWith: FIXTURES.pass });

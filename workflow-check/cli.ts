@@ -5,7 +5,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { didYouMean, errorPrefix, intOption, parse as parseOptions, type OptionValues } from '../cli/args.js';
-import { formatDuration, painter, plural, useColor } from '../cli/term.js';
+import { formatDuration, painter, plural, shownPath, useColor } from '../cli/term.js';
 import { foreignLine } from '../reports/sanitize.js';
 import { FORMATS, renderGithub, renderSarif, renderStylish, type Format } from './formats.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
@@ -242,9 +242,9 @@ export async function checkWorkflowCommand(argv: string[]): Promise<number> {
   else if (args.format === 'sarif') console.log(renderSarif(results));
   else {
     console.log(`\n${renderSummary(results, { color })}`);
-    console.log(`\nReports: ${paths.html}\n         ${paths.json}`);
+    console.log(`\nReports: ${shownPath(paths.html)}\n         ${shownPath(paths.json)}`);
     const failing = reports.find((r) => r.counterexample);
-    if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${paths.json}`);
+    if (failing && !args.replayOf) console.log(`Replay the smallest failing requests: npx kinde-token-conformance check-workflow --replay=${shownPath(paths.json)}`);
   }
   const tooManyWarnings = args.maxWarnings !== undefined && counts.warning > args.maxWarnings;
   if (tooManyWarnings && args.format === 'text') console.log(`check-workflow: ${counts.warning} warnings, more than --max-warnings=${args.maxWarnings}`);
