@@ -57,7 +57,7 @@ describe('power shards', () => {
     // Not a vacuous comparison: kills by several requirements, and the recorded and live paths both taken.
     expect(new Set(whole.mutants.map((m) => m.detection?.requirement)).size).toBeGreaterThanOrEqual(3);
     expect(new Set(whole.mutants.map((m) => m.path))).toEqual(new Set(['recorded', 'live']));
-  });
+  }, 3_600_000);
 
   it('refuses a missing, doubled or foreign shard, naming the file', async () => {
     const s1 = await campaign({ index: 1, count: 2 });
@@ -84,5 +84,5 @@ describe('power shards', () => {
     expect(readFileSync(join(out, 'mutation-report.html'), 'utf8')).toContain('<html');
     expect(await powerReportCommand(['--merge', join(dir, '1.json'), join(dir, 'bad.json'), `--report-dir=${out}`])).toBe(2);
     expect(await powerReportCommand(['--merge', join(dir, '1.json'), `--report-dir=${out}`])).toBe(2);
-  });
+  }, 3_600_000);
 });
