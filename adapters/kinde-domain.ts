@@ -110,7 +110,8 @@ function loopbackRequest(args: unknown[]): http.ClientRequest | undefined {
   if (url === undefined) {
     const host = options.hostname ?? options.host;
     if (typeof host !== 'string') return undefined;
-    const port = options.port !== undefined && Number(options.port) !== 443 ? `:${options.port}` : '';
+    // axios (follow-redirects) passes `port: null` for the default port.
+    const port = options.port !== undefined && options.port !== null && options.port !== '' && Number(options.port) !== 443 ? `:${options.port}` : '';
     url = `https://${host}${port}${options.path ?? '/'}`;
   }
   const target = rewriteKindeUrl(url);
