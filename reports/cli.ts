@@ -14,6 +14,10 @@ import { ResultsValidationError, validateResults } from './schema.js';
 import { renderTerminalSummary } from './terminal.js';
 import { DEFAULT_REPORT_DIR, writeReports } from './write.js';
 import { InputFileError, readInputFile } from './read-input.js';
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from './matrix.js';
+import { makeDirectory } from './write.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export const REPORT_USAGE = `Usage: kinde-token-conformance report <results.json…> [options]
 
@@ -24,6 +28,9 @@ Options:
   --out DIR          where to write the reports (default: ./kinde-conformance)
   --merge            merge the given files (implied by more than one file)
   --compare FILE     a base run; the HTML report lists what changed since
+  --matrix           the given runs side by side (targets or verifiers): requirement ×
+                     implementation as DIR/matrix.html (self-contained, each failing cell
+                     linked to its failure) and DIR/matrix.md, printed too
   --no-color         no ANSI colours in the terminal summary
   -h, --help         this text
 
@@ -100,6 +107,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
         out: { type: 'string' },
         merge: { type: 'boolean', default: false },
         compare: { type: 'string' },
+        matrix: { type: 'boolean', default: false },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -118,6 +126,7 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
     return EXIT.USAGE;
   }
   const dir = args.values.out ?? DEFAULT_REPORT_DIR;
+  if (args.values.matrix) return matrixCommand(files, dir, out);
   let results: RunResults;
   let base: RunResults | undefined;
   try {
@@ -151,4 +160,30 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
       .join('\n')}\n`,
   );
   return exitCodeFor(results);
+}
+
+/** `report --matrix`: every file is one run (not shards); written as matrix.html and matrix.md. */
+async function matrixCommand(files: string[], dir: string, out: ReportIo): Promise<number> {
+  const runs: RunResults[] = [];
+  try {
+    for (const f of files) runs.push(redact(await loadResults(f)));
+  } catch (e) {
+    if (e instanceof ReportInputError) {
+      out.stderr(`report: ${e.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  const m = buildMatrix(runs);
+  const md = renderMatrixMarkdown(m);
+  try {
+    await makeDirectory(dir);
+    await writeFile(join(dir, 'matrix.html'), renderMatrixHtml(m));
+    await writeFile(join(dir, 'matrix.md'), `${md}\n`);
+  } catch (e) {
+    out.stderr(`report: cannot write the matrix to ${dir}: ${(e as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  out.stdout(`${md}\n\nMatrix: ${join(dir, 'matrix.html')}\n        ${join(dir, 'matrix.md')}\n`);
+  return EXIT.OK;
 }
