@@ -2,6 +2,8 @@
  * Options of a conformance run: plain JSON, so they cross into the runner's
  * worker threads unchanged.
  */
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 export interface ConformanceOptions {
   target: string;
   seed: number;
@@ -38,9 +40,9 @@ export const COMMAND = 'npx kinde-token-conformance';
 
 /** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
-  const parts = [`${COMMAND} run`, `--target=${quote(o.target)}`];
+  const parts = [`${COMMAND} run`, `--target=${quote(fromCwd(o.target))}`];
   if (o.targetUrl) parts.push(`--target-url=${quote(o.targetUrl)}`);
-  if (o.verifier) parts.push(`--verifier=${quote(o.verifier)}`);
+  if (o.verifier) parts.push(`--verifier=${quote(fromCwd(o.verifier))}`);
   if (o.verifierUrl) parts.push(`--verifier-url=${quote(o.verifierUrl)}`);
   if (o.timeoutMs !== undefined) parts.push(`--timeout=${o.timeoutMs}`);
   if (o.validateProtocol) parts.push('--validate-protocol');
@@ -51,6 +53,15 @@ export function replayCommand(o: ConformanceOptions, requirement: string, path?:
   // Shrinking is time-bounded, so only the path pins the exact counterexample.
   if (path) parts.push(`--path=${path}`);
   return parts.join(' ');
+}
+
+/** An absolute adapter module path as the user would type it from the cwd (`./adapters/x.mjs`); anything else unchanged. */
+export function fromCwd(spec: string, cwd = process.cwd()): string {
+  const file = spec.startsWith('file:') ? fileURLToPath(spec) : spec;
+  if (!isAbsolute(file)) return spec;
+  const rel = relative(cwd, file);
+  if (rel === '' || isAbsolute(rel)) return spec;
+  return rel.startsWith('..') ? rel : `./${rel}`;
 }
 
 /** Single-quotes a shell word when it needs it. */
