@@ -39,9 +39,10 @@ function columnName(r: RunResults, taken: Set<string>): string {
   return name;
 }
 
-export function buildMatrix(runs: RunResults[]): Matrix {
+/** `labels` name the columns (default: each run's target name, numbered when repeated). */
+export function buildMatrix(runs: RunResults[], labels?: string[]): Matrix {
   const taken = new Set<string>();
-  const columns = runs.map((r) => columnName(r, taken));
+  const columns = runs.map((r, i) => (labels?.[i] !== undefined ? foreignLine(labels[i], 80) : columnName(r, taken)));
   const rows: string[] = [];
   const cells = new Map<string, Array<MatrixCell | undefined>>();
   runs.forEach((run, col) => {
