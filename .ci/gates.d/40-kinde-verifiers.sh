@@ -28,3 +28,7 @@ me_api_gate() {
 }
 mkdir -p reports/verifiers
 gate "org-less example API (GET /api/me) through http-api matches expected/verifiers/http-api-me.json" me_api_gate
+
+# The README's verifier table is report --matrix over the runs above (and .ci/gates.sh's): regenerate it with
+# npx tsx bin/readme-matrix.ts --write when a verdict changes (the expected files change with it).
+gate "README verifier matrix is report --matrix over CI's verifier runs" npx tsx bin/readme-matrix.ts --check
