@@ -18,15 +18,20 @@ import http from 'node:http';
 import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 
-const routes = new Map<string, string>();
+/** host → the domain's path (no trailing slash, '' for a bare origin) and the loopback base answering under it. */
+const routes = new Map<string, { prefix: string; base: string }>();
 const locks = new Map<string, Promise<void>>();
 let installed = false;
 
-/** `https://<sub>.kinde.com` for an issuer URL (its origin), or undefined when it is not an https URL. */
+/**
+ * The domain a Kinde library is configured with for tokens of `issuer`: the issuer itself
+ * (`https://<sub>.kinde.com`, or a custom domain, with a path if it has one), or undefined
+ * when it is not an https URL.
+ */
 export function kindeDomainOf(issuer: string): string | undefined {
   try {
     const u = new URL(issuer);
-    return u.protocol === 'https:' ? u.origin : undefined;
+    return u.protocol === 'https:' && u.search === '' && u.hash === '' ? `${u.origin}${u.pathname.replace(/\/+$/, '')}` : undefined;
   } catch {
     return undefined;
   }
@@ -40,13 +45,16 @@ export function rewriteKindeUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const base = u.protocol === 'https:' ? routes.get(u.host.toLowerCase()) : undefined;
-  return base === undefined ? undefined : `${base}${u.pathname}${u.search}`;
+  const route = u.protocol === 'https:' ? routes.get(u.host.toLowerCase()) : undefined;
+  if (!route || !(u.pathname === route.prefix || u.pathname.startsWith(`${route.prefix}/`))) return undefined;
+  return `${route.base}${u.pathname.slice(route.prefix.length)}${u.search}`;
 }
 
 /** Run `fn` with `domain` (an https origin) answered by `baseUrl` (http://127.0.0.1:…[/prefix]). */
 export async function withKindeDomain<T>(domain: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
-  const host = new URL(domain).host.toLowerCase();
+  const url = new URL(domain);
+  const host = url.host.toLowerCase();
+  const prefix = url.pathname.replace(/\/+$/, '');
   install();
   const previous = locks.get(host) ?? Promise.resolve();
   let release!: () => void;
@@ -54,7 +62,7 @@ export async function withKindeDomain<T>(domain: string, baseUrl: string, fn: ()
   const chained = previous.then(() => mine);
   locks.set(host, chained);
   await previous;
-  routes.set(host, baseUrl.replace(/\/+$/, ''));
+  routes.set(host, { prefix, base: baseUrl.replace(/\/+$/, '') });
   try {
     return await fn();
   } finally {
@@ -102,7 +110,8 @@ function loopbackRequest(args: unknown[]): http.ClientRequest | undefined {
   if (url === undefined) {
     const host = options.hostname ?? options.host;
     if (typeof host !== 'string') return undefined;
-    const port = options.port !== undefined && Number(options.port) !== 443 ? `:${options.port}` : '';
+    // axios (follow-redirects) passes `port: null` for the default port.
+    const port = options.port !== undefined && options.port !== null && options.port !== '' && Number(options.port) !== 443 ? `:${options.port}` : '';
     url = `https://${host}${port}${options.path ?? '/'}`;
   }
   const target = rewriteKindeUrl(url);

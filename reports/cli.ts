@@ -21,6 +21,9 @@ import { DEFAULT_REPORT_DIR, writeReports } from './write.js';
 import { InputFileError, readInputFile } from './read-input.js';
 import { foreignBlock, foreignLine } from './sanitize.js';
 import { checkResultsBounds, ResultsBoundError, RESULTS_BOUNDS } from './results-bounds.js';
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from './matrix.js';
+import { makeDirectory } from './write.js';
+import { writeFile } from 'node:fs/promises';
 
 export const REPORT_USAGE = `Usage: kinde-token-conformance report [results.json…] [options]
 
@@ -34,6 +37,9 @@ Options:
   --merge            merge the given files (implied by more than one file)
   --compare[=FILE]   a base run; the HTML report lists what changed since. Without FILE (or
                      --compare=previous): the run before the reported one in ./kinde-conformance
+  --matrix           the given runs side by side (targets or verifiers): requirement ×
+                     implementation as DIR/matrix.html (self-contained, each failing cell
+                     linked to its failure) and DIR/matrix.md, printed too
   --no-color         no ANSI colours in the terminal summary (also NO_COLOR)
   -h, --help         this text
 
@@ -117,15 +123,19 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
   const args = argv.map((a, i) => (a === '--compare' && (i === argv.length - 1 || argv[i + 1]!.startsWith('-')) ? '--compare=previous' : a));
   let parsed;
   try {
-    parsed = parse(args, { out: { type: 'string' }, merge: { type: 'boolean' }, compare: { type: 'string' } }, REPORT_USAGE, true);
+    parsed = parse(args, { out: { type: 'string' }, merge: { type: 'boolean' }, compare: { type: 'string' }, matrix: { type: 'boolean' } }, REPORT_USAGE, true);
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message);
     throw e;
   }
-  const values = parsed.values as { out?: string; merge?: boolean; compare?: string; help?: boolean; 'no-color'?: boolean };
+  const values = parsed.values as { out?: string; merge?: boolean; compare?: string; matrix?: boolean; help?: boolean; 'no-color'?: boolean };
   if (values.help) {
     out.stdout(`${REPORT_USAGE}\n`);
     return EXIT.OK;
+  }
+  if (values.matrix) {
+    if (parsed.positionals.length === 0) return fail('--matrix needs the results files to put side by side (report --matrix a.json b.json …)');
+    return matrixCommand(parsed.positionals, values.out ?? DEFAULT_REPORT_DIR, out);
   }
   const history = resolve(DEFAULT_REPORT_DIR);
   const files = parsed.positionals.length > 0 ? parsed.positionals : [join(DEFAULT_REPORT_DIR, LATEST, 'results.json')];
@@ -181,4 +191,30 @@ export async function reportCommand(argv: string[], io: Partial<ReportIo> = {}):
       .join('\n')}\n`,
   );
   return exitCodeFor(results);
+}
+
+/** `report --matrix`: every file is one run (not shards); written as matrix.html and matrix.md. */
+async function matrixCommand(files: string[], dir: string, out: ReportIo): Promise<number> {
+  const runs: RunResults[] = [];
+  try {
+    for (const f of files) runs.push(redact(await loadResults(f)));
+  } catch (e) {
+    if (e instanceof ReportInputError) {
+      out.stderr(`${foreignBlock(`${errorPrefix('report')}${e.message}`, '', 40, 1000)}\n`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+  const m = buildMatrix(runs);
+  const md = renderMatrixMarkdown(m);
+  try {
+    await makeDirectory(dir);
+    await writeFile(join(dir, 'matrix.html'), renderMatrixHtml(m));
+    await writeFile(join(dir, 'matrix.md'), `${md}\n`);
+  } catch (e) {
+    out.stderr(`report: cannot write the matrix to ${dir}: ${(e as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  out.stdout(`${md}\n\nMatrix: ${join(dir, 'matrix.html')}\n        ${join(dir, 'matrix.md')}\n`);
+  return EXIT.OK;
 }

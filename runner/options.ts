@@ -3,7 +3,8 @@
  * worker threads unchanged.
  */
 import { isModulePath } from '../targets/module-path.js';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMAND } from '../cli/args.js';
 
 export interface ConformanceOptions {
@@ -42,9 +43,9 @@ export { COMMAND };
 
 /** The shell command that reruns exactly one requirement's failure, with every option that shaped the run. */
 export function replayCommand(o: ConformanceOptions, requirement: string, path?: string): string {
-  const parts = [`${COMMAND} run`, `--target=${quote(asTyped(o.target))}`];
+  const parts = [`${COMMAND} run`, `--target=${quote(fromCwd(o.target))}`];
   if (o.targetUrl) parts.push(`--target-url=${quote(o.targetUrl)}`);
-  if (o.verifier) parts.push(`--verifier=${quote(asTyped(o.verifier))}`);
+  if (o.verifier) parts.push(`--verifier=${quote(fromCwd(o.verifier))}`);
   if (o.verifierUrl) parts.push(`--verifier-url=${quote(o.verifierUrl)}`);
   if (o.timeoutMs !== undefined) parts.push(`--timeout=${o.timeoutMs}`);
   if (o.validateProtocol) parts.push('--validate-protocol');
@@ -64,14 +65,13 @@ export function replayCommand(o: ConformanceOptions, requirement: string, path?:
   return parts.join(' ');
 }
 
-/**
- * A module path as the user would type it from where the run started: `./my-adapter.mjs`, not the absolute
- * path the run resolved it to (a replay line pasted into a CI log or another checkout must still work).
- */
-function asTyped(p: string): string {
-  if (!isAbsolute(p)) return p;
-  const r = relative(process.cwd(), p);
-  return r === '' || r.startsWith('..') || isAbsolute(r) ? p : `.${sep}${r}`;
+/** An absolute adapter module path as the user would type it from the cwd (`./adapters/x.mjs`); anything else unchanged. */
+export function fromCwd(spec: string, cwd = process.cwd()): string {
+  const file = spec.startsWith('file:') ? fileURLToPath(spec) : spec;
+  if (!isAbsolute(file)) return spec;
+  const rel = relative(cwd, file);
+  if (rel === '' || isAbsolute(rel)) return spec;
+  return rel.startsWith('..') ? rel : `./${rel}`;
 }
 
 /** Single-quotes a shell word when it needs it. */

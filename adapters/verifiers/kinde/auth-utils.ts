@@ -10,7 +10,8 @@ import { libraryVersion } from '../versions.js';
 import { quietly } from './library.js';
 
 const PKG = '@kinde-oss/kinde-node-auth-utils';
-const { getPem, authToken } = authUtils;
+// A CommonJS module whose exports object sits under `default` when imported from ESM.
+const { getPem, authToken } = ((authUtils as unknown as { default?: typeof authUtils }).default ?? authUtils);
 
 export class KindeAuthUtilsVerifier implements VerifierAdapter {
   readonly name = 'kinde-node-auth-utils';

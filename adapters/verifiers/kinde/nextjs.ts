@@ -2,7 +2,9 @@
  * `@kinde-oss/kinde-auth-nextjs`: what `getKindeServerSession().getAccessToken()`
  * decides about the token in the session. That decision is the package's own
  * `validateToken` (dist/src/utils/jwt/validation.es.js): @kinde/jwt-validator's
- * `validateToken({ token, domain: KINDE_ISSUER_URL })`, then `iss === KINDE_ISSUER_URL`.
+ * `validateToken({ token, domain: KINDE_ISSUER_URL })`, then `iss === KINDE_ISSUER_URL`;
+ * then `redirectOnExpiredToken`, whose `redirect()` (thrown, caught) makes
+ * getAccessToken answer null when the package's own `isTokenExpired` says so.
  * The rest of getAccessToken is cookie plumbing through `next/headers`, so
  * the module is loaded from the installed package by path and Next.js is
  * not needed (npm would install next, react and react-dom with it as peers;
@@ -21,6 +23,7 @@ const PKG = '@kinde-oss/kinde-auth-nextjs';
 interface Loaded {
   config: { issuerURL?: string; isDebugMode?: boolean };
   validateToken(args: { token: string }): Promise<boolean>;
+  isTokenExpired(token: string): boolean;
 }
 
 /** The installed package's root: resolved (never imported) through its entry point, from here or NODE_PATH. */
@@ -38,8 +41,8 @@ async function load(verifier: string): Promise<Loaded> {
   const file = (rel: string) => pathToFileURL(join(root, rel)).href;
   try {
     const { config } = (await import(file('dist/src/config/index.es.js'))) as Pick<Loaded, 'config'>;
-    const { validateToken } = (await import(file('dist/src/utils/jwt/validation.es.js'))) as Pick<Loaded, 'validateToken'>;
-    return { config, validateToken };
+    const { validateToken, isTokenExpired } = (await import(file('dist/src/utils/jwt/validation.es.js'))) as Pick<Loaded, 'validateToken' | 'isTokenExpired'>;
+    return { config, validateToken, isTokenExpired };
   } catch (e) {
     throw new AdapterError('ERR_VERIFIER_CONFIG', `${verifier}: ${PKG} at ${root} has no dist/src/utils/jwt/validation.es.js (a layout other than 2.13's?): ${(e as Error).message}`, { cause: e });
   }
@@ -71,8 +74,10 @@ export class KindeNextjsVerifier implements VerifierAdapter {
       quietly(async () => {
         lib.config.issuerURL = domain;
         try {
-          // getAccessToken answers the token when this is true, null otherwise.
-          return (await lib.validateToken({ token: token ?? '' })) ? { accepted: true } : { accepted: false, reason: 'getAccessToken would answer null' };
+          // getAccessToken answers null unless validateToken passes; then redirectOnExpiredToken redirects (→ null) when expired.
+          if (!(await lib.validateToken({ token: token ?? '' }))) return { accepted: false, reason: 'validateToken: invalid (getAccessToken answers null)' };
+          if (lib.isTokenExpired(token ?? '')) return { accepted: false, reason: 'isTokenExpired: redirectOnExpiredToken redirects (getAccessToken answers null)' };
+          return { accepted: true };
         } catch (e) {
           return { accepted: false, reason: `threw: ${(e as Error).message}` };
         }
