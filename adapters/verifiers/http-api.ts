@@ -85,7 +85,7 @@ export class HttpApiVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: this.#o.url,
-      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true, httpRequest: true },
       fixedContext: { issuer: this.#o.issuer, audience: this.#o.audience },
       jwksPort: this.#o.jwksPort,
       jwksRefreshMs: this.#o.jwksRefreshMs,
@@ -93,7 +93,7 @@ export class HttpApiVerifier implements VerifierAdapter {
   }
 
   async verify(token: string | undefined, context: VerificationContext): Promise<Verdict> {
-    return presentBearer(`${this.#o.url}${routeFor(this.#o.route, context.orgCode)}`, token, this.#o.timeoutMs);
+    return presentBearer(`${this.#o.url}${routeFor(this.#o.route, context.orgCode)}`, token, this.#o.timeoutMs, context.request);
   }
 
   async stop(): Promise<void> {}
