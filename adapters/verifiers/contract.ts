@@ -63,6 +63,7 @@ export class ContractVerifier implements VerifierAdapter {
   /** State of the stateful weaknesses. */
   readonly #verdicts = new Map<string, Verdict>();
   readonly #verifiedJtis = new Set<string>();
+  readonly #unknownKids = new Set<unknown>();
 
   constructor(name = 'reference', defects: ReadonlySet<VerifierDefect> = new Set(), policy: Policy = {}, variant: Variant = {}) {
     this.name = name;
@@ -173,8 +174,11 @@ export class ContractVerifier implements VerifierAdapter {
   async #candidates(kid: unknown, ctx: VerificationContext): Promise<Jwk[]> {
     if (this.#p.kid === 'first-key') return (await this.#keys(ctx, false)).filter((k) => k.kty === 'RSA').slice(0, 1);
     const match = (keys: Jwk[]) => keys.filter((k) => k.kid !== undefined && sameString(kid, k.kid, this.#p.kid));
+    if (this.#p.state === 'negative-kid-cache' && this.#unknownKids.has(kid)) return [];
     const first = match(await this.#keys(ctx, false));
-    return first.length > 0 ? first : match(await this.#keys(ctx, true));
+    const found = first.length > 0 ? first : match(await this.#keys(ctx, true));
+    if (found.length === 0 && this.#p.state === 'negative-kid-cache') this.#unknownKids.add(kid);
+    return found;
   }
 
   async #verifySignature(token: string, header: ReturnType<typeof decodeProtectedHeader>, ctx: VerificationContext): Promise<JWTPayload> {
@@ -271,5 +275,6 @@ export class ContractVerifier implements VerifierAdapter {
     this.#jwks.clear();
     this.#verdicts.clear();
     this.#verifiedJtis.clear();
+    this.#unknownKids.clear();
   }
 }

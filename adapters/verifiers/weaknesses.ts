@@ -28,8 +28,8 @@ export const WEAKNESSES = {
   alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored'],
   exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds', 'off-by-one'],
   nbf: ['ignored', 'tolerance'],
-  /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten. */
-  state: ['verdict-cache', 'jti-cache', 'key-union'],
+  /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten, a kid once unknown refused for good. */
+  state: ['verdict-cache', 'jti-cache', 'key-union', 'negative-kid-cache'],
   /**
    * User input overriding the token ("never override it with user input"): the token's org read from
    * `?org_code=` or an `X-Org-Code` header when present, or the org being accessed read from `?org_code=`.
