@@ -13,9 +13,15 @@ export type VerifierCapability =
   /** Checks `aud` against an expected audience. */
   | 'audience'
   /** Distinguishes access tokens from ID tokens. */
-  | 'tokenType';
+  | 'tokenType'
+  /**
+   * Reads the token from an HTTP request the suite shapes (`VerificationContext.request`):
+   * the Authorization header(s) as sent, query parameters and other headers.
+   * Libraries handed a bare token do not.
+   */
+  | 'httpRequest';
 
-export const VERIFIER_CAPABILITIES: readonly VerifierCapability[] = ['remoteJwks', 'orgEnforcement', 'audience', 'tokenType'];
+export const VERIFIER_CAPABILITIES: readonly VerifierCapability[] = ['remoteJwks', 'orgEnforcement', 'audience', 'tokenType', 'httpRequest'];
 
 export interface VerifierInfo {
   name: string;
@@ -61,6 +67,25 @@ export interface VerificationContext {
   issuerBaseUrl?: string;
   /** The Kinde domain the tokens come from (`https://<sub>.kinde.com`), for verifiers that declared `kindeDomain`. */
   kindeDomain?: string;
+  /** The rest of the HTTP request, when the suite varies it (verifiers with the httpRequest capability). */
+  request?: RequestShape;
+}
+
+/**
+ * What a real API reads besides the token (issue 18): the suite varies these and
+ * the verdict must follow the token alone (the docs: org_code is a "binding
+ * contract — never override it with user input").
+ */
+export interface RequestShape {
+  /**
+   * The Authorization header lines exactly as sent, in order, replacing the
+   * default single `Bearer <token>` (the scheme's letter case, several headers).
+   */
+  authorization?: string[];
+  /** Query parameters appended to the route. */
+  query?: Record<string, string>;
+  /** Other request headers (lower-case names). */
+  headers?: Record<string, string>;
 }
 
 export type Verdict =

@@ -63,14 +63,20 @@ export const checks: Check<any>[] = [
       fc.record({
         scenario: fc.noShrink(userScenarioArb({ maxUsers: 1, maxOrganizations: 1, maxExtraApplications: 0 }).map(withOtherClient)),
         first: fc.constant('offline' as const),
-        commands: fc.array(
-          fc.oneof(
-            fc.constant<RefreshCommand>(new SignInCommand('offline')),
-            fc.nat(7).map((p) => new RefreshTokenCommand('live', p)),
-            fc.nat(7).map((p) => new RefreshWithOtherClientCommand(p)),
-          ),
-          { minLength: 1, maxLength: 5 },
-        ),
+        // Every kind first (the other client's refresh, the owner's refresh, a sign-in), so each is reached at any seed; then generated ones.
+        commands: fc
+          .tuple(
+            fc.tuple(fc.nat(7), fc.nat(7)).map(([a, b]): RefreshCommand[] => [new RefreshWithOtherClientCommand(a), new RefreshTokenCommand('live', b), new SignInCommand('offline')]),
+            fc.array(
+              fc.oneof(
+                fc.constant<RefreshCommand>(new SignInCommand('offline')),
+                fc.nat(7).map((p) => new RefreshTokenCommand('live', p)),
+                fc.nat(7).map((p) => new RefreshWithOtherClientCommand(p)),
+              ),
+              { maxLength: 2 },
+            ),
+          )
+          .map(([prefix, rest]) => [...prefix, ...rest]),
       }),
     predicate: async (input, judge, env) => {
       await runSequence(input, judge, env, { refusalBlame: [] });

@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { userScenarioArb } from '../generators/tenant.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
-import { advanceArb, refreshArb, runSequence, signInArb, variantArb, type SequenceInput } from './lib/refresh-sequence.js';
+import { advanceArb, refreshArb, refreshPrefixArb, runSequence, signInArb, variantArb, type SequenceInput } from './lib/refresh-sequence.js';
 import type { RefreshCommand } from './lib/refresh-real.js';
 
 export type { Real, RefreshCommand } from './lib/refresh-real.js';
@@ -53,10 +53,14 @@ function sequenceCheck(spec: SequenceCheck): Check<SequenceInput> {
       // fc.array, not fc.commands: fc.commands shrinks by which commands last ran, which a
       // `--path` replay (no predicate runs while walking the path) cannot know, so its paths
       // fail with "Unable to replay". Array shrinking drops the skipped commands just as well.
+      // Every kind first (refreshPrefixArb), then generated commands, within the same length as before.
+      const prefixLength = 2 + (spec.rotatedOut ? 1 : 0) + (spec.clock ? 1 : 0);
       return fc.record({
         scenario: fc.noShrink(userScenarioArb({ maxUsers: 1, maxOrganizations: 1, maxExtraApplications: 0 })),
         first: variantArb(spec.signIns),
-        commands: fc.array(fc.oneof(...cmds), { maxLength: spec.maxCommands }),
+        commands: fc
+          .tuple(refreshPrefixArb(spec, overlap), fc.array(fc.oneof(...cmds), { maxLength: Math.max(0, spec.maxCommands - prefixLength) }))
+          .map(([prefix, rest]) => [...prefix, ...rest]),
       });
     },
     predicate: async (input, judge, env) => {

@@ -42,7 +42,10 @@ interface Stored {
 
 interface KeyRecord {
   key: SuiteKey;
+  /** Infinity while unpublished. */
   publishedAtMs: number;
+  /** A token signed by it was presented before the key was published (the next key change publishes it). */
+  unpublished?: boolean;
   /** Published at the start of the sequence, or accepted since it was published. */
   known: boolean;
   removed: boolean;
@@ -50,7 +53,7 @@ interface KeyRecord {
   change: number;
 }
 
-interface Seq {
+export interface Seq {
   env: CheckEnv;
   judge: Judge;
   s: VerifierScenario;
@@ -75,6 +78,7 @@ type Expectation = { outcome: 'accept'; blame: string } | { outcome: 'reject'; b
 
 function expectationFor(q: Seq, t: Stored, nowMs: number): Expectation {
   const k = q.keys.find((r) => r.key.kid === t.key.kid)!;
+  if (k.unpublished) return { outcome: 'reject', blame: 'VERIFY-KID', why: `its key ${k.key.kid} is not in the JWKS yet` };
   // Past the exp instant (RFC 7519 §4.1.4: now "MUST be before" exp), read in milliseconds so a verifier with a millisecond clock is never blamed at exp itself.
   if (nowMs > (t.exp + q.tolerance) * 1000) return { outcome: 'reject', blame: 'VERIFY-EXP', why: `it expired at ${t.exp}` };
   if (k.removed) return q.refetchSeen ? { outcome: 'reject', blame: 'VERIFY-KEY-ROTATION', why: `its key ${k.key.kid} left the JWKS and the verifier has fetched the new set` } : { outcome: 'either' };
@@ -94,7 +98,7 @@ async function presentStored(q: Seq, t: Stored, how: string): Promise<void> {
   q.judge.trace.token = { header: shown(t.raw).header, payload: t.payload };
   if (v.accepted) {
     const k = q.keys.find((r) => r.key.kid === t.key.kid)!;
-    if (!k.removed) {
+    if (!k.removed && !k.unpublished) {
       k.known = true;
       if (k.change === q.changes && q.changes > 0) q.refetchSeen = true;
     }
@@ -115,7 +119,7 @@ function mint(q: Seq, payload: JsonObject, what: string): Stored {
   return t;
 }
 
-type Cmd = fc.AsyncCommand<Seq, Seq>;
+export type Cmd = fc.AsyncCommand<Seq, Seq>;
 
 class PresentFresh implements Cmd {
   constructor(readonly variation: Variation) {}
@@ -207,15 +211,36 @@ class Wait implements Cmd {
   toString = () => `wait(${this.ms})`;
 }
 
+/**
+ * The verifier meets a kid before its key is published: a token signed by the next key is presented
+ * (rejected: not in the JWKS), the next key change publishes that key, and the same token must then be
+ * accepted within the refresh bound (a verifier that remembers the unknown kid for good refuses it).
+ */
+class PresentUnpublished implements Cmd {
+  check = (m: Readonly<Seq>) => m.changes < 3;
+  async run(_m: Seq, q: Seq) {
+    let k = q.keys.find((r) => r.unpublished);
+    if (!k) q.keys.push((k = { key: rotationKey(q.nextKey++), publishedAtMs: Infinity, known: false, removed: false, change: q.changes + 1, unpublished: true }));
+    const now = Math.floor(Date.now() / 1000);
+    const t: Stored = { label: `token#${q.tokens.length + 1} (presented before its key ${k.key.kid} was published)`, raw: '', payload: { ...q.base.payload, iat: now, exp: now + 3_600 }, exp: now + 3_600, key: k.key };
+    t.raw = signed(q.base, t.payload, k.key);
+    q.tokens.push(t);
+    await presentStored(q, t, 'present before its key is published');
+  }
+  toString = () => 'presentUnpublished()';
+}
+
 class ChangeKeys implements Cmd {
   constructor(readonly mode: 'rotate' | 'add') {}
   check = (m: Readonly<Seq>) => m.changes < 3;
   async run(_m: Seq, q: Seq) {
-    const fresh = rotationKey(q.nextKey++);
+    const pending = q.keys.find((k) => k.unpublished);
+    const fresh = pending?.key ?? rotationKey(q.nextKey++);
     q.changes += 1;
-    if (this.mode === 'rotate') for (const k of q.keys) k.removed = true;
-    q.keys.push({ key: fresh, publishedAtMs: Date.now(), known: false, removed: false, change: q.changes });
-    await q.set.publish(q.keys.filter((k) => !k.removed).map((k) => k.key));
+    if (this.mode === 'rotate') for (const k of q.keys) if (k !== pending) k.removed = true;
+    if (pending) Object.assign(pending, { unpublished: false, publishedAtMs: Date.now(), change: q.changes });
+    else q.keys.push({ key: fresh, publishedAtMs: Date.now(), known: false, removed: false, change: q.changes });
+    await q.set.publish(q.keys.filter((k) => !k.removed && !k.unpublished).map((k) => k.key));
     q.signer = fresh;
     q.refetchSeen = false;
     q.log.push(this.mode === 'rotate' ? `rotate: publish ${fresh.kid}, remove every other key` : `publish ${fresh.kid} beside the others`);
@@ -233,11 +258,34 @@ const timeCommands = [
   freshArb,
   replayArb,
   waitArb,
-  fc.tuple(fc.nat(7), fc.oneof(...SEQUENCE_ATTACKS.flatMap((r) => [ATTACKS[r]!, ...(NEAR_MISS_ONE[r] ? [NEAR_MISS_ONE[r]] : [])]))).map(([p, a]) => new AttackStored(p, a) as Cmd),
 ];
-const keyCommands = [freshArb, replayArb, waitArb, fc.constantFrom(new ChangeKeys('rotate') as Cmd, new ChangeKeys('add') as Cmd)];
+const changeArb = fc.constantFrom(new ChangeKeys('rotate') as Cmd, new ChangeKeys('add') as Cmd);
+const keyCommands = [freshArb, replayArb, waitArb, changeArb, fc.constant(new PresentUnpublished() as Cmd)];
 
-interface SeqInput {
+const attackArb = fc.tuple(fc.nat(7), fc.oneof(...SEQUENCE_ATTACKS.flatMap((r) => [ATTACKS[r]!, ...(NEAR_MISS_ONE[r] ? [NEAR_MISS_ONE[r]] : [])]))).map(([p, a]) => new AttackStored(p, a) as Cmd);
+
+/**
+ * Every sequence starts with one command of every kind, in an order whose preconditions hold from the
+ * initial state, so each stateful path is reached at any seed (test/verifier-model-coverage.test.ts);
+ * generated commands follow. Key changes: the pre-published token is replayed once the refresh bound has passed.
+ */
+export function prefixArb(keyChanges: boolean, boundMs: number): fc.Arbitrary<Cmd[]> {
+  if (keyChanges) {
+    const settle = Math.min(MAX_WAIT_MS, boundMs + 300);
+    return fc.tuple(freshArb, changeArb).map(([fresh, change]) => [new PresentUnpublished(), fresh, change, new Wait(settle), new Replay(1)]);
+  }
+  return fc
+    .tuple(fc.constantFrom(1, 2, 3, 4), freshArb, fc.nat(7), attackArb, fc.integer({ min: 200, max: 1_500 }))
+    .map(([seconds, fresh, pick, attack, ms]) => [new PresentShortLived(seconds), new PresentUntilExpired(), fresh, new Replay(pick), attack, new Wait(ms)]);
+}
+
+/** Command kinds of each model (class names), for the coverage self-test. */
+export const COMMAND_KINDS = {
+  time: ['PresentShortLived', 'PresentUntilExpired', 'PresentFresh', 'Replay', 'AttackStored', 'Wait'],
+  keys: ['PresentUnpublished', 'PresentFresh', 'ChangeKeys', 'Wait', 'Replay'],
+} as const;
+
+export interface SeqInput {
   s: VerifierScenario;
   base: 'access' | 'm2m';
   commands: Iterable<Cmd>;
@@ -277,6 +325,16 @@ async function runSequence(input: SeqInput, judge: Judge, env: CheckEnv, keyChan
   }, input.commands);
 }
 
+/** A scenario, a base token and the commands: the prefix of every kind, then generated ones. */
+export function sequenceArb(env: CheckEnv, keyChanges: boolean): fc.Arbitrary<SeqInput> {
+  const commands = keyChanges ? keyCommands : [...timeCommands, attackArb];
+  return fc.record({
+    s: scenarioArb(env.verifier?.info),
+    base: fc.constantFrom('m2m' as const, 'access' as const),
+    commands: fc.tuple(prefixArb(keyChanges, refreshBoundMs(env)), fc.commands(commands, { maxCommands: 8 })).map(([prefix, rest]): Iterable<Cmd> => [...prefix, ...rest]),
+  });
+}
+
 function sequenceCheck(spec: { name: string; requirements: string[]; keyChanges: boolean; runsFactor: number }): Check<SeqInput> {
   return defineCheck({
     name: spec.name,
@@ -290,14 +348,7 @@ function sequenceCheck(spec: { name: string; requirements: string[]; keyChanges:
             fixedKeys(env) ? 'the API was configured with one JWKS URL; key changes are judged by the key-rotation check, which waits out the declared refresh bound' : undefined,
         }
       : {}),
-    arbitrary: (env) => {
-      const commands = spec.keyChanges ? keyCommands : timeCommands;
-      return fc.record({
-        s: scenarioArb(env.verifier?.info),
-        base: fc.constantFrom('m2m' as const, 'access' as const),
-        commands: fc.commands(commands, { maxCommands: 8 }),
-      });
-    },
+    arbitrary: (env) => sequenceArb(env, spec.keyChanges),
     predicate: (input, judge, env) => runSequence(input, judge, env, spec.keyChanges),
   });
 }
@@ -311,7 +362,7 @@ export const checks: Check<any>[] = [
   }),
   sequenceCheck({
     name: 'sequences of key changes: a new key is accepted within the refresh bound, a removed one is rejected once the new set was fetched',
-    requirements: ['VERIFY-KEY-ROTATION', 'VERIFY-ACCEPT-VALID'],
+    requirements: ['VERIFY-KEY-ROTATION', 'VERIFY-ACCEPT-VALID', 'VERIFY-KID'],
     keyChanges: true,
     runsFactor: 0.1,
   }),

@@ -14,9 +14,10 @@ import type { Judge } from './lib/violation.js';
 import { applyVariation, describeVariation, variationArb } from './lib/valid-variants.js';
 import { contextFor, describeVerdict, present, rootSet, shown, signed } from './verifier-lib.js';
 import { issueScenario, scenarioArb, type VerifierScenario } from './verifier-scenario.js';
+import { tokenFor, type TokenChoice } from './verifier-request.js';
 
-/** Near misses of the org code (a battery: one of every kind of edit), applied to the route and to the token. */
-const withMismatch = (env: CheckEnv) => fc.record({ s: scenarioArb(env.verifier?.info), edits: editBatteryArb });
+/** Near misses of the org code (a battery: one of every kind of edit), applied to the route and to the token of an org-scoped M2M app or a user. */
+const withMismatch = (env: CheckEnv) => fc.record({ s: scenarioArb(env.verifier?.info), edits: editBatteryArb, token: fc.constantFrom<TokenChoice>('org-m2m', 'access') });
 
 function orgCheck<T>(requirement: string, name: string, arbitrary: (env: CheckEnv) => fc.Arbitrary<T>, run: (input: T, judge: Judge, env: CheckEnv) => Promise<void>, needs: Check['needs'] = ['m2m', 'orgScopedM2m']): Check<T> {
   return defineCheck({ name, requirements: [requirement], needs, verifierNeeds: ['orgEnforcement'], arbitrary, predicate: run });
@@ -27,11 +28,11 @@ function orgCheck<T>(requirement: string, name: string, arbitrary: (env: CheckEn
  * the tenant, then each near miss on the route side and (re-signed) on the token side.
  * `judgeOne` judges each verdict; the trace names the route, the token's org and the edit.
  */
-async function eachMismatch(input: { s: VerifierScenario; edits: Edit[] }, judge: Judge, env: CheckEnv, req: string, judgeOne: (v: Verdict) => void): Promise<void> {
+async function eachMismatch(input: { s: VerifierScenario; edits: Edit[]; token: TokenChoice }, judge: Judge, env: CheckEnv, req: string, judgeOne: (v: Verdict) => void): Promise<void> {
   const { s, edits } = input;
   const issued = await issueScenario(env, judge, s, [req]);
-  const token = issued.orgM2m;
-  if (!token) return;
+  const token = tokenFor(issued, input.token)?.token ?? issued.orgM2m;
+  if (!token || typeof token.payload.org_code !== 'string') return;
   const tokenOrg = String(token.payload.org_code);
   const cases: Array<{ route: string; org: string; how: string }> = [{ route: s.orgB, org: tokenOrg, how: 'another org of the tenant' }];
   for (const edit of edits) {
@@ -44,7 +45,7 @@ async function eachMismatch(input: { s: VerifierScenario; edits: Edit[] }, judge
     const payload: JsonObject = c.org === tokenOrg ? token.payload : { ...token.payload, org_code: c.org };
     const raw = signed(token, payload);
     judge.trace.token = shown(raw);
-    judge.trace.request = { route: `/orgs/${c.route}/users`, tokenOrg: c.org, mismatch: c.how };
+    judge.trace.request = { route: `/orgs/${c.route}/users`, tokenOrg: c.org, mismatch: c.how, token: input.token };
     judgeOne(await present(env, raw, contextFor(s, issued.issuer, set, c.route)));
   }
 }
@@ -68,23 +69,24 @@ export const checks: Check<any>[] = [
   ),
   orgCheck(
     'VERIFY-ORG-MISSING-403',
-    'a valid token without org_code is answered 403 on an org route',
-    (env) => scenarioArb(env.verifier?.info),
-    async (s, judge, env) => {
+    'a valid token without org_code (global M2M, or a user access token without one) is answered 403 on an org route',
+    (env) => fc.record({ s: scenarioArb(env.verifier?.info), token: fc.constantFrom<TokenChoice>('global-m2m', 'access-no-org') }),
+    async ({ s, token: choice }, judge, env) => {
       const issued = await issueScenario(env, judge, s, ['VERIFY-ORG-MISSING-403']);
-      const token = issued.globalM2m;
-      if (!token) return;
+      const t = tokenFor(issued, choice) ?? tokenFor(issued, 'global-m2m');
+      if (!t) return;
       const ctx = contextFor(s, issued.issuer, await rootSet(env, issued.issuer), s.orgA);
-      const raw = signed(token);
+      const raw = signed(t.token, t.payload);
       judge.trace.token = shown(raw);
+      const what = choice === 'global-m2m' ? 'a global M2M token (no org_code)' : 'a user access token without org_code';
       const v = await present(env, raw, ctx);
-      judge.check(!v.accepted && v.status === 403, 'VERIFY-ORG-MISSING-403', v.accepted ? 'ERR_REQUEST_ACCEPTED' : 'ERR_RESPONSE_INVALID', () => `a global M2M token (no org_code) on /orgs/${s.orgA}/users was ${describeVerdict(v)}; the documented answer is 403 "Token not scoped to an organization"`, {
+      judge.check(!v.accepted && v.status === 403, 'VERIFY-ORG-MISSING-403', v.accepted ? 'ERR_REQUEST_ACCEPTED' : 'ERR_RESPONSE_INVALID', () => `${what} on /orgs/${s.orgA}/users was ${describeVerdict(v)}; the documented answer is 403 "Token not scoped to an organization"`, {
         claim: 'org_code',
         expected: 403,
         actual: v.accepted ? 'accepted' : v.status ?? 'rejected without status',
       });
     },
-    ['m2m'],
+    [],
   ),
   orgCheck('VERIFY-ORG-MISMATCH', 'a token for another org, or a near miss of the route org on either side, is rejected (403, or 404 per the M2M tutorial)', withMismatch, (input, judge, env) =>
     eachMismatch(input, judge, env, 'VERIFY-ORG-MISMATCH', (v) => {
@@ -108,11 +110,11 @@ export const checks: Check<any>[] = [
   orgCheck(
     'VERIFY-ORG-MATCH',
     'every valid shape of a token for the route organization is accepted',
-    (env) => fc.record({ s: scenarioArb(env.verifier?.info), variation: variationArb }),
-    async ({ s, variation }, judge, env) => {
+    (env) => fc.record({ s: scenarioArb(env.verifier?.info), variation: variationArb, token: fc.constantFrom<TokenChoice>('org-m2m', 'access') }),
+    async ({ s, variation, token: choice }, judge, env) => {
       const issued = await issueScenario(env, judge, s, ['VERIFY-ORG-MATCH']);
-      const token = issued.orgM2m;
-      if (!token) return;
+      const token = tokenFor(issued, choice)?.token ?? issued.orgM2m;
+      if (!token || typeof token.payload.org_code !== 'string') return;
       const org = String(token.payload.org_code);
       const ctx = contextFor(s, issued.issuer, await rootSet(env, issued.issuer), org);
       const payload = applyVariation(token.payload, variation, s.audience, Math.floor(Date.now() / 1000));

@@ -106,7 +106,7 @@ describe('requirement catalog', () => {
     const ids = requirements.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...REQUIREMENT_IDS]);
-    expect(ids).toHaveLength(112);
+    expect(ids).toHaveLength(116);
   });
 
   it('every source is a docs.kinde.com page and every quote is verbatim in the fact sheet', () => {
@@ -125,7 +125,7 @@ describe('requirement catalog', () => {
   it('every warning carries a contradiction with two readings citing a numbered fact-sheet contradiction', () => {
     const sheet = facts();
     const warnings = requirements.filter((r) => r.severity === 'warning');
-    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'M2M-GTY', 'RT-OLD-REFUSED', 'VERIFY-ORG-MISMATCH-403']);
+    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'M2M-GTY', 'RT-OLD-REFUSED', 'VERIFY-BEARER-CASE', 'VERIFY-ORG-MISMATCH-403']);
     for (const r of requirements.filter((x) => x.contradiction)) {
       expect(r.contradiction!.readings, r.id).toHaveLength(2);
       const [a, b] = r.contradiction!.readings;

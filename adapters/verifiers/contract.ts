@@ -14,7 +14,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from
 import { SUITE_VERSION as version } from '../../schemas/version.js';
 import { AdapterError, type Jwk, type Jwks } from '../types.js';
 import type { Verdict, VerificationContext, VerifierAdapter, VerifierInfo } from '../verifier-types.js';
-import { algorithmsFor, audienceMatches, sameString, UNDECLARED_LEEWAY_SECONDS, type Policy } from './weaknesses.js';
+import { algorithmsFor, audienceMatches, sameString, UNDECLARED_LEEWAY_SECONDS, type Policy, type Variant } from './weaknesses.js';
 
 export const VERIFIER_DEFECTS = {
   'decode-only': 'decodes the token and checks claims, never the signature',
@@ -58,13 +58,16 @@ export class ContractVerifier implements VerifierAdapter {
   readonly #decodeOnly: boolean;
   readonly #anyAlg: boolean;
   readonly #p: Policy;
+  readonly #v: Variant;
   readonly #jwks = new Map<string, Jwk[]>();
   /** State of the stateful weaknesses. */
   readonly #verdicts = new Map<string, Verdict>();
   readonly #verifiedJtis = new Set<string>();
+  readonly #unknownKids = new Set<unknown>();
 
-  constructor(name = 'reference', defects: ReadonlySet<VerifierDefect> = new Set(), policy: Policy = {}) {
+  constructor(name = 'reference', defects: ReadonlySet<VerifierDefect> = new Set(), policy: Policy = {}, variant: Variant = {}) {
     this.name = name;
+    this.#v = variant;
     this.#decodeOnly = defects.has('decode-only');
     this.#anyAlg = defects.has('any-alg');
     this.#p = Object.assign({}, ...[...defects].map((d) => DEFECT_POLICY[d] ?? {}), policy) as Policy;
@@ -74,36 +77,70 @@ export class ContractVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version,
-      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true, httpRequest: true },
       jwksRefreshMs: 0,
     };
   }
 
   async verify(token: string | undefined, ctx: VerificationContext): Promise<Verdict> {
-    const cached = token !== undefined && this.#p.state === 'verdict-cache' ? this.#verdicts.get(`${token} ${ctx.orgCode}`) : undefined;
+    // The Authorization lines as sent; like Node's http, only the first one counts.
+    const presented = ctx.request?.authorization ? ctx.request.authorization.map((l) => this.#bearer(l)) : [token];
+    const first = presented[0];
+    const cacheKey = `${first} ${ctx.orgCode}`;
+    const cached = first !== undefined && this.#p.state === 'verdict-cache' ? this.#verdicts.get(cacheKey) : undefined;
     if (cached) return cached;
     let verdict: Verdict;
     try {
-      if (!token) throw new Reject(401, 'Missing token');
-      const payload = await this.#verifyToken(token, ctx).catch((e: unknown) => {
+      if (!first) throw new Reject(401, 'Missing token');
+      const invalid = (e: unknown) => {
         if (e instanceof Reject || e instanceof AdapterError) throw e;
         throw new Reject(401, `Invalid token: ${(e as Error).message}`);
-      });
-      if (ctx.orgCode !== undefined && this.#p.org !== 'ignored') {
-        const org = payload.org_code;
-        const missing = typeof org !== 'string' || org === '';
-        if (missing && this.#p.org !== 'missing-ok') throw new Reject(403, 'Token not scoped to an organization');
-        if (!missing && !sameString(org, ctx.orgCode, this.#p.org)) throw new Reject(403, 'Token does not match organization');
-      }
+      };
+      let payload = await this.#verifyToken(first, ctx).catch(invalid);
+      const last = presented[presented.length - 1];
+      // split-tokens: the signature was checked on the first header's token, the claims are read from the last one's.
+      if (this.#p.auth === 'split-tokens' && last && last !== first) payload = await Promise.resolve(decodeJwt(last)).catch(invalid);
+      if (this.#v.order !== 'reversed') this.#checkClaims(payload, ctx);
+      this.#checkOrg(payload, ctx);
+      if (this.#v.order === 'reversed') this.#checkClaims(payload, ctx);
       verdict = { accepted: true, status: 200 };
     } catch (e) {
       if (!(e instanceof Reject)) throw e;
       verdict = { accepted: false, status: e.status, reason: e.message };
     }
-    if (verdict.accepted && token !== undefined && this.#p.state === 'verdict-cache') this.#verdicts.set(`${token} ${ctx.orgCode}`, verdict);
+    if (verdict.accepted && first !== undefined && this.#p.state === 'verdict-cache') this.#verdicts.set(cacheKey, verdict);
     return verdict;
   }
 
+  /** The token of an Authorization line: scheme Bearer in any letter case (RFC 9110 §11.1), one or more spaces, the token. */
+  #bearer(line: string): string | undefined {
+    const m = /^(\S+) +(\S+)$/.exec(line);
+    if (!m) return undefined;
+    const ok = this.#p.auth === 'scheme-case' ? m[1] === 'Bearer' : m[1]!.toLowerCase() === 'bearer';
+    return ok ? m[2] : undefined;
+  }
+
+  /** The docs' middleware: 403 without org_code, 403 when it is not exactly the route's organization. */
+  #checkOrg(payload: JWTPayload, ctx: VerificationContext): void {
+    if (ctx.orgCode === undefined || this.#p.org === 'ignored') return;
+    const query = ctx.request?.query ?? {};
+    const headers = ctx.request?.headers ?? {};
+    const input = this.#p.input;
+    const org: unknown =
+      input === 'query-token-org' && query.org_code !== undefined ? query.org_code : input === 'header-token-org' && headers['x-org-code'] !== undefined ? headers['x-org-code'] : payload.org_code;
+    const route = input === 'query-route-org' && query.org_code !== undefined ? query.org_code : ctx.orgCode;
+    if (this.#p.org === 'sibling-claims') {
+      const candidates = [org, ...(Array.isArray(payload.org_codes) ? payload.org_codes : []), payload.orgCode, payload.org_name].filter((x) => typeof x === 'string' && x !== '');
+      if (candidates.length === 0) throw new Reject(403, 'Token not scoped to an organization');
+      if (!candidates.includes(route)) throw new Reject(403, 'Token does not match organization');
+      return;
+    }
+    const missing = this.#p.org === 'loose' ? org == null || org === '' : typeof org !== 'string' || org === '';
+    if (missing && this.#p.org !== 'missing-ok') throw new Reject(403, 'Token not scoped to an organization');
+    if (!missing && !sameString(org, route, this.#p.org)) throw new Reject(403, 'Token does not match organization');
+  }
+
+  /** The JWS verified (or, under a seeded defect, not); claims are judged by the caller. */
   async #verifyToken(token: string, ctx: VerificationContext): Promise<JWTPayload> {
     const header = decodeProtectedHeader(token);
     let payload: JWTPayload;
@@ -116,7 +153,6 @@ export class ContractVerifier implements VerifierAdapter {
       payload = await this.#verifySignature(token, header, ctx);
       if (jti !== undefined) this.#verifiedJtis.add(jti);
     }
-    this.#checkClaims(payload, ctx);
     return payload;
   }
 
@@ -136,13 +172,26 @@ export class ContractVerifier implements VerifierAdapter {
 
   /** Keys whose kid matches the header's (exactly, unless the kid comparison is weakened); refetch once on none. */
   async #candidates(kid: unknown, ctx: VerificationContext): Promise<Jwk[]> {
+    if (this.#p.kid === 'first-key') return (await this.#keys(ctx, false)).filter((k) => k.kty === 'RSA').slice(0, 1);
     const match = (keys: Jwk[]) => keys.filter((k) => k.kid !== undefined && sameString(kid, k.kid, this.#p.kid));
+    if (this.#p.state === 'negative-kid-cache' && this.#unknownKids.has(kid)) return [];
     const first = match(await this.#keys(ctx, false));
-    return first.length > 0 ? first : match(await this.#keys(ctx, true));
+    const found = first.length > 0 ? first : match(await this.#keys(ctx, true));
+    if (found.length === 0 && this.#p.state === 'negative-kid-cache') this.#unknownKids.add(kid);
+    return found;
   }
 
   async #verifySignature(token: string, header: ReturnType<typeof decodeProtectedHeader>, ctx: VerificationContext): Promise<JWTPayload> {
-    const candidates = await this.#candidates(header.kid, ctx);
+    if (this.#v.kid === 'try-all') {
+      // kid ignored (RFC 7515 §4.1.4: a hint): every RSA key of the set is tried, then of a refetched set.
+      return this.#verifyWith(token, header, (await this.#keys(ctx, false)).filter((k) => k.kty === 'RSA')).catch(async () =>
+        this.#verifyWith(token, header, (await this.#keys(ctx, true)).filter((k) => k.kty === 'RSA')),
+      );
+    }
+    return this.#verifyWith(token, header, await this.#candidates(header.kid, ctx));
+  }
+
+  async #verifyWith(token: string, header: ReturnType<typeof decodeProtectedHeader>, candidates: Jwk[]): Promise<JWTPayload> {
     if (candidates.length === 0) throw new Reject(401, `no key with kid ${JSON.stringify(header.kid)}`);
     const algorithms = algorithmsFor(this.#p.alg);
     let last: unknown;
@@ -192,10 +241,21 @@ export class ContractVerifier implements VerifierAdapter {
   }
 
   #checkClaims(payload: JWTPayload, ctx: VerificationContext): void {
+    const steps = [() => this.#checkIss(payload, ctx), () => this.#checkAud(payload, ctx), () => this.#checkTimes(payload)];
+    for (const step of this.#v.order === 'reversed' ? steps.reverse() : steps) step();
+  }
+
+  #checkIss(payload: JWTPayload, ctx: VerificationContext): void {
+    if (!sameString(payload.iss, ctx.issuer, this.#p.iss)) throw new Reject(401, `unexpected iss ${JSON.stringify(payload.iss)}`);
+  }
+
+  #checkAud(payload: JWTPayload, ctx: VerificationContext): void {
+    if (!audienceMatches(payload.aud, ctx.audience, this.#p.aud)) throw new Reject(401, `unexpected aud ${JSON.stringify(payload.aud)}`);
+  }
+
+  #checkTimes(payload: JWTPayload): void {
     const p = this.#p;
     const now = Math.floor(Date.now() / 1000);
-    if (!sameString(payload.iss, ctx.issuer, p.iss)) throw new Reject(401, `unexpected iss ${JSON.stringify(payload.iss)}`);
-    if (!audienceMatches(payload.aud, ctx.audience, p.aud)) throw new Reject(401, `unexpected aud ${JSON.stringify(payload.aud)}`);
     const exp: unknown = payload.exp;
     if (p.exp !== 'ignored' && !(p.exp === 'missing-ok' && exp === undefined)) {
       const value = p.exp === 'string-coerced' ? Number(exp) : exp;
@@ -215,5 +275,6 @@ export class ContractVerifier implements VerifierAdapter {
     this.#jwks.clear();
     this.#verdicts.clear();
     this.#verifiedJtis.clear();
+    this.#unknownKids.clear();
   }
 }

@@ -23,7 +23,7 @@ export class FastJwtVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: libraryVersion('fast-jwt'),
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: true, httpRequest: false },
       jwksRefreshMs: COOLDOWN_MS,
     };
   }

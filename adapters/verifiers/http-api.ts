@@ -124,7 +124,7 @@ export class HttpApiVerifier implements VerifierAdapter {
       name: this.name,
       version: this.#o.url,
       // An API without :org_code in its route has no organizations to enforce: the org checks are not applicable.
-      capabilities: { remoteJwks: true, orgEnforcement: this.#o.route.includes(':org_code'), audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: this.#o.route.includes(':org_code'), audience: true, tokenType: true, httpRequest: true },
       fixedContext: { issuer: this.#o.issuer, audience: this.#o.audience },
       jwksPort: this.#o.jwksPort,
       jwksRefreshMs: this.#o.jwksRefreshMs,
@@ -133,7 +133,7 @@ export class HttpApiVerifier implements VerifierAdapter {
 
   async verify(token: string | undefined, context: VerificationContext): Promise<Verdict> {
     const url = `${this.#o.url}${routeFor(this.#o.route, context.orgCode)}`;
-    return this.#judge(await presentBearer(url, token, this.#o.timeoutMs), url);
+    return this.#judge(await presentBearer(url, token, this.#o.timeoutMs, context.request), url);
   }
 
   async stop(): Promise<void> {}

@@ -3,20 +3,59 @@
  * bearer token with a timeout and reading the status as a verdict, and
  * binding in-process servers to loopback only.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdapterError } from '../types.js';
-import type { Verdict } from '../verifier-types.js';
+import type { RequestShape, Verdict } from '../verifier-types.js';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
-/** `GET url` with `Authorization: Bearer <token>` (no header when token is undefined). 2xx = accepted. */
-export async function presentBearer(url: string, token: string | undefined, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Verdict> {
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  let res: Response;
+/** The route URL with the request's query parameters appended. */
+export function withQuery(url: string, query: RequestShape['query']): string {
+  if (!query || Object.keys(query).length === 0) return url;
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(query)) u.searchParams.append(k, v);
+  return u.href;
+}
+
+/**
+ * Several Authorization lines: fetch would fold them into one "a, b" value, so they go
+ * out through node:http, which writes one header line per array entry.
+ */
+function getWithHeaderLines(url: string, headers: Record<string, string | string[]>, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'GET', headers, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        if (body.length < 4_096) body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * `GET url` with `Authorization: Bearer <token>` (no header when token is undefined), or the
+ * request the suite shaped (`request`: Authorization lines as sent, query, other headers). 2xx = accepted.
+ */
+export async function presentBearer(url: string, token: string | undefined, timeoutMs = DEFAULT_TIMEOUT_MS, request: RequestShape = {}): Promise<Verdict> {
+  url = withQuery(url, request.query);
+  const headers: Record<string, string> = { ...(request.headers ?? {}) };
+  const lines = request.authorization ?? (token !== undefined ? [`Bearer ${token}`] : []);
+  if (lines.length === 1) headers.authorization = lines[0]!;
+  let res: { status: number; text(): Promise<string> };
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    if (lines.length > 1) {
+      const r = await getWithHeaderLines(url, { ...headers, authorization: lines }, timeoutMs);
+      res = { status: r.status, text: async () => r.body };
+    } else {
+      res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    }
   } catch (e) {
     const name = (e as Error)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {

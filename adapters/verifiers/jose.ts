@@ -26,7 +26,7 @@ export class JoseVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: libraryVersion('jose'),
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: true, httpRequest: false },
       jwksRefreshMs: JOSE_COOLDOWN_MS,
     };
   }

@@ -38,7 +38,7 @@ export class JsonwebtokenExpressVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: `jsonwebtoken ${libraryVersion('jsonwebtoken')} + jwks-rsa ${libraryVersion('jwks-rsa')}`,
-      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true },
+      capabilities: { remoteJwks: true, orgEnforcement: true, audience: true, tokenType: true, httpRequest: true },
       jwksRefreshMs: 0,
     };
   }
@@ -89,7 +89,7 @@ export class JsonwebtokenExpressVerifier implements VerifierAdapter {
     if (!this.#url) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.name}: start() was not called`);
     if (!context.issuerBaseUrl) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.name} needs issuerBaseUrl (remote JWKS)`);
     this.#config = { issuer: context.issuer, audience: context.audience, issuerBaseUrl: context.issuerBaseUrl };
-    return presentBearer(`${this.#url}${routeFor('/orgs/:org_code/users', context.orgCode)}`, token, this.#timeoutMs);
+    return presentBearer(`${this.#url}${routeFor('/orgs/:org_code/users', context.orgCode)}`, token, this.#timeoutMs, context.request);
   }
 
   async stop(): Promise<void> {

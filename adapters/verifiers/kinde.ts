@@ -17,7 +17,7 @@ export class KindeJwtValidatorVerifier implements VerifierAdapter {
       name: this.name,
       version: libraryVersion('@kinde/jwt-validator'),
       // validateToken({token, domain}) has no audience parameter and no notion of token type.
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false, httpRequest: false },
       jwksRefreshMs: 0,
     };
   }

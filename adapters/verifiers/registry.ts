@@ -7,7 +7,7 @@ import { ContractVerifier, VERIFIER_DEFECTS, isVerifierDefect } from './contract
 import { HttpApiVerifier } from './http-api.js';
 import { lazy } from '../lazy.js';
 import { loadWith } from './kinde/library.js';
-import { parseWeakName, weakVerifierNames } from './weaknesses.js';
+import { parseVariantName, parseWeakName, VARIANTS, weakVerifierNames } from './weaknesses.js';
 
 export interface VerifierOptions {
   /** Base URL of the API under test (http-api verifier). */
@@ -33,6 +33,7 @@ export function listVerifiers(): VerifierDescription[] {
     { name: 'fast-jwt', description: 'fast-jwt createVerifier, RS256, allowedIss, allowedAud' },
     { name: 'http-api', description: 'your API at --verifier-url (GET /orgs/:org_code/users); see adapters/verifiers/http-api.ts' },
     ...Object.entries(VERIFIER_DEFECTS).map(([d, description]) => ({ name: `mutant:${d}`, description: `seeded verifier defect: ${description}` })),
+    ...Object.keys(VARIANTS).map((v) => ({ name: `variant:${v}`, description: 'a correct verifier that differs from the reference in an allowed way (must pass everything)' })),
     { name: 'weak:<value>:<weakness>', description: `a generated defect: one comparison weakened (${weakVerifierNames().length} of them, e.g. weak:iss:case-insensitive)` },
   ];
 }
@@ -80,6 +81,8 @@ export function createVerifier(name: string, options: VerifierOptions = {}): Ver
   }
   const policy = parseWeakName(name);
   if (policy) return new ContractVerifier(name, new Set(), policy);
+  const variant = parseVariantName(name);
+  if (variant) return new ContractVerifier(name, new Set(), {}, variant);
   throw new AdapterError(
     'ERR_UNKNOWN_TARGET',
     `unknown verifier "${name}". Known verifiers:\n${listVerifiers()

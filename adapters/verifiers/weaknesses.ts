@@ -10,27 +10,69 @@
  * `--verifier=weak:<value>:<weakness>` runs one of them (e.g. `weak:iss:case-insensitive`).
  */
 
-export type Compared = 'iss' | 'aud' | 'org' | 'kid' | 'alg' | 'exp' | 'nbf' | 'state';
+export type Compared = 'iss' | 'aud' | 'org' | 'kid' | 'alg' | 'exp' | 'nbf' | 'state' | 'input' | 'auth';
 
 const STRING_WEAKNESSES = ['prefix', 'suffix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'missing-ok'] as const;
 
 export const WEAKNESSES = {
   iss: [...STRING_WEAKNESSES, 'url-normalized', 'host-only'],
   aud: [...STRING_WEAKNESSES, 'ignored', 'first-only', 'array-only', 'joined'],
-  org: [...STRING_WEAKNESSES, 'ignored'],
-  kid: ['prefix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'ignored'],
+  /** loose: `==` (an array or number org_code equals the route); sibling-claims: org_codes / orgCode / org_name may stand in for org_code. */
+  org: [...STRING_WEAKNESSES, 'ignored', 'loose', 'sibling-claims'],
+  /**
+   * Keys chosen by a weakened kid comparison; first-key: the first RSA key of the JWKS whatever
+   * the kid (as Kinde's kinde-node-auth-utils does, issue 18). Ignoring kid and trying every key
+   * is not a weakness (RFC 7515 §4.1.4: kid is a hint): see VARIANTS.
+   */
+  kid: ['prefix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'first-key'],
   alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored'],
   exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds', 'off-by-one'],
   nbf: ['ignored', 'tolerance'],
-  /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten. */
-  state: ['verdict-cache', 'jti-cache', 'key-union'],
+  /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten, a kid once unknown refused for good. */
+  state: ['verdict-cache', 'jti-cache', 'key-union', 'negative-kid-cache'],
+  /**
+   * User input overriding the token ("never override it with user input"): the token's org read from
+   * `?org_code=` or an `X-Org-Code` header when present, or the org being accessed read from `?org_code=`.
+   */
+  input: ['query-token-org', 'header-token-org', 'query-route-org'],
+  /** The Authorization header: only the exact scheme "Bearer"; or the signature checked on the first header's token and the claims read from the last one's. */
+  auth: ['scheme-case', 'split-tokens'],
 } as const satisfies Record<Compared, readonly string[]>;
+
+/**
+ * Correct verifiers that differ from the reference in ways the docs and RFCs allow: each must
+ * pass the whole verifier suite (test/full/verifier-variants.test.ts), so no check blames an
+ * allowed choice. `--verifier=variant:<name>`.
+ */
+export const VARIANTS = {
+  /** kid ignored, every RSA key of the JWKS tried (RFC 7515 §4.1.4: kid is a hint). */
+  'kid-ignored': { kid: 'try-all' },
+  /** Claims judged in another order (exp and nbf first, then aud, then iss). */
+  'claims-reversed': { order: 'reversed' },
+  /** Both at once. */
+  'kid-ignored-claims-reversed': { kid: 'try-all', order: 'reversed' },
+} as const satisfies Record<string, Variant>;
+
+/** What a correct variant changes. */
+export interface Variant {
+  kid?: 'try-all';
+  order?: 'reversed';
+}
+
+export function parseVariantName(name: string): Variant | undefined {
+  const m = /^variant:([a-z-]+)$/.exec(name);
+  return m && Object.hasOwn(VARIANTS, m[1]!) ? VARIANTS[m[1] as keyof typeof VARIANTS] : undefined;
+}
 
 export type Weakness<C extends Compared = Compared> = (typeof WEAKNESSES)[C][number];
 export type Policy = { [C in Compared]?: Weakness<C> };
 
 /** Undeclared leeway of the `tolerance` weakness, in seconds. */
 export const UNDECLARED_LEEWAY_SECONDS = 300;
+
+export function variantVerifierNames(): string[] {
+  return Object.keys(VARIANTS).map((v) => `variant:${v}`);
+}
 
 export function weakVerifierNames(): string[] {
   return (Object.entries(WEAKNESSES) as Array<[Compared, readonly string[]]>).flatMap(([c, ws]) => ws.map((w) => `weak:${c}:${w}`));
@@ -49,6 +91,8 @@ export function parseWeakName(name: string): Policy | undefined {
 export function sameString(actual: unknown, expected: string, w: string | undefined): boolean {
   if (w === 'missing-ok' && actual === undefined) return true;
   if (w === 'ignored') return true;
+  // eslint-disable-next-line eqeqeq -- the defect: JavaScript's loose equality (["org_x"] == "org_x").
+  if (w === 'loose') return actual != null && (actual as string) == expected;
   if (typeof actual !== 'string') return false;
   switch (w) {
     case 'prefix':

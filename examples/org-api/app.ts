@@ -32,8 +32,9 @@ export function createOrgApi(config: OrgApiConfig): RequestListener {
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl));
 
   async function verifyOrgAccess(req: IncomingMessage, orgFromRoute: string): Promise<{ status: number; error?: string; claims?: JWTPayload }> {
+    // The scheme is case-insensitive (RFC 9110 §11.1; Kinde's token_type is "Bearer" or "bearer").
     const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) return { status: 401, error: 'Missing token' };
+    if (scheme?.toLowerCase() !== 'bearer' || !token) return { status: 401, error: 'Missing token' };
     let claims: JWTPayload;
     try {
       // requiredClaims: Kinde tokens always carry exp; a token without one is not "valid and not expired".

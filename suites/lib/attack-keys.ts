@@ -70,6 +70,16 @@ export function attackerKey(): SuiteKey {
   return (attacker ??= rsaKey('attacker', 2048));
 }
 
+const decoys: SuiteKey[] = [];
+/**
+ * The i-th decoy of this process: an RSA 2048 key published beside the signing key in
+ * JWKS layouts of several keys (VERIFY-JWKS-KEY-ORDER) that signs nothing.
+ */
+export function decoyKey(i: number): SuiteKey {
+  while (decoys.length <= i) decoys.push(rsaKey('ktc-decoy', 2048));
+  return decoys[i]!;
+}
+
 const rotation: SuiteKey[] = [];
 /**
  * The i-th rotation key of this process (RSA 2048, generated on first use). Rotation

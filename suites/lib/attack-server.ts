@@ -17,7 +17,7 @@
  * Both also publish the weak 1024-bit key and the EC/Ed25519 keys the attacks use.
  */
 import type { Server } from 'node:http';
-import type { Jwks } from '../../adapters/types.js';
+import type { Jwk, Jwks } from '../../adapters/types.js';
 import { closeServer, listenLoopback } from '../../adapters/verifiers/http.js';
 import { attackerKey, foreignKeys, stableKey, weakKey, type SuiteKey } from './attack-keys.js';
 import { SharedRoot } from './attack-shared-root.js';
@@ -40,6 +40,9 @@ export interface KeySet {
   hits: number;
 }
 
+/** Puts the served keys (signing keys, then the extra keys) in another order. */
+export type Arrange = (keys: Jwk[]) => Jwk[];
+
 class Epoch implements KeySet {
   hits = 0;
   #keys: SuiteKey[];
@@ -47,6 +50,7 @@ class Epoch implements KeySet {
     readonly baseUrl: string,
     public issuer: string,
     keys: SuiteKey[],
+    readonly arrange: Arrange = (k) => k,
   ) {
     this.#keys = keys;
   }
@@ -57,7 +61,7 @@ class Epoch implements KeySet {
     this.#keys = [...keys];
   }
   jwks(): Jwks {
-    return { keys: [...this.#keys, ...extraKeys()].map((k) => ({ ...k.publicJwk })) };
+    return { keys: this.arrange([...this.#keys, ...extraKeys()].map((k) => ({ ...k.publicJwk }))) };
   }
 }
 
@@ -128,10 +132,10 @@ export class IssuerMirror {
     return `${this.url}/attacker/x5u.pem`;
   }
 
-  /** A fresh key set under a URL of its own. */
-  epoch(issuer: string, keys: SuiteKey[]): KeySet {
+  /** A fresh key set under a URL of its own, its keys served in the order `arrange` gives. */
+  epoch(issuer: string, keys: SuiteKey[], arrange?: Arrange): KeySet {
     const id = String(this.#nextEpoch++);
-    const e = new Epoch(`${this.url}/e/${id}`, issuer, keys);
+    const e = new Epoch(`${this.url}/e/${id}`, issuer, keys, arrange);
     this.#epochs.set(id, e);
     if (this.#epochs.size > MAX_EPOCHS) this.#epochs.delete(this.#epochs.keys().next().value!);
     return e;

@@ -39,6 +39,22 @@ export const advanceArb = (overlap: number): fc.Arbitrary<RefreshCommand> =>
     )
     .map(([to, delta]) => new AdvanceClockCommand(to, delta));
 
+/**
+ * One command of every kind a sequence check uses, first in every sequence and in an order whose
+ * preconditions hold after an offline sign-in (a live refresh, then a rotated-out one, then a clock
+ * move), so each kind is reached at any seed (test/verifier-model-coverage.test.ts). Generated commands follow.
+ */
+export function refreshPrefixArb(kinds: { rotatedOut: boolean; clock: boolean }, overlap: number): fc.Arbitrary<RefreshCommand[]> {
+  return fc
+    .tuple(fc.constantFrom<SignInVariant>('offline', 'both').map((v) => new SignInCommand(v)), refreshArb('live'), refreshArb('rotated'), advanceArb(overlap))
+    .map(([signIn, live, rotated, advance]) => [signIn, live, ...(kinds.rotatedOut ? [rotated] : []), ...(kinds.clock ? [advance] : [])]);
+}
+
+/** The command kinds of a refresh sequence check, as `kind` of each command (coverage self-test). */
+export function refreshCommandKind(c: RefreshCommand): string {
+  return c instanceof RefreshTokenCommand ? `refresh:${c.which}` : c instanceof SignInCommand ? 'sign-in' : c instanceof AdvanceClockCommand ? 'advance-clock' : c.constructor.name;
+}
+
 // ---------------------------------------------------------------------------
 // Running a sequence
 // ---------------------------------------------------------------------------

@@ -30,11 +30,13 @@ const FIRST: Record<Compared, string[]> = {
   iss: ['VERIFY-ISS', 'VERIFY-ACCEPT-VALID'],
   aud: ['VERIFY-AUD', 'VERIFY-ACCEPT-VALID', 'VERIFY-TOKEN-TYPE'],
   org: ['VERIFY-ORG-MISMATCH', 'VERIFY-ORG-MISSING-403', 'VERIFY-ORG-MATCH'],
-  kid: ['VERIFY-KID'],
+  kid: ['VERIFY-JWKS-KEY-ORDER', 'VERIFY-KID'],
   alg: ['VERIFY-ALG-RS256'],
   exp: ['VERIFY-EXP', 'VERIFY-EXP-REQUIRED', 'VERIFY-ACCEPT-VALID'],
   nbf: ['VERIFY-NBF'],
   state: ['VERIFY-TAMPER', 'VERIFY-KEY-ROTATION', 'VERIFY-EXP'],
+  input: ['VERIFY-ORG-USER-INPUT'],
+  auth: ['VERIFY-BEARER-CASE', 'VERIFY-AUTH-ONE-TOKEN'],
 };
 
 function ordered(value: Compared): Check<unknown>[] {

@@ -20,7 +20,7 @@ export class KindeAuthUtilsVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: `${PKG} ${libraryVersion(PKG)} (getPem + authToken)`,
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false, httpRequest: false },
       jwksRefreshMs: 0,
       kindeDomain: true,
     };

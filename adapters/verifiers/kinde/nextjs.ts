@@ -59,7 +59,7 @@ export class KindeNextjsVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: `${PKG} ${libraryVersion(PKG)} (getAccessToken's validateToken)`,
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false, httpRequest: false },
       jwksRefreshMs: 0,
       kindeDomain: true,
     };

@@ -32,7 +32,7 @@ export class KindeExpressJwtVerifyVerifier implements VerifierAdapter {
     return {
       name: this.name,
       version: `${PKG} ${libraryVersion(PKG)} (jwtVerify)`,
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: false },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: true, tokenType: false, httpRequest: false },
       // aws-jwt-verify refetches on an unknown kid, then waits 10 s (its penalty box) before the next fetch.
       jwksRefreshMs: 10_000,
       kindeDomain: true,
@@ -69,7 +69,7 @@ export class KindeExpressProtectRouteVerifier implements VerifierAdapter {
       name: this.name,
       version: `${PKG} ${libraryVersion(PKG)} (protectRoute, bearer)`,
       // validateToken({ token, domain }) takes no audience and no type.
-      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false },
+      capabilities: { remoteJwks: true, orgEnforcement: false, audience: false, tokenType: false, httpRequest: false },
       // A new remote key set per request (no cache across calls).
       jwksRefreshMs: 0,
       kindeDomain: true,
