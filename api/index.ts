@@ -37,7 +37,7 @@ export type {
   WorkflowFixtureSet,
 } from '../adapters/types.js';
 export { AdapterError } from '../adapters/types.js';
-export type { VerifierAdapter, VerifierInfo, VerificationContext } from '../adapters/verifier-types.js';
+export type { RequestShape, VerifierAdapter, VerifierCapability, VerifierInfo, VerificationContext } from '../adapters/verifier-types.js';
 export type { RunResults, RequirementResult, Verdict } from '../reports/results.js';
 export { EXIT } from '../reports/results.js';
 export { requirements } from '../schemas/catalog.js';

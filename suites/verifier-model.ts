@@ -231,7 +231,11 @@ class PresentUnpublished implements Cmd {
 }
 
 class ChangeKeys implements Cmd {
-  constructor(readonly mode: 'rotate' | 'add') {}
+  /** `first`: the published key goes first in the served JWKS (RFC 7517 §5: the order means nothing). */
+  constructor(
+    readonly mode: 'rotate' | 'add',
+    readonly first = false,
+  ) {}
   check = (m: Readonly<Seq>) => m.changes < 3;
   async run(_m: Seq, q: Seq) {
     const pending = q.keys.find((k) => k.unpublished);
@@ -240,12 +244,13 @@ class ChangeKeys implements Cmd {
     if (this.mode === 'rotate') for (const k of q.keys) if (k !== pending) k.removed = true;
     if (pending) Object.assign(pending, { unpublished: false, publishedAtMs: Date.now(), change: q.changes });
     else q.keys.push({ key: fresh, publishedAtMs: Date.now(), known: false, removed: false, change: q.changes });
-    await q.set.publish(q.keys.filter((k) => !k.removed && !k.unpublished).map((k) => k.key));
+    const live = q.keys.filter((k) => !k.removed && !k.unpublished).map((k) => k.key);
+    await q.set.publish(this.first ? [fresh, ...live.filter((k) => k !== fresh)] : live);
     q.signer = fresh;
     q.refetchSeen = false;
-    q.log.push(this.mode === 'rotate' ? `rotate: publish ${fresh.kid}, remove every other key` : `publish ${fresh.kid} beside the others`);
+    q.log.push(this.mode === 'rotate' ? `rotate: publish ${fresh.kid}, remove every other key` : `publish ${fresh.kid} ${this.first ? 'before' : 'after'} the others`);
   }
-  toString = () => `${this.mode}Key()`;
+  toString = () => `${this.mode}Key(${this.first ? 'first' : 'last'})`;
 }
 
 const freshArb = variationArb.map((v) => new PresentFresh(v) as Cmd);
@@ -259,7 +264,7 @@ const timeCommands = [
   replayArb,
   waitArb,
 ];
-const changeArb = fc.constantFrom(new ChangeKeys('rotate') as Cmd, new ChangeKeys('add') as Cmd);
+const changeArb = fc.constantFrom<Cmd>(new ChangeKeys('rotate'), new ChangeKeys('add'), new ChangeKeys('add', true));
 const keyCommands = [freshArb, replayArb, waitArb, changeArb, fc.constant(new PresentUnpublished() as Cmd)];
 
 const attackArb = fc.tuple(fc.nat(7), fc.oneof(...SEQUENCE_ATTACKS.flatMap((r) => [ATTACKS[r]!, ...(NEAR_MISS_ONE[r] ? [NEAR_MISS_ONE[r]] : [])]))).map(([p, a]) => new AttackStored(p, a) as Cmd);
