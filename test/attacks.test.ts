@@ -14,7 +14,8 @@ import { issuerOf, type Jwks } from '../adapters/types.js';
 import { extraKeys } from '../suites/lib/attack-server.js';
 import { resign, stableKey, weakKey } from '../suites/lib/attack-keys.js';
 import { applyEdit, editArb, urlEditArb } from '../suites/lib/attack-near-miss.js';
-import { ATTACKS, ATTACK_REQUIREMENT, NEAR_MISSES, buildAttack, type Attack, type AttackKit } from '../suites/lib/attacks.js';
+import { ATTACKS, ATTACK_REQUIREMENT, NEAR_MISSES, type Attack } from '../suites/lib/attacks.js';
+import { buildAttack, type AttackKit } from '../suites/lib/attack-build.js';
 import { applyVariation, describeVariation, variationArb } from '../suites/lib/valid-variants.js';
 import { kindeSecret, scenarioArb, tenantOf } from '../suites/verifier-scenario.js';
 

@@ -27,18 +27,8 @@ export function extraKeys(): SuiteKey[] {
   return [weakKey(), ...foreignKeys()];
 }
 
-/** A JWKS the verifier fetches from `baseUrl/.well-known/jwks(.json)`. */
-export interface KeySet {
-  readonly baseUrl: string;
-  /** Signing keys published now (extra keys come on top). */
-  readonly signing: readonly SuiteKey[];
-  /** Replace the rotating part of the set (the root set keeps its stable key); resolves once it is served. */
-  publish(keys: SuiteKey[]): Promise<void>;
-  jwks(): Jwks;
-  issuer: string;
-  /** Fetches of this set's JWKS. */
-  hits: number;
-}
+export type { KeySet } from './attack-key-set.js';
+import type { KeySet } from './attack-key-set.js';
 
 /** Puts the served keys (signing keys, then the extra keys) in another order. */
 export type Arrange = (keys: Jwk[]) => Jwk[];

@@ -14,7 +14,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import type { Jwk, Jwks } from '../../adapters/types.js';
 import { closeServer, listenLoopback } from '../../adapters/verifiers/http.js';
 import { stableKey, type SuiteKey } from './attack-keys.js';
-import type { KeySet } from './attack-server.js';
+import type { KeySet } from './attack-key-set.js';
 
 interface Update {
   issuer?: string;

@@ -169,4 +169,3 @@ export const NEAR_MISS_ONE: Record<string, fc.Arbitrary<Attack>> = {
   'VERIFY-AUD': fc.record({ kind: fc.constant('aud-near-miss' as const), edit: editArb, shape: pick('string' as const, 'array' as const, 'array-with-other' as const, 'nested-array' as const) }),
 };
 
-export { buildAttack, type AttackKit } from './attack-build.js';
