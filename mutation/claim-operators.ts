@@ -109,9 +109,9 @@ function foreignOperators(type: TokenType): Operator[] {
     area: type,
     tokenTypes: [type],
     description: `the ${type} token carries ${name}, a claim only the ${owner} token documents`,
-    token: (edit) => {
+    token: (edit, ctx) => {
       if (hasClaim(edit.payload, name)) return false;
-      setClaim(edit.payload, name, plausibleValue(owner, name, edit.payload, `${type}+${name}`));
+      setClaim(edit.payload, name, plausibleValue(owner, name, edit.payload, `${type}+${name}`, ctx.siblings[owner]));
       return true;
     },
   }));

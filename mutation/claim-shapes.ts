@@ -50,11 +50,15 @@ function claimDef(type: TokenType, claim: string): string | undefined {
  * catalog documents it), taking what the token itself offers where it can
  * (its own `iat` for a time, its `aud` for audiences).
  */
-export function plausibleValue(owner: TokenType, claim: string, payload: JsonObject, seed: string): JsonValue {
+export function plausibleValue(owner: TokenType, claim: string, payload: JsonObject, seed: string, owners?: JsonObject): JsonValue {
   const n = hashInt(seed, claim);
   const hex = (len: number) => Array.from({ length: len }, (_, i) => '0123456789abcdef'[hashInt(seed, `${claim}${i}`) % 16]).join('');
   switch (claimDef(owner, claim)) {
     case 'unixTime':
+      // The owner's true value when the answer holds that token (updated_at from the ID token: the user's, the same on
+      // every sign-in); iat otherwise. An iat-derived updated_at changed with the second a sign-in fell in, so one
+      // mutant was killed or not by timing alone.
+      if (typeof owners?.[claim] === 'number') return owners[claim];
       return typeof payload.iat === 'number' ? payload.iat : 1_700_000_000;
     case 'audience':
       return Array.isArray(payload.aud) ? payload.aud : [`api-${hex(6)}`];
