@@ -10,15 +10,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TargetOptions } from '../targets/registry.js';
-import type { CampaignOptions, MutantResult } from './campaign.js';
+import type { CampaignOptions, MutantResult, WorkerSpec } from './campaign-types.js';
+export type { WorkerSpec } from './campaign-types.js';
 import type { Recording, RecordingData } from './recording.js';
 
-export interface WorkerSpec {
-  count: number;
-  /** A registry target name (`reference`, `http`, …) and its options: what each worker builds. */
-  target: string;
-  targetOptions: TargetOptions;
-}
 
 export interface PowerWorkerInit {
   recording?: RecordingData;
