@@ -12,14 +12,23 @@ import { join } from 'node:path';
 import { baseResults, manyRequirements, writeDeep, writeNearBound } from './hostile-results.js';
 import { RESULTS_BOUNDS } from '../reports/results-bounds.js';
 import type { RunResults } from '../reports/results.js';
+import type { SignalWhen } from './measure.js';
 
 export interface FileCase {
   name: string;
   description: string;
-  exit: 0 | 1 | 2 | 3;
+  exit: 0 | 1 | 2 | 3 | 130 | 143;
   fast?: boolean;
   /** Writes the case's files into `dir`; returns the CLI arguments (after `bin/cli.ts`) and the folder to run in. */
   prepare(dir: string): { args: string[]; cwd: string; env?: NodeJS.ProcessEnv };
+  /** Sent to the command once its output shows `after` (a run stopped midway). */
+  signal?: SignalWhen;
+  /** A second command, in the same folder, after the first: `exit` is its exit code, the first must give `firstExit`. */
+  then?: { firstExit: number; args(dir: string): string[] };
+  /** The case's own checks (files it left, lines it printed), beside fileCaseProblems. */
+  check?(dir: string, output: string): string[];
+  /** Hard stop for this row's command(s), ms: a hang is a finding, not a stuck harness. */
+  limitMs?: number;
 }
 
 /** Carried by every results file here (a client secret and a message quoting it): redaction must blank it everywhere. */

@@ -19,6 +19,14 @@ export interface Measured {
   output: string;
   /** The limit was hit and the tree was killed. */
   killed: boolean;
+  /** `opts.signal` was sent (its output had appeared). */
+  signalled?: boolean;
+}
+
+/** A signal sent to the child (not its group) once its output matches `after`: waits for the output, never a fixed time. */
+export interface SignalWhen {
+  send: NodeJS.Signals;
+  after: RegExp;
 }
 
 const OUTPUT_CAP = 8 * 1024 * 1024;
@@ -56,13 +64,18 @@ function tree(root: number): number[] {
   return all;
 }
 
-export function measure(command: string, args: string[], opts: { cwd: string; limitMs: number; env?: NodeJS.ProcessEnv }): Promise<Measured> {
+export function measure(command: string, args: string[], opts: { cwd: string; limitMs: number; env?: NodeJS.ProcessEnv; signal?: SignalWhen }): Promise<Measured> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
+    let signalled = false;
     const take = (b: Buffer) => {
       if (output.length < OUTPUT_CAP) output += b.toString('utf8');
+      if (opts.signal && !signalled && opts.signal.after.test(output)) {
+        signalled = true;
+        child.kill(opts.signal.send);
+      }
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -97,6 +110,7 @@ export function measure(command: string, args: string[], opts: { cwd: string; li
         peakTreeBytes: peakTree * 1024,
         output,
         killed,
+        signalled,
       });
     });
   });

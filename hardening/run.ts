@@ -1,7 +1,8 @@
 /**
  * The hardening harness: runs the CLI against every hostile target of
  * hardening/cases.ts (loopback only, each run bounded in time), and every
- * hostile file or adapter module of hardening/file-cases.ts, and prints one
+ * hostile file, adapter module or command of hardening/file-cases.ts and
+ * hardening/command-cases.ts, and prints one
  * table: case, wall time, exit code, verdicts, peak RSS, and whether the row
  * met every bar — the right exit code, no internal error and no stack trace
  * in the output, wall time within 2 timeouts + 15 s, peak RSS under 500 MB.
@@ -25,6 +26,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASES, type HardeningCase } from './cases.js';
+import { COMMAND_CASES } from './command-cases.js';
 import { FILE_CASES, fileCaseProblems, type FileCase } from './file-cases.js';
 import { measure, type Measured } from './measure.js';
 
@@ -50,7 +52,7 @@ if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || !Number.isInteger(runs) |
   process.exit(2);
 }
 const wanted = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const ALL: Array<HardeningCase | FileCase> = [...CASES, ...FILE_CASES];
+const ALL: Array<HardeningCase | FileCase> = [...CASES, ...FILE_CASES, ...COMMAND_CASES];
 const unknown = wanted?.filter((n) => !ALL.some((c) => c.name === n)) ?? [];
 if (unknown.length > 0) {
   console.error(`hardening/run.ts: unknown case(s) ${unknown.join(', ')}; known: ${ALL.map((c) => c.name).join(', ')}`);
@@ -122,9 +124,25 @@ async function runFileCase(c: FileCase): Promise<Row> {
   try {
     const prep = c.prepare(dir);
     const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...prep.env };
-    const m = await measure(process.execPath, [join(ROOT, 'bin/kinde-token-conformance.mjs'), ...prep.args], { cwd: prep.cwd, limitMs: KILL_AFTER_MS, env });
-    const problems = fileCaseProblems(dir, m.output);
-    if (m.killed) problems.push(`killed after ${KILL_AFTER_MS / 1000} s`);
+    const limitMs = c.limitMs ?? KILL_AFTER_MS;
+    const cli = (args: string[], signal?: FileCase['signal']) => measure(process.execPath, [join(ROOT, 'bin/kinde-token-conformance.mjs'), ...args], { cwd: prep.cwd, limitMs, env, signal });
+    let m = await cli(prep.args, c.signal);
+    const problems: string[] = [];
+    if (c.signal && !m.signalled) problems.push(`${c.signal.send} never sent (no output matched ${c.signal.after})`);
+    if (c.then) {
+      if (m.exitCode !== c.then.firstExit) problems.push(`first command exit ${m.exitCode ?? m.signal}, expected ${c.then.firstExit}`);
+      const second = await cli(c.then.args(dir));
+      m = {
+        ...second,
+        wallMs: m.wallMs + second.wallMs,
+        peakProcessBytes: Math.max(m.peakProcessBytes, second.peakProcessBytes),
+        peakTreeBytes: Math.max(m.peakTreeBytes, second.peakTreeBytes),
+        output: `${m.output}\n${second.output}`,
+        killed: m.killed || second.killed,
+      };
+    }
+    problems.push(...fileCaseProblems(dir, m.output), ...(c.check?.(dir, m.output) ?? []));
+    if (m.killed) problems.push(`killed after ${limitMs / 1000} s`);
     if (m.exitCode !== c.exit) problems.push(`exit ${m.exitCode ?? m.signal}, expected ${c.exit}`);
     if (STACK_FRAME.test(m.output)) problems.push('stack trace in output');
     // The injecting adapter's own thrown errors are what the runner calls "unexpected error": not the tool's.
