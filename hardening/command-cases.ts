@@ -123,7 +123,7 @@ function interruptedRun(dir: string): { args: string[]; cwd: string } {
   const [id] = runsIn(dir);
   writeFileSync(join(dir, 'first.json'), JSON.stringify({ id, results: sha(join(dir, HISTORY, id!, 'results.json')), html: sha(join(dir, HISTORY, id!, 'report.html')) }));
   // Far more runs than the wait for one progress line needs: it is still running when the signal comes.
-  return { args: ['run', '--runs=1000', '--seed=2', '--concurrency=1'], cwd: dir };
+  return { args: ['run', '--runs=100', '--seed=2', '--concurrency=1'], cwd: dir };
 }
 
 function interruptedProblems(dir: string, output: string, signal: string): string[] {
@@ -157,7 +157,7 @@ const FIRST_PROGRESS = /\[\s*1\/\d+ ·/;
 const INTERRUPT_CASES: FileCase[] = [
   {
     name: 'interrupt-sigint',
-    description: 'a run of the reference (--runs=1000) sent SIGINT after its first progress line, a finished run beside it',
+    description: 'a run of the reference (--runs=100, all requirements) sent SIGINT after its first progress line, a finished run beside it',
     exit: 130,
     fast: true,
     limitMs: 300_000,
