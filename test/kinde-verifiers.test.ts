@@ -61,3 +61,27 @@ describe("Kinde's libraries as built-in verifiers", () => {
     }
   });
 });
+
+describe("kinde-node-express's middlewares get the suite's request for real (httpRequest)", () => {
+  const ctxWith = (request: object) => ({ issuer: DOMAIN, audience: AUDIENCE, jwks: { keys: [] }, issuerBaseUrl: base, kindeDomain: DOMAIN, request });
+  // jwtVerify takes authorization.split(' ')[1] whatever the scheme; protectRoute requires startsWith('Bearer ').
+  it.each([
+    ['kinde-node-express-jwtverify', true],
+    ['kinde-node-express-protectroute', false],
+  ])('%s: a lower-case scheme accepted = %s; of two Authorization lines Node keeps the first', async (name, lowerAccepted) => {
+    const v = createVerifier(name);
+    expect((await v.start()).capabilities.httpRequest).toBe(true);
+    const [h, p, s] = valid.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'kp_2' })).toString('base64url')}.${s}`;
+    try {
+      await withKindeDomain(DOMAIN, base, async () => {
+        expect(await v.verify(undefined, ctxWith({ authorization: [`bearer ${valid}`] }))).toMatchObject({ accepted: lowerAccepted });
+        expect(await v.verify(undefined, ctxWith({ authorization: [`Bearer ${tampered}`, `Bearer ${valid}`] }))).toMatchObject({ accepted: false });
+        expect(await v.verify(undefined, ctxWith({ authorization: [`Bearer ${valid}`, `Bearer ${tampered}`] }))).toMatchObject({ accepted: true });
+        expect(await v.verify(valid, ctxWith({ query: { org_code: 'org_x' }, headers: { 'x-org-code': 'org_x' } }))).toMatchObject({ accepted: true });
+      });
+    } finally {
+      await v.stop();
+    }
+  });
+});

@@ -26,8 +26,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 const server = createServer((req, res) => {
   if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/api/me') return send(res, 404, { error: 'Not found' });
+  // The scheme is case-insensitive (RFC 9110 §11.1; Kinde's token_type is "Bearer" or "bearer").
   const [scheme, token] = (req.headers.authorization ?? '').split(' ');
-  if (scheme !== 'Bearer' || !token) return send(res, 401, { error: 'Missing token' });
+  if (scheme?.toLowerCase() !== 'bearer' || !token) return send(res, 401, { error: 'Missing token' });
   jwtVerify(token, jwks, { algorithms: ['RS256'], issuer, audience, requiredClaims: ['exp'] }).then(
     ({ payload }) => send(res, 200, { sub: payload.sub ?? null }),
     () => send(res, 401, { error: 'Invalid or expired token' }),

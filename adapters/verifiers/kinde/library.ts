@@ -4,10 +4,15 @@
  * package to install), running an Express-style middleware without a server,
  * one verification at a time where the library keeps its configuration in
  * module state, and silencing the libraries' console logging of every
- * refused token (expected by the thousand during attacks).
+ * refused token (expected by the thousand during attacks), and serving an
+ * Express-style middleware on a loopback route so that the request the suite
+ * shapes (several Authorization lines, the scheme's case, query and headers)
+ * reaches it as Node parses it.
  */
+import type { IncomingMessage, Server } from 'node:http';
 import { AdapterError } from '../../types.js';
 import type { Verdict } from '../../verifier-types.js';
+import { listenLoopback } from '../http.js';
 
 /** The optional peer dependencies, with the version the expected results were recorded with. */
 export const KINDE_LIBRARIES = {
@@ -104,5 +109,32 @@ export function runMiddleware(mw: Middleware, authorization: string | undefined,
     } catch (e) {
       done({ accepted: false, status: 500, reason: `threw: ${(e as Error)?.message ?? String(e)}`.slice(0, 200) });
     }
+  });
+}
+
+/** What an Express middleware reads of a real request (Node's parsed headers: a duplicate Authorization is dropped by Node). */
+export function expressRequestOf(req: IncomingMessage): Record<string, unknown> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const header = (name: string) => req.headers[name.toLowerCase()];
+  return { headers: req.headers, query: Object.fromEntries(url.searchParams), path: url.pathname, url: req.url, method: req.method, header, get: header };
+}
+
+/** Longer than the middleware's own bound, so that a middleware timeout is an error (a reset connection), never a refusal. */
+export const MIDDLEWARE_ROUTE_TIMEOUT_MS = MIDDLEWARE_TIMEOUT_MS + 5_000;
+
+/**
+ * A loopback route answering with `handle`'s verdict: 200 for acceptance, the refusal's status (401 when it
+ * has none below 400: a redirect is a refusal and must not be followed) with its reason as the body. A handler
+ * that fails resets the connection: the suite then reports an error, not a verdict.
+ */
+export async function serveMiddleware(handle: (req: IncomingMessage) => Promise<Verdict>): Promise<{ server: Server; url: string }> {
+  return listenLoopback((req, res) => {
+    handle(req).then(
+      (v) => {
+        const status = v.accepted ? 200 : v.status !== undefined && v.status >= 400 && v.status < 600 ? v.status : 401;
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(v.accepted ? 'ok' : (v.reason ?? `refused (${v.status ?? 'no status'})`));
+      },
+      () => res.destroy(),
+    );
   });
 }
