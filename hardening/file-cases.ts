@@ -11,6 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseResults, manyRequirements, writeDeep, writeNearBound } from './hostile-results.js';
 import { RESULTS_BOUNDS } from '../reports/results-bounds.js';
+import { OWN_RUN_COMMAND_LINE } from '../reports/sanitize.js';
 import type { RunResults } from '../reports/results.js';
 import type { SignalWhen } from './measure.js';
 
@@ -113,7 +114,6 @@ export const FILE_CASES: FileCase[] = [
 ];
 
 /** The tool's own annotations (bin/output.ts). */
-const OWN_ANNOTATION = /^::(error|warning) title=[A-Z0-9-]+ (FAILED|ERRORED|WARNING)::/;
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -123,7 +123,7 @@ export function fileCaseProblems(dir: string, output: string): string[] {
   if (existsSync(join(dir, MARKER))) problems.push('a module named by the file ran');
   if (output.includes(SECRET)) problems.push('a secret reached the output');
   const lines = output.split('\n');
-  const commands = lines.filter((l) => l.trimStart().startsWith('::') && !OWN_ANNOTATION.test(l));
+  const commands = lines.filter((l) => l.trimStart().startsWith('::') && !OWN_RUN_COMMAND_LINE.test(l));
   if (commands.length > 0) problems.push(`${commands.length} foreign workflow command line(s): ${commands[0]!.slice(0, 60)}`);
   if (lines.some((l) => RAW_CONTROL.test(l))) problems.push('a raw control or bidi character in the output');
   return problems;

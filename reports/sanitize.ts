@@ -94,3 +94,10 @@ export function withoutStack(text: string): string {
   const kept = lines.filter((l) => !STACK_FRAME.test(l));
   return kept.length < lines.length ? `${kept.join('\n')}\n(${lines.length - kept.length} stack lines: see results.json)` : text;
 }
+
+/**
+ * The workflow-command lines the run command itself prints (GITHUB_ACTIONS=true): one annotation per
+ * failing requirement (bin/output.ts) and the fold around the progress lines (bin/progress.ts). Tests and
+ * the hardening harness accept these and no other `::` line.
+ */
+export const OWN_RUN_COMMAND_LINE = /^::(?:(?:error|warning) title=[A-Z0-9-]+ (?:FAILED|ERRORED|WARNING)::|group::kinde-token-conformance: \d+ checks?$|endgroup::$)/;

@@ -16,11 +16,10 @@ import { INJECTION } from '../hardening/injecting-adapter.js';
 import type { RunResults } from '../reports/results.js';
 import { cli } from './lib/cli.js';
 import { allFormats, FIXTURES, req } from './lib/reports-fixtures.js';
+import { OWN_RUN_COMMAND_LINE } from '../reports/sanitize.js';
 
 /** The tool's own annotations: `::error title=<ID> <VERDICT>::…` (reports: bin/output.ts). */
 const OWN_ANNOTATION = /^::(error|warning) title=[A-Z0-9-]+ (FAILED|ERRORED|WARNING)::/;
-// The progress lines' own folding (bin/progress.ts): a fixed title, nothing foreign in it.
-const OWN_GROUP = /^::(group::kinde-token-conformance: \d+ checks?|endgroup::)$/;
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -29,7 +28,7 @@ function problems(text: string, annotationsAllowed: boolean): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
     const t = line.trimStart();
-    if (t.startsWith('::') && !(annotationsAllowed && (OWN_ANNOTATION.test(line) || OWN_GROUP.test(line)))) found.push(`workflow command: ${line.slice(0, 120)}`);
+    if (t.startsWith('::') && !(annotationsAllowed && OWN_RUN_COMMAND_LINE.test(line))) found.push(`workflow command: ${line.slice(0, 120)}`);
     if (RAW_CONTROL.test(line)) found.push(`raw control: ${JSON.stringify(line.slice(0, 120))}`);
     if (/^\s+at \S.*:\d+:\d+\)?$/.test(line)) found.push(`stack frame: ${line.slice(0, 120)}`);
   }
