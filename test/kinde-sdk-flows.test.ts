@@ -8,26 +8,11 @@
  * Revocation (RFC 7009) and introspection (RFC 7662) are driven with the
  * form the SDK's OAuthApi sends.
  */
-import { createKindeServerClient, GrantType, type SessionManager } from '@kinde-oss/kinde-typescript-sdk';
+import { createKindeServerClient, GrantType } from '@kinde-oss/kinde-typescript-sdk';
+import { MemorySession } from './lib/memory-session.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedServer } from '../reference/server.js';
 import { AUDIENCE, FETCH_TIMEOUT_MS, LOGOUT_REDIRECT, REDIRECT, USER, WEB_SECRET, authorize, startServe, timedFetch } from './sdk-flows/fixture.js';
-
-class MemorySession implements SessionManager {
-  readonly items = new Map<string, unknown>();
-  async getSessionItem(key: string): Promise<unknown> {
-    return this.items.get(key) ?? null;
-  }
-  async setSessionItem(key: string, value: unknown): Promise<void> {
-    this.items.set(key, value);
-  }
-  async removeSessionItem(key: string): Promise<void> {
-    this.items.delete(key);
-  }
-  async destroySession(): Promise<void> {
-    this.items.clear();
-  }
-}
 
 let server: StartedServer;
 const calls: string[] = [];

@@ -21,7 +21,8 @@
  * SDK refuse; a wrong `iss` does not (a finding, not a failure of ours).
  */
 import fc from 'fast-check';
-import { createKindeServerClient, GrantType, type SessionManager } from '@kinde-oss/kinde-typescript-sdk';
+import { createKindeServerClient, GrantType } from '@kinde-oss/kinde-typescript-sdk';
+import { MemorySession } from './lib/memory-session.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Application, FeatureFlag, Tenant } from '../adapters/types.js';
 import type { DefectName } from '../reference/defects.js';
@@ -31,23 +32,6 @@ const FETCH_TIMEOUT_MS = 5_000;
 /** The SDK accepts only secrets matching /^[a-zA-Z0-9]{40,60}$/ (validateClientSecret). */
 const SECRET = 'Zq4t7w9zCfFjJnNrRuUxAaDdGgKkPpSsVvYy2b5e8h';
 const ORG_SECRET = 'Mm3q6t9wBeEhHkKnNrRuUxXzC2F5J8M1P4S7V0Y3a6';
-
-/** An in-memory SessionManager: the SDK's contract for server-side storage. */
-class MemorySession implements SessionManager {
-  readonly items = new Map<string, unknown>();
-  async getSessionItem(key: string): Promise<unknown> {
-    return this.items.get(key) ?? null;
-  }
-  async setSessionItem(key: string, value: unknown): Promise<void> {
-    this.items.set(key, value);
-  }
-  async removeSessionItem(key: string): Promise<void> {
-    this.items.delete(key);
-  }
-  async destroySession(): Promise<void> {
-    this.items.clear();
-  }
-}
 
 const lifetimes = { accessToken: 3_600, idToken: 3_600, refreshToken: 86_400 };
 
