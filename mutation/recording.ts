@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
+  HttpGetAnswer,
   Adapter,
   ClientCredentialsRequest,
   DeployedWorkflow,
@@ -175,6 +176,12 @@ abstract class Sequenced implements Adapter {
     return this.call('clockNow', [], () => {
       if (!this.inner!.clockNow) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.inner!.name} cannot tell its clock`);
       return this.inner!.clockNow();
+    });
+  }
+  httpGet(ref: string): Promise<HttpGetAnswer | null> {
+    return this.call('httpGet', [ref], () => {
+      if (!this.inner!.httpGet) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.inner!.name} does not show its HTTP surface`);
+      return this.inner!.httpGet(ref);
     });
   }
   rotateKeys(): Promise<void> {
