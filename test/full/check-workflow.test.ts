@@ -202,7 +202,8 @@ describe('check-workflow on the example project', () => {
     // Its own run with a budget no machine's load reaches: the 300 ms of the shared run (kept short for the
     // looping fixture) decides by the machine's speed whether this workflow finishes at all.
     const r = await run([`${WORKFLOWS}/json/jsonValuesWorkflow.ts`, '--seed=20261123', '--runs=8', '--timeout=20000', `--report-dir=${OUT}-json`]);
-    expect(r.code, r.out).toBe(1);
+    // Every finding of this workflow is a warning (the reference's JSON model only): exit 0, not 1.
+    expect(r.code, r.out).toBe(0);
     const w = workflow(load(`${OUT}-json`), 'json/jsonValuesWorkflow.ts');
     const json = (line: number) => find(w, 'json-value', (f) => f.at?.line === line);
     expect(json(13).message).toContain('becomes an ISO 8601 string');

@@ -353,7 +353,9 @@ describe('http target: broken targets fail fast with a clear AdapterError', () =
 
 /** `serve --port 0` as a child process; resolves once it prints its URL. */
 async function spawnServe(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('../reference/serve-cli.ts').then(m => m.serveCommand(['--port', '0'])).then(c => process.exit(c))"], {
+  // An absolute URL: `-e` code resolves relative specifiers against the working directory, not this file.
+  const serveCli = new URL('../../reference/serve-cli.ts', import.meta.url).href;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(serveCli)}).then(m => m.serveCommand(['--port', '0'])).then(c => process.exit(c))`], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
