@@ -10,7 +10,9 @@ check_workflow_tarball() {
   work=$(mktemp -d /tmp/ktc-cw-tarball.XXXXXX)
   (npm pack --silent --pack-destination "$work" > "$work/pack.log" 2>&1) || { cat "$work/pack.log"; echo "npm pack failed"; return 1; }
   tarball=$(ls "$work"/kinde-token-conformance-*.tgz)
-  tar -tzf "$tarball" | grep -q 'package/examples/workflows/m2m-tutorial/fixtures.json' || { echo "examples/workflows/ is not in the tarball"; return 1; }
+  # The listing goes to a file first: with pipefail, `tar | grep -q` fails when grep stops reading early (SIGPIPE).
+  tar -tzf "$tarball" > "$work/listing.txt" || { echo "tar could not list $tarball"; return 1; }
+  grep -q 'package/examples/workflows/m2m-tutorial/fixtures.json' "$work/listing.txt" || { echo "examples/workflows/ is not in the tarball"; return 1; }
   mkdir -p "$work/app" && cd "$work/app" || return 1
   echo '{ "name": "scratch-workflow-author", "version": "1.0.0", "private": true, "type": "module" }' > package.json
   npm install --no-audit --no-fund --silent -D "$tarball" > install.log 2>&1 || { cat install.log; echo "npm install of the tarball failed"; cd "$root"; return 1; }
