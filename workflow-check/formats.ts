@@ -5,6 +5,7 @@
  * escaped as actions/toolkit does, controls escaped first) and `sarif` (2.1.0,
  * one run, one rule per finding kind). `json` is the results file itself.
  */
+import { plural } from '../cli/term.js';
 import { escapeCommandData, escapeCommandProperty, foreignLine } from '../reports/sanitize.js';
 import type { Finding } from './findings.js';
 import type { CheckWorkflowResults } from './report.js';
@@ -43,7 +44,7 @@ export function renderStylish(results: CheckWorkflowResults): string {
   }
   for (const w of results.workflows.filter(notRun)) lines.push(`${foreignLine(w.file, 400)}: not run (only the static checks ran)`);
   const s = results.summary;
-  lines.push(`✖ ${s.error + s.warning + s.info} problems (${s.error} errors, ${s.warning} warnings, ${s.info} info)`);
+  lines.push(`✖ ${plural(s.error + s.warning + s.info, 'problem')} (${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info)`);
   return lines.join('\n');
 }
 
