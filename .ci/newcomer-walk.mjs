@@ -225,9 +225,10 @@ async function walkPrinted() {
   }
   const compare = /(npx kinde-token-conformance report --compare)$/m.exec(failing)?.[1];
   if (compare) runPrinted("the history's compare line", compare, app, 1);
-  // check-workflow's replay line, in a clone (the package ships no example workflows).
+  // check-workflow's replay line, in a clone: a workflow with a code error (the tutorial without fixtures gives a
+  // needs-fixtures warning only, exit 0, since check-workflow grades what only fixtures would decide honestly).
   const repo = clone();
-  const checked = runPrinted('check-workflow on a workflow with an error', 'npx kinde-token-conformance check-workflow examples/workflows/m2m-tutorial --runs=5 --seed=1', repo, 1);
+  const checked = runPrinted('check-workflow on a workflow with an error', 'npx kinde-token-conformance check-workflow examples/workflows/check-workflow/kindeSrc/environment/workflows/throws/orgRequiredWorkflow.ts --runs=5 --seed=1', repo, 1);
   const cwReplay = /^Replay the smallest failing requests: (npx kinde-token-conformance check-workflow --replay=\S+)$/m.exec(checked)?.[1];
   if (!cwReplay) {
     results.failed++;
