@@ -53,8 +53,16 @@ describe('writeReports and reportCommand', () => {
       expect(await reportCommand([wrong, '--out', dir], c.io)).toBe(2);
       expect(c.out.stderr).toContain(`${wrong}: results do not match the RunResults schema`);
       expect(c.out.stderr).toContain('/seed: must be integer');
+      // Without a file, report reads ./kinde-conformance/latest of the working directory: run it where none is
+      // (a clone that already ran the suite has one, and the answer must not depend on that).
       c = capture();
-      expect(await reportCommand(['--out', dir], c.io)).toBe(2);
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        expect(await reportCommand(['--out', dir], c.io)).toBe(2);
+      } finally {
+        process.chdir(cwd);
+      }
       expect(c.out.stderr).toContain('no results file given');
       c = capture();
       expect(await reportCommand(['--bogus'], c.io)).toBe(2);
