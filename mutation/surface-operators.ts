@@ -48,6 +48,30 @@ function discoveryOperators(): Operator[] {
       return true;
     }),
   );
+  // Optional members (DISC-METADATA): present in the reference's document, judged against behaviour.
+  const list = (doc: JsonObject, name: string, g: (v: JsonValue[]) => JsonValue[]): boolean => {
+    const v = doc[name];
+    if (!Array.isArray(v)) return false;
+    const next = g(v);
+    if (JSON.stringify(next) === JSON.stringify(v)) return false;
+    doc[name] = next as JsonValue;
+    return true;
+  };
+  for (const g of ['authorization_code', 'refresh_token', 'client_credentials']) {
+    ops.push(op(`grant_types_supported:drop:${g}`, 'grant_types_supported', `discovery grant_types_supported omits ${g}, a grant the environment serves`, (d) => list(d, 'grant_types_supported', (v) => v.filter((x) => x !== g))));
+  }
+  ops.push(
+    op('code_challenge_methods_supported:edit:plain-only', 'code_challenge_methods_supported', 'discovery code_challenge_methods_supported offers plain instead of S256', (d) => list(d, 'code_challenge_methods_supported', (v) => v.map((x) => (x === 'S256' ? 'plain' : x)))),
+    op('scopes_supported:add:offline_access', 'scopes_supported', 'discovery scopes_supported advertises offline_access, which Kinde does not support', (d) => list(d, 'scopes_supported', (v) => [...v, 'offline_access'])),
+    op('response_types_supported:edit:no-code', 'response_types_supported', 'discovery response_types_supported lists id_token instead of code', (d) => list(d, 'response_types_supported', (v) => v.map((x) => (x === 'code' ? 'id_token' : x)))),
+    op('token_endpoint_auth_methods_supported:type:string', 'token_endpoint_auth_methods_supported', 'discovery token_endpoint_auth_methods_supported is a space-joined string, not an array', (d) => {
+      const v = d.token_endpoint_auth_methods_supported;
+      if (!Array.isArray(v)) return false;
+      d.token_endpoint_auth_methods_supported = v.join(' ');
+      return true;
+    }),
+    op('userinfo_endpoint:edit:relative', 'userinfo_endpoint', 'discovery userinfo_endpoint is a relative path, not an absolute URL', (d) => str(d, 'userinfo_endpoint', (v) => v.replace(/^https?:\/\/[^/]+/, ''))),
+  );
   return ops;
 }
 

@@ -70,6 +70,8 @@ export const DEFECTS = {
   'discovery-jwks-uri-wrong': { description: 'discovery jwks_uri names a path where no key set is served', caughtBy: 'DISC-JWKS-URI', over: 'http' },
   'discovery-algs-without-rs256': { description: 'discovery advertises only ES256 signing while tokens are RS256', caughtBy: 'DISC-SIGNING-ALGS', over: 'http' },
   'discovery-missing-subject-types': { description: 'the discovery document lacks the REQUIRED subject_types_supported', caughtBy: 'DISC-REQUIRED-MEMBERS', over: 'http' },
+  'discovery-grant-types-incomplete': { description: 'discovery grant_types_supported omits refresh_token although refresh tokens are issued and redeemed', caughtBy: 'DISC-METADATA', over: 'http' },
+  'discovery-pkce-plain-only': { description: 'discovery code_challenge_methods_supported offers only plain, not S256', caughtBy: 'DISC-METADATA', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
 } as const satisfies Record<string, Defect>;

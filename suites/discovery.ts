@@ -12,6 +12,7 @@ import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { clientCredentialsExpectingToken, provision, refreshOnce, signInExpectingTokens } from './lib/flows.js';
 import { withOffline, withOpenId } from './lib/issuance.js';
 import { jsonEqual, own } from './lib/json.js';
+import { judgeMetadata } from './lib/discovery-metadata.js';
 import { verifySignature, type Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 
@@ -19,7 +20,7 @@ export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 /** The two JWKS paths of the docs: verifying-JWTs page, and the Hasura / Go SDK / M2M pages. */
 export const JWKS_PATHS = ['/.well-known/jwks', '/.well-known/jwks.json'] as const;
 
-const SURFACE_REQS = ['DISC-REQUIRED-MEMBERS', 'DISC-ISSUER', 'DISC-JWKS-URI', 'DISC-SIGNING-ALGS', 'JWKS-BOTH-PATHS'];
+const SURFACE_REQS = ['DISC-REQUIRED-MEMBERS', 'DISC-ISSUER', 'DISC-JWKS-URI', 'DISC-SIGNING-ALGS', 'DISC-METADATA', 'JWKS-BOTH-PATHS'];
 /** OpenID Connect Discovery 1.0 §3: REQUIRED members (token_endpoint unless implicit-only, which Kinde is not). */
 const URL_MEMBERS = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'];
 const ARRAY_MEMBERS = ['response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'];
@@ -38,8 +39,8 @@ function keyIds(set: Jwks): string[] {
   return set.keys.map((k) => JSON.stringify([k.kid ?? null, k.kty, k.n ?? null, k.e ?? null])).sort();
 }
 
-/** Judge discovery and the JWKS paths against the tokens of the environment now provisioned. */
-async function judgeSurface(env: CheckEnv, judge: Judge, tokens: Decoded[]): Promise<void> {
+/** Judge discovery and the JWKS paths against the tokens of the environment now provisioned and the grants that issued them. */
+async function judgeSurface(env: CheckEnv, judge: Judge, tokens: Decoded[], grants: string[]): Promise<void> {
   const d = await get(env, DISCOVERY_PATH);
   const doc = d?.json;
   judge.check(d !== null && d.status === 200 && isObject(doc), 'DISC-REQUIRED-MEMBERS', 'ERR_RESPONSE_INVALID', () => `GET ${DISCOVERY_PATH} answered HTTP ${d?.status} ${isObject(doc) ? '' : 'without a JSON object'}`);
@@ -61,6 +62,8 @@ async function judgeSurface(env: CheckEnv, judge: Judge, tokens: Decoded[]): Pro
     const v = own(doc, m);
     judge.check(Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'), 'DISC-REQUIRED-MEMBERS', v === undefined ? 'ERR_CLAIM_MISSING' : 'ERR_CLAIM_INVALID', () => `discovery ${m} is ${JSON.stringify(v) ?? '(absent)'}, not a non-empty array of strings`, { claim: m, actual: v });
   }
+
+  judgeMetadata(judge, doc, { grants });
 
   const issuer = own(doc, 'issuer');
   const algs = own(doc, 'id_token_signing_alg_values_supported');
@@ -123,14 +126,14 @@ export const checks: Check<any>[] = [
       if (caps.userTokens) {
         await provision(env, judge, user.tenant);
         const t = await signInExpectingTokens(env, judge, user.request, SURFACE_REQS);
-        if (t) await judgeSurface(env, judge, t.id ? [t.access, t.id] : [t.access]);
+        if (t) await judgeSurface(env, judge, t.id ? [t.access, t.id] : [t.access], t.result.body.refresh_token ? ['authorization_code', 'refresh_token'] : ['authorization_code']);
       }
       if (caps.m2m) {
         await provision(env, judge, m2m.tenant);
         const t = await clientCredentialsExpectingToken(env, judge, m2m.request, SURFACE_REQS);
-        if (t) await judgeSurface(env, judge, [t.token]);
+        if (t) await judgeSurface(env, judge, [t.token], ['client_credentials']);
       }
-      if (!caps.userTokens && !caps.m2m) await judgeSurface(env, judge, []);
+      if (!caps.userTokens && !caps.m2m) await judgeSurface(env, judge, [], []);
     },
   }),
   defineCheck({
