@@ -13,6 +13,7 @@ import { checks as properties } from './properties.js';
 import { checks as refresh } from './refresh.js';
 import { checks as refreshClient } from './refresh-client.js';
 import { checks as signature } from './signature.js';
+import { checks as tokenRequest } from './token-request.js';
 import { checks as tokenResponse } from './token-response.js';
 import { checks as verifier } from './verifier.js';
 import { checks as workflowBindings } from './workflow-bindings.js';
@@ -27,6 +28,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'm2m-token', file: 'm2m-token', checks: m2mToken },
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
+  { area: 'token-response', file: 'token-request', checks: tokenRequest },
   { area: 'signature', file: 'discovery', checks: discovery },
   { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
   { area: 'workflows', file: 'workflows', checks: [...workflows, ...workflowOps] },
