@@ -72,6 +72,7 @@ export const DEFECTS = {
   'discovery-missing-subject-types': { description: 'the discovery document lacks the REQUIRED subject_types_supported', caughtBy: 'DISC-REQUIRED-MEMBERS', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
+  'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;
