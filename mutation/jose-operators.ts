@@ -1,6 +1,7 @@
 /**
  * Operators on the JOSE layer: the protected header (no kid, an unknown kid,
- * other typ values, an unknown critical parameter, another RSA-family alg
+ * other typ values, an unknown critical parameter, jku naming the issuer's own
+ * JWKS, zip (TOKEN-HEADER-MEMBERS), another RSA-family alg
  * with the same key), the signature (an unpublished key, a weak published
  * key, a corrupted signature, alg none, HMAC keyed with the public key) and
  * the served JWKS (fields dropped or changed, keys added, duplicated or gone).
@@ -37,6 +38,8 @@ function joseOperators(type: TokenType): Operator[] {
       e.header['x-ktc'] = true;
       return true;
     }),
+    header(type, 'jku:own', "the header carries jku naming the issuer's own JWKS", (e) => typeof e.payload.iss === 'string' && set(e, 'jku', `${e.payload.iss}/.well-known/jwks`)),
+    header(type, 'zip:DEF', 'the header carries zip DEF (a JWE parameter) over an uncompressed payload', (e) => set(e, 'zip', 'DEF')),
     ...ALGS.map((alg) => header(type, `alg:${alg}`, `signed with ${alg} by the same key, header alg ${alg}`, () => true, { kind: 'alg', alg })),
     sig(type, 'unpublished-key', 'signed by a key that is not in the JWKS (kid of the published key)', { kind: 'unpublished-key' }),
     sig(type, 'weak-key', 'signed by a 1024-bit RSA key that the JWKS publishes', { kind: 'weak-key' }),

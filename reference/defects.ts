@@ -77,6 +77,7 @@ export const DEFECTS = {
   'discovery-pkce-plain-only': { description: 'discovery code_challenge_methods_supported offers only plain, not S256', caughtBy: 'DISC-METADATA', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
+  'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

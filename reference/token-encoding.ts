@@ -14,7 +14,8 @@ import type { SigningKey } from './signing-key.js';
 const DEBUG_CLAIM_CHARS = 24 * 1024;
 
 export async function encodeToken(payload: JsonObject, key: SigningKey, defects: ReadonlySet<DefectName>): Promise<string> {
-  const header = { alg: 'RS256', kid: key.kid, typ: 'JWT' };
+  const header: { alg: string; kid: string; typ: string; jku?: string } = { alg: 'RS256', kid: key.kid, typ: 'JWT' };
+  if (defects.has('header-jku') && typeof payload.iss === 'string') header.jku = `${payload.iss}/.well-known/jwks`;
   const body = defects.has('oversized-token') ? { ...payload, _debug: 'x'.repeat(DEBUG_CLAIM_CHARS) } : payload;
   if (defects.has('duplicate-claim-names')) {
     // Built by string concatenation: a stale default `iss` first, the real one after it (JSON.parse reads the last).

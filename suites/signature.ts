@@ -1,8 +1,9 @@
 /**
  * Signatures and keys ("Verifying JSON Web Tokens"): every token is a
  * well-formed, bounded compact JWS with unique member names, RS256, names a
- * key of the published JWKS and verifies against it; the JWKS itself holds
- * public RSA keys only.
+ * key of the published JWKS and verifies against it, with no header member
+ * that names another key or changes processing; the JWKS itself holds public
+ * RSA keys only.
  */
 import fc from 'fast-check';
 import type { JsonObject, JsonValue, Jwk, Jwks, TokenType } from '../adapters/types.js';
@@ -11,6 +12,7 @@ import { defineCheck, type Check } from './lib/check.js';
 import { issuanceArb, issueAll } from './lib/issuance.js';
 import { own } from './lib/json.js';
 import { verifySignature, type Decoded } from './lib/tokens.js';
+import { judgeHeaderMembers } from './lib/token-header.js';
 import type { Judge } from './lib/violation.js';
 
 /** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
@@ -21,11 +23,12 @@ function modulusBits(jwk: Jwk): number {
 }
 
 /** Requirements judged on every issued token (the token-form ones first: nothing else can be judged without them). */
-const TOKEN_REQUIREMENTS = ['TOKEN-WELL-FORMED', 'TOKEN-BOUNDED', 'TOKEN-CLAIM-NAMES-UNIQUE', 'SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE'];
+const TOKEN_REQUIREMENTS = ['TOKEN-WELL-FORMED', 'TOKEN-BOUNDED', 'TOKEN-CLAIM-NAMES-UNIQUE', 'SIG-RS256', 'SIG-KID-IN-JWKS', 'SIG-RSA-2048', 'SIG-JWK-USE', 'TOKEN-HEADER-MEMBERS'];
 
 async function judgeSignature(judge: Judge, type: TokenType, token: Decoded, jwks: Jwks): Promise<void> {
   const details = { tokenType: type, token: { header: token.header, payload: token.payload } };
   judge.check(token.duplicates.length === 0, 'TOKEN-CLAIM-NAMES-UNIQUE', 'ERR_TOKEN_MALFORMED', () => duplicatesMessage(type, token), details);
+  judgeHeaderMembers(judge, type, token.header);
   const alg = token.header.alg;
   judge.check(alg === 'RS256', 'SIG-RS256', 'ERR_SIG_INVALID', `${type} token header alg is ${JSON.stringify(alg)}, not "RS256"`, {
     ...details,

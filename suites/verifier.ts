@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { JsonObject } from '../adapters/types.js';
 import type { Verdict } from '../adapters/verifier-types.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
-import { rotationKey, stableKey, type SuiteKey } from './lib/attack-keys.js';
+import { noAlgKey, rotationKey, stableKey, type SuiteKey } from './lib/attack-keys.js';
 import { mirror as mirrorOf } from './verifier-lib.js';
 import { ATTACKS, NEAR_MISSES, type Attack } from './lib/attacks.js';
 import { buildAttack } from './lib/attack-build.js';
@@ -72,7 +72,7 @@ function attackCheck(
       if (!token) return;
       const set = await rootSet(env, issued.issuer);
       const ctx = contextFor(s, issued.issuer, set, orgOf(token) ?? s.orgA);
-      const valid = signed(token);
+      const { trusted, valid, key } = await trustedFor(env, requirement, token, ctx);
       await requireAccepted(env, valid, ctx);
       if (opts.nearMiss && requirement === 'VERIFY-KID' && (await ignoresKid(env, valid, ctx))) {
         // A near-miss kid over the trusted key's signature is only an attack on a verifier that picks keys by kid.
@@ -83,7 +83,7 @@ function attackCheck(
       for (const attack of attacks) {
         const attackToken = buildAttack(attack, {
           token: valid,
-          trusted: stableKey(),
+          trusted,
           jwks: ctx.jwks,
           otherOrg: s.orgB,
           otherAudience: s.otherAudience,
@@ -94,7 +94,7 @@ function attackCheck(
         });
         if (attackToken === undefined) continue;
         judge.trace.token = shown(attackToken);
-        judge.trace.request = { attack: attack as unknown as JsonObject, baseToken: base, context: { issuer: ctx.issuer, audience: ctx.audience, orgCode: ctx.orgCode ?? null } };
+        judge.trace.request = { attack: attack as unknown as JsonObject, baseToken: base, signingKey: key, context: { issuer: ctx.issuer, audience: ctx.audience, orgCode: ctx.orgCode ?? null } };
         const hitsBefore = m.attackerHits;
         const started = performance.now();
         const verdict = await present(env, attackToken, ctx);
@@ -115,6 +115,24 @@ function attackCheck(
       }
     },
   });
+}
+
+/** Requirements whose attacks change the algorithm: a JWK's alg member can mask a verifier that does not pin RS256. */
+const ALG_REQUIREMENTS = new Set(['VERIFY-ALG-NONE', 'VERIFY-ALG-HMAC', 'VERIFY-ALG-RS256']);
+
+/**
+ * The key the attacks start from. Algorithm attacks are signed with the published key that has no
+ * alg member (attack-keys.ts noAlgKey: RFC 7517 §4.4, alg is optional), so a verifier that takes its
+ * algorithms from the key set instead of pinning RS256 is seen; a verifier that refuses a valid token
+ * under that key cannot be attacked through it, and meets the attacks under the stable key (with alg).
+ */
+async function trustedFor(env: CheckEnv, requirement: string, token: Decoded, ctx: Parameters<typeof present>[2]): Promise<{ trusted: SuiteKey; valid: string; key: string }> {
+  const stable = { trusted: stableKey(), valid: signed(token), key: `${stableKey().kid} (JWK alg RS256)` };
+  if (!ALG_REQUIREMENTS.has(requirement)) return stable;
+  const bare = signed(token, token.payload, noAlgKey());
+  const v = await present(env, bare, ctx);
+  if (v.accepted) return { trusted: noAlgKey(), valid: bare, key: `${noAlgKey().kid} (JWK without alg)` };
+  return { ...stable, key: `${stable.key}; a valid token under ${noAlgKey().kid} (JWK without alg) was ${describeVerdict(v)}` };
 }
 
 /**

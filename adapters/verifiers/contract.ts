@@ -194,6 +194,9 @@ export class ContractVerifier implements VerifierAdapter {
   async #verifyWith(token: string, header: ReturnType<typeof decodeProtectedHeader>, candidates: Jwk[]): Promise<JWTPayload> {
     if (candidates.length === 0) throw new Reject(401, `no key with kid ${JSON.stringify(header.kid)}`);
     const algorithms = algorithmsFor(this.#p.alg);
+    // family-behind-jwks: like jose's remote key set, a JWK that names an alg is a candidate for that alg only.
+    if (this.#p.alg === 'family-behind-jwks') candidates = candidates.filter((k) => k.alg === undefined || k.alg === header.alg);
+    if (candidates.length === 0) throw new Reject(401, `no key for alg ${JSON.stringify(header.alg)}`);
     let last: unknown;
     for (const jwk of candidates) {
       const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });

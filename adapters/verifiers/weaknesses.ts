@@ -25,7 +25,11 @@ export const WEAKNESSES = {
    * is not a weakness (RFC 7515 §4.1.4: kid is a hint): see VARIANTS.
    */
   kid: ['prefix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'first-key'],
-  alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored'],
+  /**
+   * family-behind-jwks: the RSA family allowed, keys chosen as jose's createRemoteJWKSet does (a JWK with
+   * an alg member only for that alg): masked while every key is published with alg RS256, caught by a key without alg.
+   */
+  alg: ['family', 'any-asymmetric', 'case-insensitive', 'trim', 'prefix', 'header-ignored', 'family-behind-jwks'],
   exp: ['ignored', 'missing-ok', 'tolerance', 'string-coerced', 'milliseconds', 'off-by-one'],
   nbf: ['ignored', 'tolerance'],
   /** Stateful: verdicts cached per token, payloads cached per jti, keys never forgotten, a kid once unknown refused for good. */
@@ -141,7 +145,7 @@ const ASYMMETRIC = [...RSA_FAMILY, 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /** The algorithms jose may verify with, or 'rs256-by-label' when the header is judged by a weakened string compare. */
 export function algorithmsFor(w: Weakness<'alg'> | undefined): string[] | 'rs256-by-label' {
-  if (w === 'family') return RSA_FAMILY;
+  if (w === 'family' || w === 'family-behind-jwks') return RSA_FAMILY;
   if (w === 'any-asymmetric') return ASYMMETRIC;
   if (w === undefined) return ['RS256'];
   return 'rs256-by-label';

@@ -27,22 +27,36 @@ export interface SuiteKey {
 /** Kept for callers that only deal with RSA keys. */
 export type RsaKey = SuiteKey;
 
-function fromJwk(jwk: PrivateJwk): SuiteKey {
+function fromJwk(jwk: PrivateJwk, publishAlg = true): SuiteKey {
   const privateKey = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
   const pub = createPublicKey(privateKey).export({ format: 'jwk' }) as Record<string, string>;
-  return { kid: jwk.kid!, alg: jwk.alg as SigningAlg, privateKey, publicJwk: { ...pub, kty: pub.kty!, kid: jwk.kid!, alg: jwk.alg!, use: 'sig' } };
+  const publicJwk: Jwk = { ...pub, kty: pub.kty!, kid: jwk.kid!, alg: jwk.alg!, use: 'sig' };
+  if (!publishAlg) delete publicJwk.alg;
+  return { kid: jwk.kid!, alg: jwk.alg as SigningAlg, privateKey, publicJwk };
 }
 
 const fixed = new Map<keyof typeof FIXED_KEYS, SuiteKey>();
 function fixedKey(name: keyof typeof FIXED_KEYS): SuiteKey {
   let k = fixed.get(name);
-  if (!k) fixed.set(name, (k = fromJwk(FIXED_KEYS[name] as PrivateJwk)));
+  if (!k) fixed.set(name, (k = fromJwk(FIXED_KEYS[name] as PrivateJwk, name !== 'noalg')));
   return k;
 }
 
 /** The RS256 key every valid token of a run is signed with (same in every process and run). */
 export function stableKey(): SuiteKey {
   return fixedKey('stable');
+}
+/**
+ * An RSA 2048 key published in every JWKS the suite serves WITHOUT an `alg` member
+ * (RFC 7517 §4.4: alg is OPTIONAL; Kinde does not document its JWKS members), with
+ * `use: "sig"` (Kinde's own verifiers need it: SIG-JWK-USE). A verifier that takes
+ * its algorithms from the key set (jose's createRemoteJWKSet matches a JWK's alg
+ * when it has one, any alg of the key type when it has none) and does not pin
+ * RS256 itself is masked by keys that carry alg: RS256, so the algorithm attacks
+ * (VERIFY-ALG-*) are signed with this key whenever the verifier accepts it.
+ */
+export function noAlgKey(): SuiteKey {
+  return fixedKey('noalg');
 }
 /** A 1024-bit RSA key the suite publishes (RFC 8725 §3.5 / jose "2048 bits or larger"). */
 export function weakKey(): SuiteKey {

@@ -19,12 +19,12 @@
 import type { Server } from 'node:http';
 import type { Jwk, Jwks } from '../../adapters/types.js';
 import { closeServer, listenLoopback } from '../../adapters/verifiers/http.js';
-import { attackerKey, foreignKeys, stableKey, weakKey, type SuiteKey } from './attack-keys.js';
+import { attackerKey, foreignKeys, noAlgKey, stableKey, weakKey, type SuiteKey } from './attack-keys.js';
 import { SharedRoot } from './attack-shared-root.js';
 
-/** Keys published in every set beside its signing keys. */
+/** Keys published in every set beside its signing keys (the RS256 key without an alg member first). */
 export function extraKeys(): SuiteKey[] {
-  return [weakKey(), ...foreignKeys()];
+  return [noAlgKey(), weakKey(), ...foreignKeys()];
 }
 
 export type { KeySet } from './attack-key-set.js';

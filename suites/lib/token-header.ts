@@ -1,0 +1,32 @@
+/**
+ * The JOSE header of issued tokens as a surface (TOKEN-HEADER-MEMBERS): alg is
+ * judged by SIG-RS256, kid by SIG-KID-IN-JWKS, typ is left to the application
+ * (RFC 7519 §5.1); the members below have no place in a Kinde token, whose key
+ * is the one the environment's JWKS publishes. Their order, and members not
+ * listed (x5t, private names), are not judged.
+ */
+import type { JsonObject, TokenType } from '../../adapters/types.js';
+import type { Judge } from './violation.js';
+
+/** Header members an issuer must not emit, each with why (the requirement's note has the clauses). */
+export const FORBIDDEN_HEADER_MEMBERS: Readonly<Record<string, string>> = {
+  jku: 'a URL to fetch the key set from (RFC 7515 §4.1.2; RFC 8725 §3.10: SSRF)',
+  x5u: 'a URL to fetch a certificate from (RFC 7515 §4.1.5; RFC 8725 §3.10: SSRF)',
+  jwk: 'the verification key embedded in the token (RFC 7515 §4.1.3)',
+  x5c: 'a certificate chain embedded in the token (RFC 7515 §4.1.6)',
+  crit: 'critical extensions a recipient MUST reject when it does not understand them (RFC 7515 §4.1.11)',
+  b64: 'an unencoded payload, another signing input (RFC 7797 §3)',
+  zip: 'compression, a JWE parameter (RFC 7516 §4.1.3)',
+  enc: 'content encryption: a header with enc is a JWE (RFC 7516 §9)',
+};
+
+export function judgeHeaderMembers(judge: Judge, type: TokenType, header: JsonObject): void {
+  const found = Object.keys(FORBIDDEN_HEADER_MEMBERS).filter((m) => Object.hasOwn(header, m));
+  judge.check(
+    found.length === 0,
+    'TOKEN-HEADER-MEMBERS',
+    'ERR_TOKEN_MALFORMED',
+    () => `${type} token header carries ${found.map((m) => `${m} ${JSON.stringify(header[m])?.slice(0, 120)} (${FORBIDDEN_HEADER_MEMBERS[m]})`).join('; ')}: the key is the one the JWKS publishes under kid`,
+    { tokenType: type, claim: found[0] ?? 'header', expected: `no ${Object.keys(FORBIDDEN_HEADER_MEMBERS).join(', ')}`, actual: Object.fromEntries(found.map((m) => [m, header[m] ?? null])) },
+  );
+}
