@@ -298,7 +298,8 @@ export class HttpAdapter implements Adapter {
     }
     const a = await this.#send({ method: 'POST', url, form });
     if (a.status >= 400 && a.status < 500) return this.#refusal(a);
-    const body = this.#json(a, [200], 'token-response');
+    // The Content-Type of token answers is a verdict (RESP-JSON), not a protocol error: the body is read as JSON either way.
+    const body = this.#json(a, [200], 'token-response', { typeJudged: true });
     if (!this.#validate) this.#structural('token-response', body, a);
     return { ok: true, status: a.status, body: body as TokenSet, headers: a.headers };
   }
@@ -310,7 +311,6 @@ export class HttpAdapter implements Adapter {
     if (errors.length > 0) {
       throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: HTTP ${a.status} without an OAuth error body: ${errors.join('; ')}`);
     }
-    if (this.#validate) this.#checkJsonType(a);
     const { error, error_description } = body as { error: string; error_description?: string };
     return { ok: false, status: a.status, error, ...(error_description !== undefined ? { errorDescription: error_description } : {}), headers: a.headers };
   }
@@ -320,12 +320,12 @@ export class HttpAdapter implements Adapter {
    * (always for start-up exchanges, otherwise with --validate-protocol)
    * schema violations are protocol errors naming the field.
    */
-  #json(a: Answer, statuses: number[], schema: ProtocolMessage, opts: { always?: boolean; versionFirst?: boolean } = {}): unknown {
+  #json(a: Answer, statuses: number[], schema: ProtocolMessage, opts: { always?: boolean; versionFirst?: boolean; typeJudged?: boolean } = {}): unknown {
     this.#status(a, statuses);
     const body = parseJson(a);
     if (opts.versionFirst) this.#checkVersion(body, a);
     if (this.#validate || opts.always) {
-      if (this.#validate) this.#checkJsonType(a);
+      if (this.#validate && !opts.typeJudged) this.#checkJsonType(a);
       const errors = protocolErrors(schema, body);
       if (errors.length > 0) throw new AdapterError('ERR_TARGET_PROTOCOL', `${a.what}: response violates the ${schema} schema: ${errors.slice(0, 5).join('; ')}`);
     }

@@ -48,6 +48,14 @@ function discoveryOperators(): Operator[] {
       return true;
     }),
   );
+  ops.push(
+    op('id_token_signing_alg_values_supported:add:HS256', 'id_token_signing_alg_values_supported', 'discovery advertises HS256 beside RS256', (d) => {
+      const v = d.id_token_signing_alg_values_supported;
+      if (!Array.isArray(v) || v.includes('HS256')) return false;
+      d.id_token_signing_alg_values_supported = [...v, 'HS256'];
+      return true;
+    }),
+  );
   // Optional members (DISC-METADATA): present in the reference's document, judged against behaviour.
   const list = (doc: JsonObject, name: string, g: (v: JsonValue[]) => JsonValue[]): boolean => {
     const v = doc[name];

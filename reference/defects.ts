@@ -69,6 +69,7 @@ export const DEFECTS = {
   'client-secret-unchecked': { description: 'confidential clients are not authenticated: any client secret (or none) is accepted', caughtBy: 'TOKEN-CLIENT-AUTH' },
   'unauthorized-audience-granted': { description: 'a token request gets any API of the environment as audience, authorized for the application or not', caughtBy: 'TOKEN-NO-ESCALATION' },
   'undefined-scope-granted': { description: 'client credentials grant a requested scope that no requested API defines', caughtBy: 'TOKEN-NO-ESCALATION' },
+  'discovery-advertises-hs256': { description: 'discovery advertises HS256 beside RS256 as an ID token signing algorithm', caughtBy: 'DISC-SIGNING-ALGS', over: 'http' },
   'discovery-issuer-slash': { description: 'the discovery issuer has a trailing slash the tokens’ iss does not', caughtBy: 'DISC-ISSUER', over: 'http' },
   'discovery-jwks-uri-wrong': { description: 'discovery jwks_uri names a path where no key set is served', caughtBy: 'DISC-JWKS-URI', over: 'http' },
   'discovery-algs-without-rs256': { description: 'discovery advertises only ES256 signing while tokens are RS256', caughtBy: 'DISC-SIGNING-ALGS', over: 'http' },
@@ -76,6 +77,7 @@ export const DEFECTS = {
   'discovery-grant-types-incomplete': { description: 'discovery grant_types_supported omits refresh_token although refresh tokens are issued and redeemed', caughtBy: 'DISC-METADATA', over: 'http' },
   'discovery-pkce-plain-only': { description: 'discovery code_challenge_methods_supported offers only plain, not S256', caughtBy: 'DISC-METADATA', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
+  'token-response-text-plain': { description: 'successful token responses are labelled Content-Type: text/plain (the body is still JSON)', caughtBy: 'RESP-JSON', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
   'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
 } as const satisfies Record<string, Defect>;

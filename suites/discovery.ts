@@ -13,6 +13,7 @@ import { clientCredentialsExpectingToken, provision, refreshOnce, signInExpectin
 import { withOffline, withOpenId } from './lib/issuance.js';
 import { jsonEqual, own } from './lib/json.js';
 import { judgeMetadata } from './lib/discovery-metadata.js';
+import { judgeJsonType, RESP_JSON } from './lib/response-type.js';
 import { verifySignature, type Decoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 
@@ -69,6 +70,8 @@ async function judgeSurface(env: CheckEnv, judge: Judge, tokens: Decoded[], gran
   const algs = own(doc, 'id_token_signing_alg_values_supported');
   const advertised = Array.isArray(algs) ? algs : [];
   judge.check(advertised.includes('RS256'), 'DISC-SIGNING-ALGS', 'ERR_CLAIM_MISMATCH', () => `discovery id_token_signing_alg_values_supported ${JSON.stringify(algs) ?? '(absent)'} does not include RS256`, { claim: 'id_token_signing_alg_values_supported', actual: algs });
+  const forbidden = advertised.filter((a) => typeof a === 'string' && (/^HS\d+$/i.test(a) || a.toLowerCase() === 'none'));
+  judge.check(forbidden.length === 0, 'DISC-SIGNING-ALGS', 'ERR_CLAIM_MISMATCH', () => `discovery id_token_signing_alg_values_supported advertises ${JSON.stringify(forbidden)}: Kinde does not sign with HMAC ("We don't support HMAC signing by design") nor leaves tokens unsigned`, { claim: 'id_token_signing_alg_values_supported', actual: algs });
   for (const t of tokens) {
     const token = { header: t.header, payload: t.payload };
     const iss = own(t.payload, 'iss');
@@ -137,25 +140,28 @@ export const checks: Check<any>[] = [
     },
   }),
   defineCheck({
-    name: 'token endpoint answers of every grant are marked Cache-Control: no-store and Pragma: no-cache',
-    requirements: ['RESP-NO-STORE'],
+    name: 'token endpoint answers of every grant are marked Cache-Control: no-store and Pragma: no-cache, and are JSON',
+    requirements: ['RESP-NO-STORE', RESP_JSON],
     needs: ['httpSurface'],
     arbitrary: scenariosArb,
     async predicate({ user, m2m }, judge, env) {
       const caps = env.info.capabilities;
       if (caps.userTokens) {
         await provision(env, judge, user.tenant);
-        const t = await signInExpectingTokens(env, judge, user.request, ['RESP-NO-STORE']);
+        const t = await signInExpectingTokens(env, judge, user.request, ['RESP-NO-STORE', RESP_JSON]);
         if (t) {
           judgeNoStore(judge, t.result, 'authorization code');
-          const r = await refreshOnce(env, judge, user.application, t, ['RESP-NO-STORE']);
+          judgeJsonType(judge, t.result, 'authorization code');
+          const r = await refreshOnce(env, judge, user.application, t, ['RESP-NO-STORE', RESP_JSON]);
           if (r) judgeNoStore(judge, r.result, 'refresh');
+          if (r) judgeJsonType(judge, r.result, 'refresh');
         }
       }
       if (caps.m2m) {
         await provision(env, judge, m2m.tenant);
-        const t = await clientCredentialsExpectingToken(env, judge, m2m.request, ['RESP-NO-STORE']);
+        const t = await clientCredentialsExpectingToken(env, judge, m2m.request, ['RESP-NO-STORE', RESP_JSON]);
         if (t) judgeNoStore(judge, t.result, 'client credentials');
+        if (t) judgeJsonType(judge, t.result, 'client credentials');
       }
     },
   }),

@@ -21,6 +21,7 @@ import { applyEdit, describeEdit, editArb, type Edit } from './lib/attack-near-m
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { provision, redactRequest } from './lib/flows.js';
 import { own } from './lib/json.js';
+import { judgeJsonType } from './lib/response-type.js';
 import { decodeToken, isDecoded } from './lib/tokens.js';
 import type { Judge } from './lib/violation.js';
 
@@ -79,6 +80,7 @@ function wrongCredentials(w: WrongCredential, app: Application, tenant: Tenant):
 /** A refusal of a plain wrong credential names invalid_client (RFC 6749 §5.2); near misses may meet other refusals first (a NUL byte: invalid_request). */
 function judgeRefused(judge: Judge, w: WrongCredential, result: TokenResult, grant: string): void {
   judge.check(!result.ok, AUTH, 'ERR_REQUEST_ACCEPTED', () => `the ${grant} grant answered with tokens for ${describeWrong(w)}`);
+  judgeJsonType(judge, result, `${grant} refusal`);
   if (result.ok || w.kind === 'secret-near-miss' || w.kind === 'client-id-near-miss') return;
   judge.check(result.error === 'invalid_client', AUTH, 'ERR_RESPONSE_INVALID', () => `the ${grant} grant refused ${describeWrong(w)} with ${JSON.stringify(result.error)}, not invalid_client (RFC 6749 §5.2)`, { expected: 'invalid_client', actual: result.error });
 }

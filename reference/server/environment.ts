@@ -98,7 +98,7 @@ export class Environment {
         response_types_supported: ['code'],
         response_modes_supported: ['query'],
         ...(this.#defects.has('discovery-missing-subject-types') ? {} : { subject_types_supported: ['public'] }),
-        id_token_signing_alg_values_supported: this.#defects.has('discovery-algs-without-rs256') ? ['ES256'] : ['RS256'],
+        id_token_signing_alg_values_supported: this.#defects.has('discovery-algs-without-rs256') ? ['ES256'] : this.#defects.has('discovery-advertises-hs256') ? ['RS256', 'HS256'] : ['RS256'],
         grant_types_supported: this.#defects.has('discovery-grant-types-incomplete') ? ['authorization_code', 'client_credentials'] : ['authorization_code', 'refresh_token', 'client_credentials'],
         token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'none'],
         code_challenge_methods_supported: this.#defects.has('discovery-pkce-plain-only') ? ['plain'] : ['S256'],
@@ -157,7 +157,8 @@ export class Environment {
     }
     try {
       const cacheable: Record<string, string> = this.#defects.has('token-response-cacheable') ? { 'Cache-Control': 'no-cache', Pragma: '' } : {};
-      sendJson(res, 200, await this.issuer.token(grant), { ...CORS, ...cacheable });
+      const plain: Record<string, string> = this.#defects.has('token-response-text-plain') ? { 'Content-Type': 'text/plain; charset=utf-8' } : {};
+      sendJson(res, 200, await this.issuer.token(grant), { ...CORS, ...cacheable, ...plain });
     } catch (e) {
       if (e instanceof IssuerError && e.code === 'invalid_client') throw new HttpError(e.status, e.code, e.message, challengeHeaders);
       throw e;
