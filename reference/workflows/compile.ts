@@ -4,11 +4,6 @@
  * re-exports the REAL library (bundled once, `library.ts`) so imported names
  * are still checked, then one sandbox evaluation to read and validate
  * `workflowSettings`. Results are cached by SHA-256 of the source (LRU).
- *
- * The stub reaches esbuild as a `data:` URL the allowed import is aliased to,
- * and the import guard's filter does not match it: a workflow that imports
- * only `@kinde/infrastructure` builds without a single call back into this
- * process (half the CPU of a build that loads the stub through a plugin).
  */
 
 import { createHash } from 'node:crypto';
@@ -36,41 +31,22 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const compileCounters = { builds: 0, esbuildMs: 0, settingsMs: 0 };
 
 /**
- * A filter (Go's RE2: no look-ahead) that matches every import path except
- * exactly `@kinde/infrastructure` and paths that start with `data:`. esbuild
- * runs plugins before aliases, so the allowed import and the stub it is
- * aliased to pass the guard without a round trip to this process.
- */
-function guardFilter(): RegExp {
-  const esc = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  /** What may follow the characters matched so far when the path is not `rest` exactly (`prefix`: does not start with it). */
-  const not = (rest: string, prefix: boolean): string => {
-    if (rest === '') return '[\\s\\S]'; // exactly: one character more is another path
-    const [c, tail] = [rest[0]!, rest.slice(1)];
-    const deeper = tail === '' && prefix ? '' : `|${esc(c)}${not(tail, prefix)}`;
-    return `(?:$|[^${esc(c)}]${deeper})`;
-  };
-  const [a, b] = [ALLOWED_IMPORT, 'data:'];
-  return new RegExp(`^(?:$|[^${esc(a[0]!)}${esc(b[0]!)}]|${esc(a[0]!)}${not(a.slice(1), false)}|${esc(b[0]!)}${not(b.slice(1), true)})`);
-}
-/** Exported for a test that holds it to its contract. */
-export const GUARD_FILTER = guardFilter();
-const notAllowed = (path: string) => `import "${path}" is not allowed in a workflow: only "${ALLOWED_IMPORT}" can be imported`;
-
-/**
  * Only `@kinde/infrastructure` may be imported (it resolves to the stub);
- * everything else fails the build, naming the import and where it is. (A
- * `data:` import of the workflow's own passes the filter and is refused after
- * the build, from the metafile: it never reaches the file system.)
+ * everything else fails the build, naming the import and where it is.
  */
-const importGuard: Plugin = {
+const importGuard = (stub: string): Plugin => ({
   name: 'kinde-workflow-imports',
   setup(build) {
-    build.onResolve({ filter: GUARD_FILTER }, (args) => ({ errors: [{ text: notAllowed(args.path) }] }));
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.path === ALLOWED_IMPORT) return { path: ALLOWED_IMPORT, namespace: 'kinde' };
+      return {
+        errors: [{ text: `import "${args.path}" is not allowed in a workflow: only "${ALLOWED_IMPORT}" can be imported` }],
+      };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'kinde' }, () => ({ contents: stub, loader: 'js' }));
   },
-};
-/** The stub of each library, as the `data:` URL the allowed import is aliased to. */
-const stubs = new WeakMap<object, string>();
+});
+const guards = new WeakMap<object, Plugin>();
 
 /**
  * `import(expr)` survives bundling and, inside node:vm, rejects with a
@@ -135,8 +111,8 @@ async function build(source: string, hash: string, owner: unknown): Promise<Comp
     throw new WorkflowError('ERR_WORKFLOW_BUILD', `the workflow source is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}`);
   }
   const lib = await loadLibrary();
-  let stub = stubs.get(lib);
-  if (stub === undefined) stubs.set(lib, (stub = `data:text/javascript;base64,${Buffer.from(libraryStub(lib)).toString('base64')}`));
+  let guard = guards.get(lib);
+  if (guard === undefined) guards.set(lib, (guard = importGuard(libraryStub(lib))));
   compileCounters.builds += 1;
   const startedAt = performance.now();
   let code: string;
@@ -148,23 +124,15 @@ async function build(source: string, hash: string, owner: unknown): Promise<Comp
       platform: 'neutral',
       // Not this repo's tsconfig: its verbatimModuleSyntax would keep the docs' untyped type imports.
       tsconfigRaw: {},
-      alias: { [ALLOWED_IMPORT]: stub },
-      plugins: [importGuard],
-      metafile: true,
+      plugins: [guard],
       write: false,
       logLevel: 'silent',
       legalComments: 'none',
       sourcemap: false,
     });
     code = result.outputFiles[0]?.text ?? '';
-    for (const input of Object.values(result.metafile.inputs)) {
-      // An import TypeScript elides (unused) is listed `external`, unresolved: the guard never saw it either.
-      const other = input.imports.find((i) => i.external !== true && i.original !== ALLOWED_IMPORT);
-      if (other !== undefined) throw new WorkflowError('ERR_WORKFLOW_BUILD', `the workflow does not build: Workflow.ts: ${notAllowed(other.original ?? other.path)}`);
-    }
   } catch (error) {
-    if (error instanceof WorkflowError) throw error;
-    throw new WorkflowError('ERR_WORKFLOW_BUILD', `the workflow does not build: ${describeBuildFailure(error, stub)}`, {
+    throw new WorkflowError('ERR_WORKFLOW_BUILD', `the workflow does not build: ${describeBuildFailure(error)}`, {
       cause: error,
     });
   } finally {
@@ -213,13 +181,10 @@ async function build(source: string, hash: string, owner: unknown): Promise<Comp
   return Object.freeze({ hash, settings: Object.freeze(settings), code });
 }
 
-/** esbuild's messages, the stub's `data:` URL shown as the import it stands for. */
-function describeBuildFailure(error: unknown, stub: string): string {
+function describeBuildFailure(error: unknown): string {
   const errors = (error as { errors?: esbuild.Message[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return error instanceof Error ? error.message : String(error);
-  const shown = `"<${stub.slice(0, 40)}`;
-  const named = (text: string) => text.replace(/"<data:[^"]*>"/g, (m) => (m.startsWith(shown) ? `"${ALLOWED_IMPORT}"` : m));
   return errors
-    .map((m) => named(m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text))
+    .map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text))
     .join('; ');
 }
