@@ -109,9 +109,35 @@ async function cliRun(runs: number): Promise<CliRun> {
   return { runs, wallMs, firstCheckAfterMs: results.timing!.firstCheckAfterMs, firstLineAfterMs, cpuS, peakRss, results };
 }
 
-/** Instrumented in-process run: time spent in each adapter method, tokens issued. */
+/** CPU seconds of this process's helper processes (live ones and those it reaped), esbuild's apart. */
+function helperCpu(): { esbuild: number; others: number } {
+  const self = readFileSync('/proc/self/stat', 'utf8');
+  const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
+  const reaped = (Number(f[13]) + Number(f[14])) / 100;
+  let esbuild = 0;
+  let all = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const g = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(g[1]) !== process.pid) continue;
+      const cpu = (Number(g[11]) + Number(g[12]) + Number(g[13]) + Number(g[14])) / 100;
+      all += cpu;
+      if (stat.includes('(esbuild)')) esbuild += cpu;
+    } catch {
+      /* gone */
+    }
+  }
+  return { esbuild, others: all - esbuild + reaped };
+}
+
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+
+/** Instrumented in-process run: time (and CPU of this process) spent in each adapter method, tokens issued. */
 async function phases(runs: number) {
   const spent: Record<string, number> = { provision: 0, deployWorkflow: 0, issuance: 0, jwks: 0, other: 0 };
+  const cpu: Record<string, number> = { provision: 0, deployWorkflow: 0, issuance: 0, jwks: 0, other: 0 };
   const counter = { issued: 0 };
   const reference = new ReferenceAdapter();
   const timed = new Proxy(reference, {
@@ -121,6 +147,7 @@ async function phases(runs: number) {
       const key = prop === 'signIn' || prop === 'refresh' || prop === 'clientCredentials' ? 'issuance' : String(prop) in spent ? String(prop) : 'other';
       return async (...args: unknown[]) => {
         const t = performance.now();
+        const c = process.cpuUsage();
         try {
           const r = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (key === 'issuance') {
@@ -130,20 +157,29 @@ async function phases(runs: number) {
           return r;
         } finally {
           spent[key]! += performance.now() - t;
+          cpu[key]! += cpuMs(process.cpuUsage(c));
         }
       };
     },
   }) as Adapter;
   const verifiedBefore = { ...tokenStats };
   const signedBefore = { ...signCounters };
+  const helpersBefore = helperCpu();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await runChecks({ target: 'reference', seed, runs, strict: false, only: [], concurrency: 1 }, {}, { adapter: timed });
   const totalMs = performance.now() - t0;
+  const totalCpuMs = cpuMs(process.cpuUsage(c0));
+  const helpersAfter = helperCpu();
   const t1 = performance.now();
   await writeReports(outcome.results!, mkdtempSync(join(os.tmpdir(), 'ktc-bench-rep-')));
   const reportingMs = performance.now() - t1;
   return {
     spent,
+    cpu,
+    totalCpuMs,
+    esbuildCpuMs: 1000 * (helpersAfter.esbuild - helpersBefore.esbuild),
+    sandboxCpuMs: 1000 * (helpersAfter.others - helpersBefore.others),
     totalMs,
     reportingMs,
     issued: counter.issued,
@@ -217,6 +253,10 @@ const lines = [
   `  signature verification  ${s(ph.verifyMs).padStart(6)} s ${pct(ph.verifyMs)}  (${ph.verified} signatures: what raw jose's verifying does)`,
   `  generation + judging    ${s(judgingMs).padStart(6)} s ${pct(judgingMs)}`,
   `  reporting               ${s(ph.reportingMs).padStart(6)} s`,
+  `  CPU of the same run (steadier than wall time on a loaded machine): this process ${s(ph.totalCpuMs)} s ` +
+    `(provisioning ${s(ph.cpu.provision!)}, bundling ${s(ph.cpu.deployWorkflow!)}, issuance ${s(ph.cpu.issuance!)}, other calls ${s(ph.cpu.jwks! + ph.cpu.other!)}, ` +
+    `generation + judging ${s(ph.totalCpuMs - Object.values(ph.cpu).reduce((a, b) => a + b, 0))}), esbuild ${s(ph.esbuildCpuMs)} s, sandbox processes ${s(ph.sandboxCpuMs)} s; ` +
+    `raw jose ${jose.cpuS.toFixed(1)} s`,
   `  beyond raw jose's work: ${s(beyondMs)} s of ${s(ph.totalMs)} s — bundling ${share(ph.spent.deployWorkflow!)}, workflow runs ${share(sandboxMs)}, ` +
     `generation + judging ${share(judgingMs)}, provisioning ${share(ph.spent.provision!)}, other calls ${share(ph.spent.jwks! + ph.spent.other!)}`,
   '',
