@@ -15,7 +15,7 @@ import { allOperators } from '../mutation/operators.js';
 const TICK = 100; // USER_HZ (clock ticks per second in /proc/*/stat) on Linux
 
 /** CPU seconds so far of a process tree: live processes' own time plus what their exited children used. */
-function treeCpu(root: number): number {
+export function treeCpu(root: number): number {
   const children = new Map<number, number[]>();
   const stats = new Map<number, string[]>();
   for (const d of readdirSync('/proc')) {

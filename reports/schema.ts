@@ -4,7 +4,7 @@
  * boundary instead of as a half-rendered report.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import schema from '../schemas/results.schema.json' with { type: 'json' };
 import { summarize } from './results.js';
@@ -17,9 +17,16 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv2020,
 ) => Ajv2020;
 
-const ajv = new Ajv2020({ strict: true, allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+let compiled: ValidateFunction | undefined;
+/** Compiled on first use (a report is written at the end of a run; importing this must not delay its first check). */
+function validator(): ValidateFunction {
+  if (compiled === undefined) {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    addFormats(ajv);
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
 
 /** How many problems the error message lists before "and N more". */
 const SHOWN_ERRORS = 5;
@@ -54,6 +61,7 @@ function describe(e: ErrorObject): string {
  * the requirements (a hand-edited or stale summary would lie in every report).
  */
 export function validateResults(x: unknown): asserts x is RunResults {
+  const validate = validator();
   if (!validate(x)) {
     throw new ResultsValidationError((validate.errors ?? []).map(describe));
   }

@@ -4,7 +4,7 @@
  * repairs are checked against the fact sheet here), and reject what the docs
  * rule out — so each schema is shown able to fail.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CatalogError, SCHEMA_KINDS, createAjv, schemaErrors, validatorFor } from '../schemas/catalog.js';
@@ -87,6 +87,19 @@ describe('schemas compile in Ajv strict mode', () => {
       expect(typeof schema['description']).toBe('string');
     });
   }
+
+  // A run compiles these without the meta-schema check (schemas/validate.ts): this is where it happens.
+  const shipped = readdirSync(new URL('../schemas/', import.meta.url)).filter((f) => f.endsWith('.schema.json') && f !== 'claim-types.schema.json');
+  it.each(shipped)('%s passes the 2020-12 meta-schema', (file) => {
+    expect(() => createAjv().compile(readJson(`../schemas/${file}`))).not.toThrow();
+  });
+
+  it('the meta-schema check is on by default and off only when asked', () => {
+    const broken = { type: 'string', minLength: -1 };
+    expect(() => createAjv().compile(broken)).toThrow(/minLength/);
+    expect(() => createAjv({ metaSchema: false }).compile(broken)).not.toThrow();
+    expect(() => createAjv({ metaSchema: false }).compile({ type: 'object', docUrl: 'https://docs.kinde.com/' })).toThrow(/unknown keyword/);
+  });
 
   it('strict mode is really on: an invented keyword is rejected', () => {
     expect(() => createAjv().compile({ type: 'object', docUrl: 'https://docs.kinde.com/' })).toThrow(/unknown keyword/);

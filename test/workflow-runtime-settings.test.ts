@@ -93,8 +93,18 @@ describe('build errors name the problem', () => {
     ['a relative file of the host repository', 'import x from "./package.json"; console.log(x);', '"./package.json"'],
     ['import() of a literal', 'export async function f() { return import("fs"); }', '"fs"'],
     ['import() of an expression', 'export async function f(m: string) { return import(m); }', 'dynamic import()'],
+    ['a data: URL', 'import x from "data:text/javascript,export default 1"; console.log(x);', '"data:text/javascript,export default 1" is not allowed'],
+    ['a data: URL that imports a file', 'import x from "data:text/javascript,export { default } from \'/etc/hostname\'"; console.log(x);', 'is not allowed in a workflow'],
+    ['a near miss of the allowed name', 'import { x } from "@kinde/infrastructure/x"; console.log(x);', '"@kinde/infrastructure/x" is not allowed'],
+    ['a name the library does not export', 'import { notExported } from "@kinde/infrastructure"; console.log(notExported);', 'for import "notExported"'],
   ])('%s', async (_label, code, part) => {
     await expectCompileError(`${settings}\n${code}\nexport default async function () {}`, 'ERR_WORKFLOW_BUILD', part);
+  });
+
+  it('an import TypeScript elides (unused) is not bundled, so not refused; the library is not required to be imported', async () => {
+    const wf = await compileWorkflow(`${settings}\nimport fs from "fs";\nimport x from "data:text/javascript,export default 1";\nexport default async function () {}`);
+    expect(wf.settings.id).toBe('a');
+    expect(wf.code).not.toContain('data:');
   });
 
   it('the word "import" in strings and property names is fine', async () => {

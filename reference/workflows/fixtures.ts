@@ -79,7 +79,7 @@ const fail = (message: string): never => {
  * default). `where` names the source in errors (e.g. the file name).
  */
 export function parseWorkflowFixtures(raw: unknown, where = 'fixtures'): WorkflowFixtures {
-  validate ??= createAjv().compile(schema);
+  validate ??= createAjv({ metaSchema: false }).compile(schema); // a shipped schema, meta-checked by the self-tests
   if (!validate(raw)) {
     // The deepest path first; at one path, the summary keyword (oneOf, propertyNames) over its parts.
     const rank = (e: ErrorObject) => (e.keyword === 'oneOf' || e.keyword === 'propertyNames' ? 0 : 1);
