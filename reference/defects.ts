@@ -72,6 +72,11 @@ export const DEFECTS = {
   'discovery-missing-subject-types': { description: 'the discovery document lacks the REQUIRED subject_types_supported', caughtBy: 'DISC-REQUIRED-MEMBERS', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
+  // Token revocation (RFC 7009; reference/revocation.ts).
+  'revoke-noop': { description: 'the revocation endpoint answers 200 and revokes nothing', caughtBy: 'REVOKE-REFRESH-REFUSED' },
+  'revoked-access-returned-on-refresh': { description: 'after its access token is revoked, a refresh returns that revoked access token again', caughtBy: 'REVOKE-ACCESS-NEW-ON-REFRESH' },
+  'revoke-unknown-token-400': { description: 'revoking an unknown or already revoked token answers 400 invalid_request', caughtBy: 'REVOKE-INVALID-TOKEN-200' },
+  'revoke-any-client': { description: 'any authenticated client can revoke another client’s tokens', caughtBy: 'REVOKE-CLIENT-BOUND' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;
