@@ -79,8 +79,16 @@ export class RevokeCommand implements RefreshCommand {
       if (token) applyContested(token);
       return;
     }
+    // RFC 7009 §2.2.1 lets a server without access-token revocation answer unsupported_token_type; Kinde documents
+    // revoking the access token ("You revoke your existing access token"), so that answer fails the documented requirement.
+    const unsupportedAccess = !result.ok && this.target === 'access' && result.error === 'unsupported_token_type';
+    judge.check(!unsupportedAccess, 'REVOKE-ACCESS-NEW-ON-REFRESH', 'ERR_REQUEST_REFUSED', `revoking ${label} (the current access token) by its own client was answered HTTP ${result.status} unsupported_token_type: the target cannot revoke access tokens, which the docs say Kinde does`, {
+      tokenType: 'access',
+      expected: 200,
+      actual: result.status,
+    });
     judge.check(
-      result.ok,
+      result.ok || unsupportedAccess,
       'REVOKE-INVALID-TOKEN-200',
       'ERR_REQUEST_REFUSED',
       () =>
