@@ -107,7 +107,7 @@ describe('requirement catalog', () => {
     const ids = requirements.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...REQUIREMENT_IDS]);
-    expect(ids).toHaveLength(116);
+    expect(ids).toHaveLength(120);
   });
 
   it('every source is a docs.kinde.com page and every quote is verbatim in the fact sheet', () => {
