@@ -13,9 +13,16 @@ import type { Verdict } from '../reports/results.js';
 import { severityFor } from '../runner/execute.js';
 import { DEFAULT_RUNS } from '../runner/options.js';
 import { runCheck } from '../runner/run-check.js';
-import { applyRefreshAccepted, applySignIn, expectRefresh, initialModel, liveTokens } from '../suites/lib/refresh-model.js';
+import { applyRefreshAccepted, applySignIn, expectRefresh, initialModel, liveTokens, type RefreshModel } from '../suites/lib/refresh-model.js';
 import { applyAccessRevoked, applyRefreshRevoked } from '../suites/lib/revoke-model.js';
 import { checks } from '../suites/revocation.js';
+import fc from 'fast-check';
+import type { CheckEnv } from '../suites/lib/check.js';
+import { AdvanceClockCommand, RefreshTokenCommand, SignInCommand } from '../suites/lib/refresh-commands.js';
+import { applyAdvance, applyRefreshRefused, revokedTokens, rotatedTokens } from '../suites/lib/refresh-model.js';
+import type { RefreshCommand } from '../suites/lib/refresh-real.js';
+import { applyContested } from '../suites/lib/revoke-model.js';
+import { RevokeCommand } from '../suites/lib/revoke-commands.js';
 
 const LIFETIMES = { accessToken: 86_400, idToken: 3_600, refreshToken: 1_296_000 };
 
@@ -140,5 +147,61 @@ describe('revocation sequences against correct variations and a defect', () => {
   });
   it('an issuer that ignores access-token revocation fails REVOKE-ACCESS-NEW-ON-REFRESH only', async () => {
     expect(await verdicts(new IgnoresAccessRevocation())).toEqual({ ...ALL_PASSED, 'REVOKE-ACCESS-NEW-ON-REFRESH': 'FAILED' });
+  });
+});
+
+/**
+ * Every command kind is reached in every run at any seed (issue 18): walk each generated sequence through the
+ * model from the offline sign-in it starts with, answering as the reference would, and collect the kinds whose
+ * preconditions held where they stood.
+ */
+function reached(commands: Iterable<RefreshCommand>): Set<string> {
+  const m: RefreshModel = initialModel(LIFETIMES, 0, true);
+  applySignIn(m, true, { lifetime: 86_400 }, true);
+  const kinds = new Set<string>();
+  for (const c of commands) {
+    if (!c.check(m)) continue;
+    if (c instanceof RevokeCommand) {
+      kinds.add(c.kind);
+      const tokens = c.target === 'rotated' ? rotatedTokens(m) : c.by === 'owner' ? [...liveTokens(m), ...revokedTokens(m)] : liveTokens(m);
+      const token = c.target === 'refresh' || c.target === 'rotated' ? tokens[c.pick % tokens.length] : undefined;
+      if (c.by !== 'owner') applyContested(token!);
+      else if (c.target === 'access') applyAccessRevoked(m, m.sessions[c.pick % m.sessions.length]!);
+      else if (token) applyRefreshRevoked(m, token, 1);
+    } else if (c instanceof RefreshTokenCommand) {
+      kinds.add(`refresh:${c.which}`);
+      const tokens = c.which === 'live' ? liveTokens(m) : c.which === 'rotated' ? rotatedTokens(m) : revokedTokens(m);
+      const token = tokens[c.pick % tokens.length]!;
+      if (expectRefresh(m, token, 1).outcome === 'refuse') applyRefreshRefused(m, token);
+      else applyRefreshAccepted(m, token, 'new', { lifetime: 86_400 });
+    } else if (c instanceof SignInCommand) {
+      kinds.add('sign-in');
+      applySignIn(m, true, { lifetime: 86_400 }, true);
+    } else if (c instanceof AdvanceClockCommand) {
+      kinds.add('advance-clock');
+      applyAdvance(m, c.seconds(m));
+    }
+  }
+  return kinds;
+}
+
+describe('revocation sequences reach every command kind at any seed', () => {
+  const KINDS = ['revoke:refresh:other', 'revoke:refresh:wrong-secret', 'revoke:access:owner', 'revoke:refresh:owner', 'revoke:unknown:owner', 'revoke:rotated:owner', 'refresh:live', 'refresh:revoked', 'advance-clock'];
+  for (const clock of [true, false]) {
+    it(`with${clock ? '' : 'out'} a clock`, () => {
+      const env = { info: { name: 't', version: '0', capabilities: { clock }, refreshOverlapSeconds: 0 } } as unknown as CheckEnv;
+      for (const seed of [1, 2, 3, 42]) {
+        for (const input of fc.sample(checks[0]!.arbitrary(env) as fc.Arbitrary<{ commands: RefreshCommand[] }>, { numRuns: DEFAULT_RUNS, seed })) {
+          const got = reached(input.commands);
+          for (const k of KINDS.filter((k) => clock || k !== 'advance-clock')) expect(got, `seed ${seed}: ${k}`).toContain(k);
+        }
+      }
+    });
+  }
+  it('the walk can fail: without the owner revoking a refresh token, no refresh with a revoked one can run', () => {
+    const env = { info: { name: 't', version: '0', capabilities: { clock: false }, refreshOverlapSeconds: 0 } } as unknown as CheckEnv;
+    const input = fc.sample(checks[0]!.arbitrary(env) as fc.Arbitrary<{ commands: RefreshCommand[] }>, { numRuns: 1, seed: 1 })[0]!;
+    const without = input.commands.filter((c) => !(c instanceof RevokeCommand && c.kind === 'revoke:refresh:owner'));
+    expect(reached(without)).not.toContain('refresh:revoked');
   });
 });

@@ -43,6 +43,11 @@ export class RevokeCommand implements RefreshCommand {
     return this.by === 'owner' ? [...liveTokens(m), ...revokedTokens(m)] : liveTokens(m);
   }
 
+  /** The command kind, for the coverage self-test: `revoke:<target>:<asker>`. */
+  get kind(): string {
+    return `revoke:${this.target}:${this.by}`;
+  }
+
   check(m: Readonly<RefreshModel>): boolean {
     if (this.by !== 'owner' && this.target !== 'refresh') return false;
     if (this.target === 'unknown') return true;
