@@ -139,6 +139,9 @@ describe('revocation sequences against correct variations and a defect', () => {
   it('the reference passes', async () => {
     expect(await verdicts(new ReferenceAdapter())).toEqual(ALL_PASSED);
   });
+  it('the reference with a 30 s refresh-token overlap window passes (the window covers rotation, not revocation)', async () => {
+    expect(await verdicts(new ReferenceAdapter('reference', { refreshOverlapSeconds: 30 }))).toEqual(ALL_PASSED);
+  });
   it('an issuer that also revokes the access token with its refresh token passes', async () => {
     expect(await verdicts(new AlsoRevokesAccess())).toEqual(ALL_PASSED);
   });
