@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { protocolErrors, SUPPORTED_PROTOCOLS, type ProtocolMessage } from '../schemas/protocol/validate.js';
+import { revocationEndpoint, revokeAnswer, revokeForm } from './http/revoke.js';
 import { resolveSurface, surfaceAnswer } from './http/surface.js';
 import { exchange, mediaType, parseJson, type Answer, type Outgoing } from './http/transport.js';
 import {
@@ -24,6 +25,8 @@ import {
   issuerOf,
   type Jwks,
   type RefreshRequest,
+  type RevokeRequest,
+  type RevokeResult,
   type SignInRequest,
   type TargetInfo,
   type Tenant,
@@ -49,18 +52,9 @@ export interface HttpAdapterOptions {
   maxResponseBytes?: number;
 }
 
-const CAPABILITIES: readonly (keyof Capabilities)[] = [
-  'userTokens',
-  'refresh',
-  'm2m',
-  'orgScopedM2m',
-  'workflows',
-  'properties',
-  'featureFlags',
-  'clock',
-  'keyRotation',
-  'workflowFixtures',
-];
+const CAPABILITIES: readonly (keyof Capabilities)[] = ['userTokens', 'refresh', 'm2m', 'orgScopedM2m', 'workflows', 'properties', 'featureFlags', 'clock', 'keyRotation', 'workflowFixtures'];
+// Token revocation (RFC 7009): declared by the target, reached at its revocation endpoint (adapters/http/revoke.ts).
+const OPTIONAL_CAPABILITIES: readonly (keyof Capabilities)[] = ['revocation'];
 
 interface Handshake {
   protocol: number;
@@ -77,6 +71,8 @@ interface Endpoints {
   base: string;
   token: string;
   jwks: string;
+  /** Discovery's revocation_endpoint, else `<base>/oauth2/revoke`. */
+  revocation: string;
   /** Set when a session was created, for deletion at stop(). */
   sessionId?: string;
 }
@@ -138,7 +134,7 @@ export class HttpAdapter implements Adapter {
     if (typeof discovery?.token_endpoint !== 'string' || typeof discovery.jwks_uri !== 'string') {
       throw new AdapterError('ERR_TARGET_PROTOCOL', `${d.what}: the discovery document has no token_endpoint or jwks_uri string`);
     }
-    this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, ...(sessionId !== undefined ? { sessionId } : {}) };
+    this.#endpoints = { base, token: discovery.token_endpoint, jwks: discovery.jwks_uri, revocation: revocationEndpoint(discovery, base), ...(sessionId !== undefined ? { sessionId } : {}) };
     return info;
   }
 
@@ -158,7 +154,7 @@ export class HttpAdapter implements Adapter {
       throw new AdapterError('ERR_TARGET_PROTOCOL', `${hs.what}: 404; ${this.#root} is not a conformance target (protocol v1 has its handshake here)`);
     }
     const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
-    this.#capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
+    this.#capabilities = Object.fromEntries([...CAPABILITIES, ...OPTIONAL_CAPABILITIES].map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
     // A capability of protocol 1.1 counts only from a target that speaks 1.1.
     if ((handshake.protocolMinor ?? 0) < 1) this.#capabilities.workflowFixtures = false;
     // Over HTTP the suite sees headers, discovery and both JWKS paths itself: not the target's to declare.
@@ -234,6 +230,11 @@ export class HttpAdapter implements Adapter {
     if (url === null) return null;
     const a = await this.#send({ method: 'GET', url });
     return surfaceAnswer(url, a.status, a.headers, a.text);
+  }
+
+  async revoke(request: RevokeRequest): Promise<RevokeResult> {
+    this.#need('revocation');
+    return revokeAnswer(await this.#send({ method: 'POST', url: this.#env.revocation, form: revokeForm(request) }));
   }
 
   async advanceClock(seconds: number): Promise<void> {

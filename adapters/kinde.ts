@@ -144,6 +144,8 @@ export class KindeAdapter implements Adapter {
         featureFlags: false,
         clock: false,
         keyRotation: false,
+        // Revocation is judged on user sessions (refresh tokens), which a live environment cannot sign in here.
+        revocation: false,
       },
       fixedTenant: this.#fixed,
       notApplicable: { ...FIXED_TENANT_NOT_APPLICABLE },

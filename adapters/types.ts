@@ -306,10 +306,27 @@ export interface Adapter {
   advanceClock?(seconds: number): Promise<void>;
   /** The target's clock now, in Unix seconds (what it puts in `iat`). Only with capability `clock`. */
   clockNow?(): Promise<number>;
+  /** Revoke an access or refresh token (RFC 7009). Only with capability `revocation`; a refusal is a result, not a throw. */
+  revoke?(request: RevokeRequest): Promise<RevokeResult>;
   /** Rotate the signing key: new tokens are signed with a new key the JWKS publishes (the old one may stay). Only with capability `keyRotation`. */
   rotateKeys?(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** A token revocation request (RFC 7009 §2.1; Kinde: `POST /oauth2/revoke` with `token`, `client_id`, `client_secret`). */
+export interface RevokeRequest {
+  token: string;
+  /** RFC 7009 `token_type_hint`: a hint only; a server MUST search all token types, and ignores an invalid value. */
+  tokenTypeHint?: string;
+  clientId: string;
+  /** Confidential clients authenticate; public (frontend) ones send none. */
+  clientSecret?: string;
+}
+
+/** What the revocation endpoint answered: 200 = revoked or an invalid token (RFC 7009 §2.2); otherwise an OAuth error. */
+export type RevokeResult =
+  | { ok: true; status: 200; headers?: ResponseHeaders }
+  | { ok: false; status: number; error: string; errorDescription?: string; headers?: ResponseHeaders };
 
 export type AdapterErrorCode =
   | 'ERR_TARGET_UNREACHABLE'

@@ -24,8 +24,8 @@ export class RewritingAdapter implements Adapter {
   async start(): Promise<TargetInfo> {
     this.#resigner ??= await Resigner.create();
     const info = await this.#inner.start();
-    // The substitute key does not rotate.
-    return { ...info, name: this.name, capabilities: { ...info.capabilities, keyRotation: false, httpSurface: false } };
+    // The substitute key does not rotate; the target cannot revoke the rewritten tokens the suite holds.
+    return { ...info, name: this.name, capabilities: { ...info.capabilities, keyRotation: false, httpSurface: false, revocation: false } };
   }
 
   provision: Adapter['provision'] = (t) => this.#inner.provision(t);

@@ -77,7 +77,8 @@ export class MutantAdapter implements Adapter {
 
   async start(): Promise<TargetInfo> {
     const info = await this.#inner.start();
-    return { ...info, name: `${info.name} (mutant ${this.#op.id})` };
+    // Tokens are re-signed here, so the target cannot revoke what the suite holds: revocation is not judged on mutants.
+    return { ...info, name: `${info.name} (mutant ${this.#op.id})`, capabilities: { ...info.capabilities, revocation: false } };
   }
 
   async provision(tenant: Tenant): Promise<void> {

@@ -32,6 +32,8 @@ import type {
   Tenant,
   TokenResult,
   WorkflowFixtureSet,
+  RevokeRequest,
+  RevokeResult,
 } from '../adapters/types.js';
 import { AdapterError } from '../adapters/types.js';
 import type { Operator } from './types.js';
@@ -182,6 +184,12 @@ abstract class Sequenced implements Adapter {
     return this.call('httpGet', [ref], () => {
       if (!this.inner!.httpGet) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.inner!.name} does not show its HTTP surface`);
       return this.inner!.httpGet(ref);
+    });
+  }
+  revoke(request: RevokeRequest): Promise<RevokeResult> {
+    return this.call('revoke', [request], () => {
+      if (!this.inner!.revoke) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.inner!.name} cannot revoke tokens`);
+      return this.inner!.revoke(request);
     });
   }
   rotateKeys(): Promise<void> {

@@ -14,6 +14,8 @@ import {
   type DeployedWorkflow,
   type Jwks,
   type RefreshRequest,
+  type RevokeRequest,
+  type RevokeResult,
   type SignInRequest,
   type TargetInfo,
   type Tenant,
@@ -115,6 +117,17 @@ export class ReferenceAdapter implements Adapter {
 
   async clockNow(): Promise<number> {
     return this.issuer.clock.now();
+  }
+
+  /** Revocation (RFC 7009) by the issuer itself: 200, or its refusal as the endpoint would answer it. */
+  async revoke(request: RevokeRequest): Promise<RevokeResult> {
+    try {
+      await this.issuer.revoke(request);
+      return { ok: true, status: 200 };
+    } catch (e) {
+      if (e instanceof IssuerError) return { ok: false, status: e.status, error: e.code, errorDescription: e.message };
+      throw wrap(e, 'revoke');
+    }
   }
 
   async rotateKeys(): Promise<void> {

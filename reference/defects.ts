@@ -80,6 +80,11 @@ export const DEFECTS = {
   'token-response-text-plain': { description: 'successful token responses are labelled Content-Type: text/plain (the body is still JSON)', caughtBy: 'RESP-JSON', over: 'http' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
   'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
+  // Token revocation (RFC 7009; reference/revocation.ts).
+  'revoke-noop': { description: 'the revocation endpoint answers 200 and revokes nothing', caughtBy: 'REVOKE-REFRESH-REFUSED' },
+  'revoked-access-returned-on-refresh': { description: 'after its access token is revoked, a refresh returns that revoked access token again', caughtBy: 'REVOKE-ACCESS-NEW-ON-REFRESH' },
+  'revoke-unknown-token-400': { description: 'revoking an unknown or already revoked token answers 400 invalid_request', caughtBy: 'REVOKE-INVALID-TOKEN-200' },
+  'revoke-any-client': { description: 'any authenticated client can revoke another client’s tokens', caughtBy: 'REVOKE-CLIENT-BOUND' },
 } as const satisfies Record<string, Defect>;
 
 export type DefectName = keyof typeof DEFECTS;

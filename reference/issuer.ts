@@ -18,20 +18,14 @@ import { IssuerError } from './errors.js';
 import { accessWritesFor, applyWrites, DeployedWorkflows, type ClaimWrites } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
 import { ISSUER_LIMITS } from './limits.js';
+import { revokeToken, RevokedTokens, type RevocationRequest } from './revocation.js';
 import { TenantIndex, validateTenant } from './tenant.js';
 import type { TokenBinding } from './workflows/index.js';
 
 /** Everything the reference can do. */
 export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
-  userTokens: true,
-  refresh: true,
-  m2m: true,
-  orgScopedM2m: true,
-  workflows: true,
-  properties: true,
-  featureFlags: true,
-  clock: true,
-  keyRotation: true,
+  ...{ userTokens: true, refresh: true, m2m: true, orgScopedM2m: true, workflows: true, properties: true, featureFlags: true, clock: true, keyRotation: true },
+  revocation: true,
 });
 
 export const USER_TRIGGER = 'user:tokens_generation';
@@ -149,9 +143,14 @@ export class ReferenceIssuer {
     return this.#keys.jwks();
   }
 
-  /** Revocation (RFC 7009): the refresh token is forgotten, so refreshing with it fails. */
-  revokeRefreshToken(token: string): void {
-    this.#refresh.delete(token);
+  /** Access tokens revoked before their expiry (`serve`'s profile and introspection read it too). */
+  readonly revoked = new RevokedTokens();
+
+  /** Token revocation (RFC 7009), reference/revocation.ts: resolves for HTTP 200, throws IssuerError for a refusal. */
+  revoke(req: RevocationRequest): Promise<void> {
+    const forgetAccess = (t: string) => { for (const r of this.#refresh.values()) if (r.session.access?.token === t) delete r.session.access; };
+    return revokeToken({ issuer: this.issuer, revoked: this.revoked, jwks: () => this.jwks(), now: () => this.clock.now(), has: this.#has, forgetAccess,
+      client: (id, secret) => this.#client(id, secret), refreshClient: (t) => this.#refresh.get(t)?.session.clientId, forgetRefresh: (t) => this.#refresh.delete(t) }, req);
   }
 
   /** A refresh token's client, user, scopes and whether it is still good (introspection, revocation). */

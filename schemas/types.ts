@@ -32,6 +32,11 @@ export interface Capabilities {
    * cannot show it, and the requirements that need it are NOT_APPLICABLE there. Absent: false.
    */
   httpSurface?: boolean;
+  /**
+   * Token revocation (RFC 7009; Kinde's `POST /oauth2/revoke`): the adapter's `revoke` reaches
+   * the target's revocation endpoint. Absent: false (the revocation requirements are NOT_APPLICABLE).
+   */
+  revocation?: boolean;
   /** Properties in tokens. */
   properties: boolean;
   /** Feature flags in tokens. */

@@ -12,6 +12,7 @@ import { checks as m2mToken } from './m2m-token.js';
 import { checks as properties } from './properties.js';
 import { checks as refresh } from './refresh.js';
 import { checks as refreshClient } from './refresh-client.js';
+import { checks as revocation } from './revocation.js';
 import { checks as signature } from './signature.js';
 import { checks as tokenRequest } from './token-request.js';
 import { checks as tokenResponse } from './token-response.js';
@@ -33,6 +34,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
   { area: 'workflows', file: 'workflows', checks: [...workflows, ...workflowOps] },
   { area: 'workflows', file: 'workflow-bindings', checks: workflowBindings },
+  { area: 'refresh', file: 'revocation', checks: revocation },
 ];
 
 export const ALL_CHECKS: ReadonlyArray<Check<any>> = SUITES.flatMap((s) => s.checks);

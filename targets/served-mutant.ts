@@ -35,6 +35,7 @@ export function servedMutant(name: string, defect: DefectName, timeoutMs?: numbe
     advanceClock: (s) => need().advanceClock(s),
     clockNow: () => need().clockNow(),
     rotateKeys: () => need().rotateKeys(),
+    revoke: (r) => need().revoke(r),
     async stop() {
       const [h, s] = [http, server];
       http = undefined;

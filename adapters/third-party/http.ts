@@ -3,7 +3,8 @@
  * authorization endpoint's redirects the way a browser would. Network
  * failures become AdapterErrors naming the target and the URL.
  */
-import { AdapterError, type HttpGetAnswer, type ResponseHeaders } from '../types.js';
+import { AdapterError, type HttpGetAnswer, type ResponseHeaders, type RevokeRequest, type RevokeResult } from '../types.js';
+import { revokeAnswer, revokeForm } from '../http/revoke.js';
 import { headersOf, resolveSurface, surfaceAnswer } from '../http/surface.js';
 
 /** Surface bodies beyond this are cut (loopback libraries; a bound all the same). */
@@ -83,4 +84,11 @@ export async function getSurface(target: string, ref: string, base: string, issu
   const res = await send(target, url, {}, timeoutMs);
   const text = (await res.text()).slice(0, MAX_SURFACE_BYTES);
   return surfaceAnswer(url, res.status, headersOf(res.headers), text);
+}
+
+/** POST a revocation (RFC 7009) to `url` and read the answer as the http adapter does (adapters/http/revoke.ts). */
+export async function revokeAt(target: string, url: string, request: RevokeRequest, timeoutMs: number): Promise<RevokeResult> {
+  const res = await send(target, url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: revokeForm(request) }, timeoutMs);
+  const text = (await res.text()).slice(0, 64 * 1024);
+  return revokeAnswer({ status: res.status, contentType: res.headers.get('content-type') ?? '', text, what: `${target}: POST ${url}`, headers: headersOf(res.headers) });
 }

@@ -34,8 +34,10 @@ import {
   type TargetInfo,
   type Tenant,
   type TokenResult,
+  type RevokeRequest,
+  type RevokeResult,
 } from '../types.js';
-import { DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, send, tokenResult } from './http.js';
+import { DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, revokeAt, send, tokenResult } from './http.js';
 import { TenantView } from './tenant-view.js';
 import { clientCredentialsForm, codeExchangeForm, refreshForm } from '../oauth-forms.js';
 
@@ -116,6 +118,8 @@ export class OAuth2MockServerAdapter implements Adapter {
         keyRotation: false,
         // Served over loopback HTTP: the suite sees token response headers, discovery and the JWKS paths.
         httpSurface: true,
+        // The mock serves POST /oauth2/revoke (200, empty body) but keeps no token state: revoking is a no-op.
+        revocation: true,
       },
     };
   }
@@ -172,6 +176,11 @@ export class OAuth2MockServerAdapter implements Adapter {
 
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult> {
     return this.#token(clientCredentialsForm(request));
+  }
+
+  revoke(request: RevokeRequest): Promise<RevokeResult> {
+    this.#require();
+    return revokeAt(NAME, `${this.#base}/oauth2/revoke`, request, this.#timeoutMs);
   }
 
   httpGet(ref: string): Promise<HttpGetAnswer | null> {

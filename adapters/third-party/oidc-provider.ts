@@ -36,8 +36,10 @@ import {
   type TargetInfo,
   type Tenant,
   type TokenResult,
+  type RevokeRequest,
+  type RevokeResult,
 } from '../types.js';
-import { CookieJar, DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, send, tokenResult } from './http.js';
+import { CookieJar, DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, revokeAt, send, tokenResult } from './http.js';
 import { MemoryStore } from './oidc-store.js';
 import { TenantView } from './tenant-view.js';
 import { answerInteraction } from './oidc-interaction.js';
@@ -89,6 +91,8 @@ export class OidcProviderAdapter implements Adapter {
         keyRotation: true,
         // Served over loopback HTTP: the suite sees token response headers, discovery and the JWKS paths.
         httpSurface: true,
+        // features.revocation is enabled (oidc-config.ts): POST /oauth2/revoke, RFC 7009.
+        revocation: true,
       },
     };
   }
@@ -178,6 +182,10 @@ export class OidcProviderAdapter implements Adapter {
     const body = await json(NAME, url, res);
     if (res.status !== 200 || !Array.isArray(body.keys)) throw new AdapterError('ERR_TARGET_PROTOCOL', `${NAME}: ${url} answered HTTP ${res.status} without keys`);
     return body as unknown as Jwks;
+  }
+
+  revoke(request: RevokeRequest): Promise<RevokeResult> {
+    return revokeAt(NAME, `${this.#requireBase()}/oauth2/revoke`, request, this.#timeoutMs);
   }
 
   /** A fresh signing key; the provider restarts with only that key (grants survive in the store). */

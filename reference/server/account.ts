@@ -10,10 +10,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Application } from '../../adapters/types.js';
 import type { ReferenceIssuer } from '../issuer.js';
-import { SERVER_LIMITS } from '../limits.js';
+import { IssuerError } from '../errors.js';
+import { verifyAccessToken } from '../revocation.js';
 import { HttpError, parseForm, readForm, sendEmpty, sendJson, type FormFields } from './http-io.js';
 import { parseBasic } from './requests.js';
 
@@ -21,57 +21,34 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Per environment: access tokens revoked before their expiry (hashes; the oldest forgotten first). */
-export class RevokedTokens {
-  readonly #set = new Set<string>();
-  add(token: string): void {
-    if (this.#set.size >= SERVER_LIMITS.maxPendingCodes) this.#set.delete(this.#set.values().next().value!);
-    this.#set.add(digest(token).toString('base64url'));
-  }
-  has(token: string): boolean {
-    return this.#set.has(digest(token).toString('base64url'));
-  }
-}
-
 function one(fields: FormFields, name: string): string | undefined {
   const v = fields.get(name);
   if (v && v.length > 1) throw new HttpError(400, 'invalid_request', `parameter "${name}" must not repeat`);
   return v?.[0] === '' ? undefined : v?.[0];
 }
 
-/** The client of a revocation or introspection request (form fields or HTTP Basic, RFC 6749 2.3.1). */
-function authenticateClient(issuer: ReferenceIssuer, req: IncomingMessage, fields: FormFields): Application {
+/** The client of a revocation or introspection request (form fields or HTTP Basic, RFC 6749 2.3.1), not yet checked. */
+function clientOf(req: IncomingMessage, fields: FormFields): { id: string; secret: string | undefined; challenge: Record<string, string> } {
   const basic = parseBasic(req.headers.authorization);
   const id = basic?.id ?? one(fields, 'client_id');
-  const secret = basic?.secret ?? one(fields, 'client_secret');
   const challenge: Record<string, string> = basic ? { 'WWW-Authenticate': 'Basic realm="token"' } : {};
   if (id === undefined) throw new HttpError(401, 'invalid_client', 'client authentication is required (client_id or HTTP Basic)', challenge);
+  return { id, secret: basic?.secret ?? one(fields, 'client_secret'), challenge };
+}
+
+function authenticateClient(issuer: ReferenceIssuer, req: IncomingMessage, fields: FormFields): Application {
+  const { id, secret, challenge } = clientOf(req, fields);
   const app = issuer.tenant.applications.find((a) => a.clientId === id);
   const good = app !== undefined && (app.kind === 'frontend' || (secret !== undefined && timingSafeEqual(digest(secret), digest(app.clientSecret))));
   if (!app || !good) throw new HttpError(401, 'invalid_client', 'unknown client or wrong client secret', challenge);
   return app;
 }
 
-/** An access token this environment issued and that is still good: signature, iss, exp, not revoked. */
-async function verifyAccessToken(issuer: ReferenceIssuer, revoked: RevokedTokens, token: string): Promise<JWTPayload | undefined> {
-  if (revoked.has(token)) return undefined;
-  try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(issuer.jwks() as Parameters<typeof createLocalJWKSet>[0]), {
-      issuer: issuer.issuer,
-      algorithms: ['RS256'],
-      currentDate: new Date(issuer.clock.now() * 1000),
-      requiredClaims: ['exp'],
-    });
-    // Access tokens carry `scp` (user and M2M); ID tokens do not, and never open these endpoints.
-    return Array.isArray(payload.scp) ? payload : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const verify = (issuer: ReferenceIssuer, token: string) =>
+  verifyAccessToken({ issuer: issuer.issuer, revoked: issuer.revoked, jwks: () => issuer.jwks(), now: () => issuer.clock.now() }, token);
 
 export class AccountEndpoints {
   readonly #issuer: ReferenceIssuer;
-  readonly revoked = new RevokedTokens();
 
   constructor(issuer: ReferenceIssuer) {
     this.#issuer = issuer;
@@ -82,7 +59,7 @@ export class AccountEndpoints {
     const m = BEARER.exec(req.headers.authorization ?? '');
     const challenge = (error: string) => ({ 'WWW-Authenticate': `Bearer error="${error}"` });
     if (!m) throw new HttpError(401, 'invalid_token', 'a user access token is required: Authorization: Bearer <token>', challenge('invalid_request'));
-    const claims = await verifyAccessToken(this.#issuer, this.revoked, m[1]!);
+    const claims = await verify(this.#issuer, m[1]!);
     if (!claims) throw new HttpError(401, 'invalid_token', 'the access token is not valid here (signature, issuer, expiry or revoked)', challenge('invalid_token'));
     const user = this.#issuer.tenant.users.find((u) => u.id === claims.sub);
     if (!user) throw new HttpError(403, 'insufficient_scope', 'the token is not a user token of this environment (M2M tokens have no profile)', challenge('insufficient_scope'));
@@ -119,24 +96,18 @@ export class AccountEndpoints {
     sendEmpty(res, 302, { Location: target.toString() });
   }
 
-  /** `POST /oauth2/revoke` (RFC 7009): 200 for any token, including unknown ones; a client revokes only its own. */
+  /** `POST /oauth2/revoke` (RFC 7009): the issuer decides (reference/revocation.ts); 200 with an empty body. */
   async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const fields = await readForm(req);
-    const app = authenticateClient(this.#issuer, req, fields);
+    const { id, secret, challenge } = clientOf(req, fields);
     const token = one(fields, 'token');
     if (token === undefined) throw new HttpError(400, 'invalid_request', 'token is required');
     const hint = one(fields, 'token_type_hint');
-    if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') throw new HttpError(400, 'unsupported_token_type', `token_type_hint ${JSON.stringify(hint)} is not access_token or refresh_token`);
-    const refresh = this.#issuer.refreshTokenInfo(token);
-    if (refresh) {
-      if (refresh.clientId !== app.clientId) throw new HttpError(400, 'unauthorized_client', 'the token was issued to another client (RFC 7009 2.1)');
-      this.#issuer.revokeRefreshToken(token);
-    } else {
-      const claims = await verifyAccessToken(this.#issuer, this.revoked, token);
-      if (claims) {
-        if (claims.azp !== undefined && claims.azp !== app.clientId) throw new HttpError(400, 'unauthorized_client', 'the token was issued to another client (RFC 7009 2.1)');
-        this.revoked.add(token);
-      }
+    try {
+      await this.#issuer.revoke({ token, clientId: id, ...(secret !== undefined ? { clientSecret: secret } : {}), ...(hint !== undefined ? { tokenTypeHint: hint } : {}) });
+    } catch (e) {
+      if (e instanceof IssuerError && e.code === 'invalid_client') throw new HttpError(e.status, e.code, e.message, challenge);
+      throw e;
     }
     sendEmpty(res, 200);
   }
@@ -154,7 +125,7 @@ export class AccountEndpoints {
         : { active: false });
       return;
     }
-    const claims = await verifyAccessToken(this.#issuer, this.revoked, token);
+    const claims = await verify(this.#issuer, token);
     if (!claims) {
       sendJson(res, 200, { active: false });
       return;

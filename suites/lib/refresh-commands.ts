@@ -16,6 +16,7 @@ import {
   liveTokens,
   overlapRemaining,
   refreshRemaining,
+  revokedTokens,
   rotatedTokens,
   sessionOf,
   slackSeconds,
@@ -94,15 +95,17 @@ export class SignInCommand implements RefreshCommand {
   }
 }
 
-/** Refresh with a live token (`live`) or with one that was rotated out (`rotated`). */
+const VERB = { live: 'refresh', rotated: 'refreshRotatedOut', revoked: 'refreshRevoked' } as const;
+
+/** Refresh with a live token (`live`), one that was rotated out (`rotated`) or one its client revoked (`revoked`). */
 export class RefreshTokenCommand implements RefreshCommand {
   constructor(
-    readonly which: 'live' | 'rotated',
+    readonly which: 'live' | 'rotated' | 'revoked',
     readonly pick: number,
   ) {}
 
   #candidates(m: Readonly<RefreshModel>) {
-    return this.which === 'live' ? liveTokens(m) : rotatedTokens(m);
+    return this.which === 'live' ? liveTokens(m) : this.which === 'rotated' ? rotatedTokens(m) : revokedTokens(m);
   }
 
   check(m: Readonly<RefreshModel>): boolean {
@@ -117,7 +120,7 @@ export class RefreshTokenCommand implements RefreshCommand {
     const session = sessionOf(m, token);
     const before = session.access;
 
-    trace(r, `${this.which === 'live' ? 'refresh' : 'refreshRotatedOut'}(${token.label})`);
+    trace(r, `${VERB[this.which]}(${token.label})`);
     const request: RefreshRequest = { clientId: r.app.clientId, refreshToken: presented };
     if (r.app.kind !== 'frontend') request.clientSecret = r.app.clientSecret;
     judge.trace.request = { grantType: 'refresh_token', clientId: request.clientId, refreshToken: token.label, ...(request.clientSecret !== undefined ? { clientSecret: '[redacted]' } : {}) };
@@ -129,7 +132,9 @@ export class RefreshTokenCommand implements RefreshCommand {
 
     if (!result.ok) {
       if (expectation.outcome === 'accept') {
-        const req = blame(r);
+        // A token another client tried to revoke (no revocation of its own since) must still be good.
+        const contested = token.contested === true && (m.revokedSessions?.size ?? 0) === 0 && judge.focused('REVOKE-CLIENT-BOUND');
+        const req = contested ? 'REVOKE-CLIENT-BOUND' : blame(r);
         if (req) refused(judge, req, result, `refresh (${expectation.why})`);
       }
       applyRefreshRefused(m, token);
@@ -156,7 +161,14 @@ export class RefreshTokenCommand implements RefreshCommand {
     const same = access === r.raw.get(before.label);
     const after = same ? undefined : issuedAccess(access, r.app);
     const age = m.now - before.issuedAt;
-    if (beforeState === 'unexpired') {
+    if (before.revoked) {
+      judge.check(!same, 'REVOKE-ACCESS-NEW-ON-REFRESH', 'ERR_RESPONSE_INVALID', `refresh after ${before.label} was revoked returned the revoked access token again`, {
+        tokenType: 'access',
+        expected: 'a new access token',
+        actual: { jti: before.jti ?? null, iat: before.iat ?? null },
+      });
+    }
+    if (beforeState === 'unexpired' && !before.revoked && !before.mayBeRevoked) {
       judge.check(
         same,
         'RT-ACCESS-UNCHANGED',
@@ -200,7 +212,7 @@ export class RefreshTokenCommand implements RefreshCommand {
   }
 
   toString(): string {
-    return `${this.which === 'live' ? 'refresh' : 'refreshRotatedOut'}(#${this.pick})`;
+    return `${VERB[this.which]}(#${this.pick})`;
   }
 }
 

@@ -25,6 +25,12 @@ export interface RefreshRecord {
   rotatedAt?: number;
   /** The target refused it once; it is not offered again. */
   dead: boolean;
+  /** Revoked by its own client (200) while it was still good: every later refresh with it must be refused (suites/lib/revoke-model.ts). */
+  revoked?: boolean;
+  /** A revocation of a related token may have revoked it too (RFC 7009 §2.1 MAY/SHOULD): refresh is not judged. */
+  mayBeRevoked?: boolean;
+  /** Another client (or a wrong secret) tried to revoke it: a refusal the model calls wrong is REVOKE-CLIENT-BOUND's. */
+  contested?: boolean;
 }
 
 /** The access token a session currently holds. */
@@ -37,6 +43,10 @@ export interface AccessRecord {
   lifetime: number;
   jti?: string;
   iat?: number;
+  /** Revoked by its client (200): a refresh must not return it again (REVOKE-ACCESS-NEW-ON-REFRESH). */
+  revoked?: boolean;
+  /** Its refresh token was revoked, which SHOULD revoke it too (RFC 7009 §2.1): whether a refresh returns it is not judged. */
+  mayBeRevoked?: boolean;
 }
 
 export interface SessionRecord {
@@ -59,6 +69,8 @@ export interface RefreshModel {
   sessions: SessionRecord[];
   tokens: RefreshRecord[];
   counters: { rt: number; at: number };
+  /** Sessions in which the client revoked a token (RFC 7009 lets a server revoke related tokens and the grant). */
+  revokedSessions?: Set<number>;
 }
 
 export type Expectation =
@@ -81,9 +93,14 @@ export function slackSeconds(elapsedMs: number): number {
   return Math.ceil(Math.max(0, elapsedMs) / 1000) + 1;
 }
 
-/** Live tokens: never rotated out, never refused. Refresh commands pick among these. */
+/** Live tokens: never rotated out, never refused, never revoked. Refresh commands pick among these. */
 export function liveTokens(m: Readonly<RefreshModel>): RefreshRecord[] {
-  return m.tokens.filter((t) => t.rotatedAt === undefined && !t.dead);
+  return m.tokens.filter((t) => t.rotatedAt === undefined && !t.dead && t.revoked !== true);
+}
+
+/** Tokens revoked by their client that the target has not refused yet. */
+export function revokedTokens(m: Readonly<RefreshModel>): RefreshRecord[] {
+  return m.tokens.filter((t) => t.revoked === true && !t.dead);
 }
 
 /** Rotated-out tokens the target has not refused yet. */
@@ -114,6 +131,7 @@ export function accessState(m: Readonly<RefreshModel>, a: AccessRecord, slack: n
 export function expectRefresh(m: Readonly<RefreshModel>, token: RefreshRecord, slack: number): Expectation {
   const lifetime = m.lifetimes.refreshToken;
   const age = m.now - token.issuedAt;
+  if (token.revoked) return { outcome: 'refuse', requirement: 'REVOKE-REFRESH-REFUSED', why: `${token.label} was revoked by its client (answer 200)` };
   if (token.rotatedAt !== undefined) {
     const since = m.now - token.rotatedAt;
     if (m.overlap === 0 || since > m.overlap) {
@@ -132,6 +150,7 @@ export function expectRefresh(m: Readonly<RefreshModel>, token: RefreshRecord, s
     };
   }
   if (token.rotatedAt !== undefined) return { outcome: 'either', why: `${token.label} is within the overlap window` };
+  if (token.mayBeRevoked) return { outcome: 'either', why: `a related token of ${token.label} was revoked (RFC 7009 §2.1 lets the server revoke it too)` };
   if (age + slack < lifetime) return { outcome: 'accept', why: `${token.label} is live and ${age} s old (lifetime ${lifetime} s)` };
   return { outcome: 'either', why: `${token.label} is at the edge of its lifetime` };
 }

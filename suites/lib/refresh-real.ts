@@ -1,6 +1,6 @@
 /** The target as refresh commands see it, and what they share: trace lines, token labels, access-token facts, blame. */
 import type fc from 'fast-check';
-import type { Application, SignInRequest } from '../../adapters/types.js';
+import type { Application, SignInRequest, Tenant } from '../../adapters/types.js';
 import type { CheckEnv } from './check.js';
 import type { IssuedAccess, RefreshModel } from './refresh-model.js';
 import { decodeToken, isDecoded } from './tokens.js';
@@ -12,6 +12,8 @@ export interface Real {
   judge: Judge;
   app: Application;
   request: SignInRequest;
+  /** The provisioned tenant (revocation commands pick another client of it). */
+  tenant?: Tenant;
   /** Label → raw token. Never traced. */
   raw: Map<string, string>;
   /** Requirements blamed (first one in focus) when a token the model calls valid is refused. */

@@ -22,7 +22,7 @@ export const variantArb = (variants: 'all' | 'offline'): fc.Arbitrary<SignInVari
 
 export const signInArb = (variants: 'all' | 'offline'): fc.Arbitrary<RefreshCommand> => variantArb(variants).map((v) => new SignInCommand(v));
 
-export const refreshArb = (which: 'live' | 'rotated'): fc.Arbitrary<RefreshCommand> => fc.nat(7).map((p) => new RefreshTokenCommand(which, p));
+export const refreshArb = (which: 'live' | 'rotated' | 'revoked'): fc.Arbitrary<RefreshCommand> => fc.nat(7).map((p) => new RefreshTokenCommand(which, p));
 
 /** Near a boundary (±3 s, where the drift allowance decides) or clearly on one side of it. */
 const deltaArb = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -7200, max: -4 }), fc.integer({ min: 4, max: 7200 }));
@@ -85,6 +85,7 @@ export async function runSequence(input: SequenceInput, judge: Judge, env: Check
       judge,
       app: input.scenario.application,
       request: input.scenario.request,
+      tenant: input.scenario.tenant,
       raw: new Map(),
       refusalBlame: options.refusalBlame,
       startedMs: wallMs(),
