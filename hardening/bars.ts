@@ -14,13 +14,18 @@
  * - the per-call timeout T (--timeout) and how many of them the health rule
  *   lets a lane wait (runner/health.ts): a stall at the start costs one
  *   timeout; a stall on one call while the handshake answers costs
- *   ⌈N / lanes⌉ timeouts per lane, N = consecutiveLimit(lanes), and each of
- *   those failures is followed by a fresh probe and the next check's session
- *   start (2·P). Each kind gets one round more for the call in flight when
- *   the verdict falls (a lane that started late).
+ *   ⌈N / lanes⌉ timeouts per lane, N = consecutiveLimit(lanes); each such
+ *   round also holds a fresh probe and the healthy part of the check before
+ *   its call stalls (a key rotation, provisioning: at most the slowest check
+ *   of the control, in units of F, times F now; 2·P without a control). Each
+ *   kind gets one round more for the call in flight when the verdict falls
+ *   (a lane that started late).
+ * - a count that no machine speed decides: a stalled call ends at most
+ *   N + lanes − 1 checks on a timeout (N by the rule, one in flight on each
+ *   other lane); the rest are not attempted.
  *
  * Per row: `start` (nothing answers, or the handshake is refused: broken at
- * once, no probe) F + (1+1)·T; `call` (one call hangs) F + (⌈N/lanes⌉+1)·(T + 2·P);
+ * once, no probe) F + (1+1)·T; `call` (one call hangs) F + (⌈N/lanes⌉+1)·(T + round);
  * `death` (the target exits mid-run) the moment it died + F + (1+1)·T (the
  * checks before it are a healthy run's; after it, calls are refused at once);
  * a target that answers wrongly runs the suite like the control does: the
@@ -68,6 +73,12 @@ export function timeoutsPerLane(stall: Stall): { lanes: number; n: number; timeo
   return { lanes, n, timeouts, probes: stall === 'call' || stall === 'answers' };
 }
 
+export interface ControlPace {
+  wallMs: number;
+  fixedMs: number;
+  slowestCheckMs: number;
+}
+
 export interface BarInput {
   stall: Stall;
   timeoutMs: number;
@@ -77,8 +88,23 @@ export interface BarInput {
   probeMs: number;
   /** `death`: ms from the command's start to the target's exit (undefined: it never died). */
   diedAtMs?: number;
-  /** `answers`: the control's wall and F around it. */
-  control?: { wallMs: number; fixedMs: number };
+  /** The control's wall, F around it, and its slowest check. */
+  control?: ControlPace;
+}
+
+/** The most checks a stalled call may end on a timeout (the rest are not attempted). */
+export function timedOutChecksLimit(): number {
+  const { lanes, n } = timeoutsPerLane('call');
+  return n + lanes - 1;
+}
+
+/** Checks of a results file that ended on a timeout themselves (not "not attempted" after the target was found broken). */
+export function timedOutChecks(requirements: ReadonlyArray<{ reason?: string; tests?: string[] }>): number {
+  const checks = new Set<string>();
+  for (const r of requirements) {
+    if (r.reason?.startsWith('ERR_TARGET_TIMEOUT:') && !r.reason.includes('not attempted')) checks.add(r.tests?.[0] ?? r.reason);
+  }
+  return checks.size;
 }
 
 export interface Bar {
@@ -91,8 +117,10 @@ const s = (ms: number) => (ms / 1000).toFixed(1);
 
 export function wallBar(b: BarInput): Bar {
   const { timeouts, probes } = timeoutsPerLane(b.stall);
-  const waits = timeouts * (b.timeoutMs + (probes ? 2 * b.probeMs : 0));
-  const round = probes ? `(T ${s(b.timeoutMs)} + 2×P ${s(b.probeMs)})` : `T ${s(b.timeoutMs)}`;
+  const scale = b.control ? Math.max(1, b.fixedMs / b.control.fixedMs) : 1;
+  const healthy = b.control ? Math.max(2 * b.probeMs, b.control.slowestCheckMs * scale) : 2 * b.probeMs;
+  const waits = timeouts * (b.timeoutMs + (probes ? healthy : 0));
+  const round = !probes ? `T ${s(b.timeoutMs)}` : b.control ? `(T ${s(b.timeoutMs)} + check ${s(healthy)})` : `(T ${s(b.timeoutMs)} + 2×P ${s(b.probeMs)})`;
   const tail = `F ${s(b.fixedMs)} + ${timeouts}×${round}`;
   if (b.stall === 'death') {
     // Never died: the row fails on its exit code; the bar is then that of a target that answers.

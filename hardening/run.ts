@@ -32,7 +32,7 @@ import { CASES, type HardeningCase } from './cases.js';
 import { COMMAND_CASES } from './command-cases.js';
 import { FILE_CASES, fileCaseProblems, type FileCase } from './file-cases.js';
 import { DEFAULT_TIMEOUT_MS } from '../adapters/http.js';
-import { fixedCost, timeoutsPerLane, wallBar, type FixedCost } from './bars.js';
+import { fixedCost, timedOutChecks, timedOutChecksLimit, timeoutsPerLane, wallBar, type ControlPace, type FixedCost } from './bars.js';
 import { measure, type Measured } from './measure.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -116,7 +116,7 @@ function startTarget(c: HardeningCase): Promise<StartedTarget> {
 const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 const INTERNAL = /RangeError|TypeError|ReferenceError|Maximum call stack|unexpected error|Unhandled (Errors|Rejection)|internal error/i;
 
-function verdictsOf(dir: string): { text: string; results?: { requirements: Array<{ reason?: string; failure?: { message: string } }> } } {
+function verdictsOf(dir: string): { text: string; results?: { requirements: Array<{ reason?: string; failure?: { message: string }; tests?: string[]; durationMs?: number }> } } {
   try {
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     const s = results.summary;
@@ -127,7 +127,7 @@ function verdictsOf(dir: string): { text: string; results?: { requirements: Arra
 }
 
 /** Wall time of the faithful `control` case and the fixed cost around it, once measured. */
-let control: { wallMs: number; fixedMs: number } | undefined;
+let control: ControlPace | undefined;
 
 /** A faithful target for the fixed-cost runs (hardening/bars.ts), started with the first target row. */
 let pace: StartedTarget | undefined;
@@ -213,7 +213,8 @@ async function runCase(c: HardeningCase | FileCase): Promise<Row> {
     let bar: string;
     if (c.name === 'control') {
       // The control sets the pace of a healthy run; it has no bar of its own.
-      control = { wallMs: m.wallMs, fixedMs: (before.wallMs + after.wallMs) / 2 };
+      const slowestCheckMs = Math.max(0, ...(v.results?.requirements ?? []).map((r) => r.durationMs ?? 0));
+      control = { wallMs: m.wallMs, fixedMs: (before.wallMs + after.wallMs) / 2, slowestCheckMs };
       bar = `none (sets the pace: ${(m.wallMs / control.fixedMs).toFixed(1)}×F, F ${(control.fixedMs / 1000).toFixed(1)} s)${fixedNote}`;
     } else {
       const died = target.exitedAt();
@@ -227,6 +228,11 @@ async function runCase(c: HardeningCase | FileCase): Promise<Row> {
       });
       bar = `${b.how}${fixedNote}`;
       if (m.wallMs > b.ms) problems.push(`wall ${(m.wallMs / 1000).toFixed(1)} s > ${(b.ms / 1000).toFixed(1)} s`);
+      if (c.stall === 'call') {
+        const timedOut = timedOutChecks(v.results?.requirements ?? []);
+        bar += `; checks ended on a timeout ${timedOut} ≤ N + lanes − 1 = ${timedOutChecksLimit()}`;
+        if (timedOut > timedOutChecksLimit()) problems.push(`${timedOut} checks ended on a timeout > ${timedOutChecksLimit()}`);
+      }
     }
     if (m.peakProcessBytes >= RSS_LIMIT) problems.push(`peak RSS ${(m.peakProcessBytes / MB).toFixed(0)} MB ≥ 500 MB`);
     return { name: c.name, expected: c.exit, m, verdicts: v.text, problems, bar };
