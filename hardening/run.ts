@@ -12,7 +12,7 @@
  *   node --import tsx hardening/run.ts [--fast] [--only=case,case] [--timeout=MS] [--runs=N] [--json=FILE] [--reports=DIR]
  *
  * `--fast` is the CI subset (a few cases, `--only` requirements where a case
- * names them), well under a minute on two cores. `--reports=DIR` keeps each
+ * names them; each target row also costs two short fixed-cost runs). `--reports=DIR` keeps each
  * case's reports in DIR/<case>.
  *
  * A hostile target's wall-time bar is derived from what it bounds, measured
