@@ -10,7 +10,7 @@
  * this script is killed, so a machine is never left saturated.
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, 'max-minutes': { type: 'string', default: '90' } } });
@@ -36,7 +36,9 @@ const spinners = Array.from({ length: availableParallelism() }, () =>
 const stop = () => spinners.forEach((s) => s.kill('SIGKILL'));
 process.on('exit', stop);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-console.log(`hardening/loaded: ${spinners.length} busy loops (one per core), ${rounds} rounds of npm test`);
+/** The 1-minute load average beside every figure: what "loaded" meant for this run. */
+const load = () => `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+console.log(`hardening/loaded: ${spinners.length} busy loops (one per core), ${rounds} rounds of npm test (${load()} at start)`);
 
 const round = (n) =>
   new Promise((resolve) => {
@@ -51,7 +53,7 @@ const round = (n) =>
     child.on('close', (code) => {
       const line = tail.match(/^(\d+) passed, (\d+) failed/gm)?.pop() ?? '(no summary line)';
       const green = code === 0 && /^\d+ passed, 0 failed$/.test(line);
-      console.log(`round ${n}: ${green ? 'green' : 'NOT GREEN'} (exit ${code}) ${line} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      console.log(`round ${n}: ${green ? 'green' : 'NOT GREEN'} (exit ${code}) ${line} in ${((Date.now() - started) / 1000).toFixed(0)} s (${load()} at its end)`);
       if (!green) console.log(tail.slice(-4_000));
       resolve(green);
     });
