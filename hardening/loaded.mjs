@@ -45,8 +45,23 @@ const round = (n) =>
     const started = Date.now();
     const child = spawn('npm', ['test'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let tail = '';
+    // A red round must name what failed: vitest's FAIL / × lines and a few lines after each, wherever they are
+    // in the output (the tail alone ends with the conformance run and had lost them), bounded.
+    const failures = [];
+    let pending = '';
+    let after = 0;
     const keep = (b) => {
-      tail = (tail + b.toString('utf8')).slice(-20_000);
+      const text = b.toString('utf8');
+      tail = (tail + text).slice(-20_000);
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) {
+        if (/^\s*(FAIL|×)\s/.test(l)) after = 8;
+        if (after > 0 && failures.length < 400) {
+          failures.push(l.slice(0, 300));
+          after -= 1;
+        }
+      }
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -54,7 +69,7 @@ const round = (n) =>
       const line = tail.match(/^(\d+) passed, (\d+) failed/gm)?.pop() ?? '(no summary line)';
       const green = code === 0 && /^\d+ passed, 0 failed$/.test(line);
       console.log(`round ${n}: ${green ? 'green' : 'NOT GREEN'} (exit ${code}) ${line} in ${((Date.now() - started) / 1000).toFixed(0)} s (${load()} at its end)`);
-      if (!green) console.log(tail.slice(-4_000));
+      if (!green) console.log(`${failures.length > 0 ? `failed tests:\n${failures.join('\n')}\n` : ''}${tail.slice(-4_000)}`);
       resolve(green);
     });
   });
