@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Jwk } from '../adapters/types.js';
 import type { DefectName } from '../reference/defects.js';
+import type { Stall } from './bars.js';
 import { Resigner, type HostileTokenName } from './hostile-tokens.js';
 import type { Behaviour, Reply } from './proxy.js';
 
@@ -20,6 +21,12 @@ export interface HardeningCase {
   description: string;
   /** The exit code the CLI must give. */
   exit: 0 | 1 | 2 | 3;
+  /**
+   * What its wall time is made of, for its bar (hardening/bars.ts): nothing
+   * answers at the start, one call stalls, the target dies mid-run, or (the
+   * default) the target answers, wrongly, and the suite runs as for the control.
+   */
+  stall?: Stall;
   /** Part of the fast subset (`--fast`, CI). */
   fast?: boolean;
   /** With `--fast`: only these requirements (`--only`), to keep the subset short. */
@@ -67,6 +74,7 @@ export const CASES: HardeningCase[] = [
   },
   {
     name: 'unreachable',
+    stall: 'start',
     description: 'nothing listens at the URL',
     exit: 3,
     fast: true,
@@ -74,6 +82,7 @@ export const CASES: HardeningCase[] = [
   },
   {
     name: 'hang-all',
+    stall: 'start',
     description: 'accepts connections and never answers anything',
     exit: 3,
     fast: true,
@@ -81,12 +90,14 @@ export const CASES: HardeningCase[] = [
   },
   {
     name: 'hang-token',
+    stall: 'call',
     description: 'handshake and control surface answer; the token endpoint never does',
     exit: 3,
     behaviour: () => ({ intercept: (r) => (r.route === 'token' ? { kind: 'hang' } : undefined) }),
   },
   {
     name: 'trickle-jwks',
+    stall: 'call',
     description: 'the JWKS arrives one byte every 250 ms',
     exit: 3,
     behaviour: () => ({ trickle: (r) => (r.route === 'jwks' ? { bytes: 1, everyMs: 250 } : undefined) }),
@@ -120,6 +131,7 @@ export const CASES: HardeningCase[] = [
   },
   {
     name: 'dies-mid-run',
+    stall: 'death',
     description: 'the target process exits after 300 requests',
     exit: 3,
     behaviour: () => ({ intercept: (r) => (r.count > 300 ? { kind: 'die' } : undefined) }),
@@ -134,17 +146,27 @@ export const CASES: HardeningCase[] = [
     name: 'jwks-10k-keys',
     description: 'the JWKS lists 10,000 RSA keys (the signing key among them), about 4 MB',
     exit: 1,
-    behaviour: () => ({
-      rewrite: (r, body) => {
-        if (r.route !== 'jwks') return body;
-        const keys = (body as { keys: Jwk[] }).keys;
-        const decoys = Array.from({ length: 10_000 - keys.length }, (_, i) => ({ ...keys[0]!, kid: `decoy-${i}` }));
-        return { keys: [...decoys, ...keys] };
-      },
-    }),
+    behaviour: () => {
+      // Built once per key set (the proxy then serializes it once): answering quickly on a loaded machine, so that
+      // the row judges what the command line does with 4 MB of keys, not how long the proxy took to make them.
+      let last: { id: string; out: unknown } | undefined;
+      return {
+        rewrite: (r, body) => {
+          if (r.route !== 'jwks') return body;
+          const keys = (body as { keys: Jwk[] }).keys;
+          const id = JSON.stringify(keys);
+          if (last?.id !== id) {
+            const decoys = Array.from({ length: 10_000 - keys.length }, (_, i) => ({ ...keys[0]!, kid: `decoy-${i}` }));
+            last = { id, out: { keys: [...decoys, ...keys] } };
+          }
+          return last.out;
+        },
+      };
+    },
   },
   {
     name: 'wrong-protocol',
+    stall: 'start',
     description: 'the handshake says protocol 2',
     exit: 2,
     fast: true,

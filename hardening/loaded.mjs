@@ -10,7 +10,7 @@
  * this script is killed, so a machine is never left saturated.
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, 'max-minutes': { type: 'string', default: '90' } } });
@@ -36,23 +36,40 @@ const spinners = Array.from({ length: availableParallelism() }, () =>
 const stop = () => spinners.forEach((s) => s.kill('SIGKILL'));
 process.on('exit', stop);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-console.log(`hardening/loaded: ${spinners.length} busy loops (one per core), ${rounds} rounds of npm test`);
+/** The 1-minute load average beside every figure: what "loaded" meant for this run. */
+const load = () => `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+console.log(`hardening/loaded: ${spinners.length} busy loops (one per core), ${rounds} rounds of npm test (${load()} at start)`);
 
 const round = (n) =>
   new Promise((resolve) => {
     const started = Date.now();
     const child = spawn('npm', ['test'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let tail = '';
+    // A red round must name what failed: vitest's FAIL / × lines and a few lines after each, wherever they are
+    // in the output (the tail alone ends with the conformance run and had lost them), bounded.
+    const failures = [];
+    let pending = '';
+    let after = 0;
     const keep = (b) => {
-      tail = (tail + b.toString('utf8')).slice(-20_000);
+      const text = b.toString('utf8');
+      tail = (tail + text).slice(-20_000);
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const l of lines) {
+        if (/^\s*(FAIL|×)\s/.test(l)) after = 8;
+        if (after > 0 && failures.length < 400) {
+          failures.push(l.slice(0, 300));
+          after -= 1;
+        }
+      }
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('close', (code) => {
       const line = tail.match(/^(\d+) passed, (\d+) failed/gm)?.pop() ?? '(no summary line)';
       const green = code === 0 && /^\d+ passed, 0 failed$/.test(line);
-      console.log(`round ${n}: ${green ? 'green' : 'NOT GREEN'} (exit ${code}) ${line} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      if (!green) console.log(tail.slice(-4_000));
+      console.log(`round ${n}: ${green ? 'green' : 'NOT GREEN'} (exit ${code}) ${line} in ${((Date.now() - started) / 1000).toFixed(0)} s (${load()} at its end)`);
+      if (!green) console.log(`${failures.length > 0 ? `failed tests:\n${failures.join('\n')}\n` : ''}${tail.slice(-4_000)}`);
       resolve(green);
     });
   });

@@ -12,6 +12,8 @@ export interface Measured {
   exitCode: number | null;
   signal: string | null;
   wallMs: number;
+  /** performance.now() when the child was spawned (to place other events, e.g. a target's exit, in its run). */
+  startedAt: number;
   /** Largest VmHWM of any process of the tree, bytes. */
   peakProcessBytes: number;
   /** Largest sampled sum of VmRSS over the tree, bytes. */
@@ -106,6 +108,7 @@ export function measure(command: string, args: string[], opts: { cwd: string; li
         exitCode: code,
         signal,
         wallMs: performance.now() - started,
+        startedAt: started,
         peakProcessBytes: peakProcess * 1024,
         peakTreeBytes: peakTree * 1024,
         output,

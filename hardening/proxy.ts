@@ -70,6 +70,15 @@ export async function startProxy(upstream: string, behaviour: Behaviour): Promis
   let count = 0;
   const sockets = new Set<Socket>();
   const swap = (text: string) => text.split(upstream).join(base);
+  // A rewrite that returns the same object again (a memoized hostile answer: 10,000 keys) is serialized once:
+  // the hostile target must stay quick on a loaded machine, or its slowness, not the answer, decides the row.
+  const serialized = new WeakMap<object, string>();
+  const serialize = (v: unknown): string => {
+    if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+    let s = serialized.get(v);
+    if (s === undefined) serialized.set(v, (s = JSON.stringify(v)));
+    return s;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -89,7 +98,8 @@ export async function startProxy(upstream: string, behaviour: Behaviour): Promis
     let text = swap(await up.text());
     const type = up.headers.get('content-type') ?? '';
     if (behaviour.rewrite && type.includes('json') && text.length > 0) {
-      text = JSON.stringify(await behaviour.rewrite(r, JSON.parse(text)));
+      const rewritten = await behaviour.rewrite(r, JSON.parse(text));
+      text = serialize(rewritten);
     }
     // The cache headers pass through as the target sent them: RESP-NO-STORE judges them.
     const out: Record<string, string> = { 'content-type': type || 'application/json', 'cache-control': up.headers.get('cache-control') ?? 'no-store' };
