@@ -28,7 +28,7 @@ import type { Application, FeatureFlag, Tenant } from '../adapters/types.js';
 import type { DefectName } from '../reference/defects.js';
 import { startServer, type StartedServer } from '../reference/server.js';
 
-const FETCH_TIMEOUT_MS = 5_000;
+const FETCH_TIMEOUT_MS = 60_000; // a hang guard, not a speed bound (a loaded runner answers slowly)
 /** The SDK accepts only secrets matching /^[a-zA-Z0-9]{40,60}$/ (validateClientSecret). */
 const SECRET = 'Zq4t7w9zCfFjJnNrRuUxAaDdGgKkPpSsVvYy2b5e8h';
 const ORG_SECRET = 'Mm3q6t9wBeEhHkKnNrRuUxXzC2F5J8M1P4S7V0Y3a6';

@@ -140,7 +140,22 @@ export async function refreshOnce(env: CheckEnv, judge: Judge, app: Application,
   const request: RefreshRequest = { clientId: app.clientId, refreshToken: rt };
   if (app.kind !== 'frontend') request.clientSecret = app.clientSecret;
   judge.trace.request = redactRequest(request);
-  return tokensOf(judge, await env.adapter.refresh(request), requirements, 'refresh');
+  const result = await env.adapter.refresh(request);
+  if (!result.ok && (await expiredByNow(env, first, app))) return null;
+  return tokensOf(judge, result, requirements, 'refresh');
+}
+
+/**
+ * Whether the sign-in's refresh token has expired on the target's own clock, read after the refusal:
+ * the clock only moves forward, so a reading still before the expiry proves the token was valid when the
+ * target refused it (a refusal to blame); a reading at or past it leaves the refusal unjudged. Generated
+ * refresh lifetimes may exceed the access token's by one second, which a slow machine spends between the
+ * clock move past the access token's lifetime and the refresh. Without a clock nothing is excused.
+ */
+async function expiredByNow(env: CheckEnv, first: UserTokens, app: Application): Promise<boolean> {
+  const iat = first.access.payload.iat;
+  if (!env.info.capabilities.clock || !env.adapter.clockNow || typeof iat !== 'number') return false;
+  return (await env.adapter.clockNow()) >= iat + app.lifetimes.refreshToken;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { Application, Tenant } from '../../adapters/types.js';
 import { startServer, type StartedServer } from '../../reference/server.js';
 
-export const FETCH_TIMEOUT_MS = 5_000;
+export const FETCH_TIMEOUT_MS = 60_000; // a hang guard, not a speed bound (a loaded runner answers slowly)
 /** 40–60 letters and digits: the only client secrets @kinde-oss/kinde-typescript-sdk accepts. */
 export const WEB_SECRET = 'Wq7Zt3Lk9Pm2Xv5Rb8Nc4Hd6Jf1Gs0Ay3Ue7Io9Qw2Er';
 export const REDIRECT = 'http://127.0.0.1:3000/api/auth/kinde_callback';
