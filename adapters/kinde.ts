@@ -144,6 +144,8 @@ export class KindeAdapter implements Adapter {
         featureFlags: false,
         clock: false,
         keyRotation: false,
+        // A real sign-in needs a browser: no code can be had without one, so none is exchanged, replayed or mis-bound.
+        codeExchange: false,
       },
       fixedTenant: this.#fixed,
       notApplicable: { ...FIXED_TENANT_NOT_APPLICABLE },

@@ -32,6 +32,14 @@ export interface Capabilities {
    * cannot show it, and the requirements that need it are NOT_APPLICABLE there. Absent: false.
    */
   httpSurface?: boolean;
+  /**
+   * The suite drives the authorization-code grant itself (Adapter `authorize`,
+   * `exchangeCode`, `tokenRequest`): it binds a code to a PKCE challenge and a
+   * redirect URI, then presents it with right or wrong bindings, again, or from
+   * another client, and reads the token endpoint's error codes. Targets whose
+   * code exchange is hidden (a live tenant needs a browser) declare false. Absent: false.
+   */
+  codeExchange?: boolean;
   /** Properties in tokens. */
   properties: boolean;
   /** Feature flags in tokens. */

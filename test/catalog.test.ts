@@ -56,6 +56,7 @@ const CAPABILITIES = {
   keyRotation: true,
   workflowFixtures: true,
   httpSurface: true,
+  codeExchange: true,
 } satisfies Record<Capability, true>;
 
 const DOC_URL = /^https:\/\/docs\.kinde\.com\/[a-z0-9-]+(\/[a-z0-9-]+)*\/$/;

@@ -163,7 +163,8 @@ export class OAuth2MockServerAdapter implements Adapter {
       const d = back.get('error_description');
       return { ok: false, status: 400, error: back.get('error') ?? 'server_error', ...(d === null ? {} : { errorDescription: d }) };
     }
-    return this.#token(codeExchangeForm(code, request.clientId, this.#view.app(request.clientId), { redirectUri: REDIRECT_URI, verifier }));
+    const app = this.#view.app(request.clientId);
+    return this.#token(codeExchangeForm({ code, clientId: request.clientId, redirectUri: REDIRECT_URI, codeVerifier: verifier, ...(app && app.kind !== 'frontend' ? { clientSecret: app.clientSecret } : {}) }));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {
