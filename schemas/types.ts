@@ -84,4 +84,6 @@ export interface RequirementInfo {
    * TargetInfo field with which a target declares the reading it implements.
    */
   contradiction?: { readings: DocSource[]; note: string; resolvedBy?: 'refreshOverlapSeconds' };
+  /** Present when the docs are silent and the RFC only recommends (SHOULD): at most a warning. */
+  recommendation?: { clause: string; quote: string };
 }
