@@ -34,12 +34,12 @@ import {
   type TokenSet,
   type WorkflowFixtureSet,
 } from './types.js';
-import { clientCredentialsForm, codeExchangeForm, refreshForm, signInThroughCode } from './oauth-forms.js';
+import { clientCredentialsForm, codeExchangeForm, DEFAULT_REDIRECT_URI, refreshForm, signInThroughCode } from './oauth-forms.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 /** Where completed sign-ins "return to"; bound to the code like a browser flow would. */
-export const SIGN_IN_REDIRECT_URI = 'http://127.0.0.1/kinde-token-conformance/callback';
+export const SIGN_IN_REDIRECT_URI = DEFAULT_REDIRECT_URI;
 
 export interface HttpAdapterOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:8787`. */
@@ -179,12 +179,13 @@ export class HttpAdapter implements Adapter {
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const body: Record<string, unknown> = { clientId: request.clientId, userId: request.userId, scopes: request.scopes, audience: request.audience };
     if (request.orgCode !== undefined) body.orgCode = request.orgCode;
-    if (request.redirectUri !== undefined) body.redirectUri = request.redirectUri;
+    const redirectUri = request.redirectUri ?? SIGN_IN_REDIRECT_URI;
+    body.redirectUri = redirectUri;
     if (request.codeChallenge !== undefined) Object.assign(body, { codeChallenge: request.codeChallenge, codeChallengeMethod: 'S256' });
     const a = await this.#control('POST', 'sign-in', body, 'sign-in-request');
     if (a.status >= 400 && a.status < 500) return this.#refusal(a) as AuthorizeResult;
     const { code } = this.#json(a, [200], 'sign-in-response') as { code: string };
-    return { ok: true, code, ...(request.redirectUri !== undefined ? { redirectUri: request.redirectUri } : {}) };
+    return { ok: true, code, redirectUri };
   }
 
   exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {

@@ -6,6 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter, ClientCredentialsRequest, CodeExchangeRequest, RefreshRequest, SignInRequest, Tenant, TokenResult } from './types.js';
 
+/** Where a completed sign-in "returns to" when the caller names no redirect URI; bound to the code like a browser flow would. */
+export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/kinde-token-conformance/callback';
+
 /** Authorization code exchange with exactly the fields of `request` (frontend apps are public clients: no secret). */
 export function codeExchangeForm(request: CodeExchangeRequest): URLSearchParams {
   const form = new URLSearchParams({ grant_type: 'authorization_code', code: request.code, client_id: request.clientId });
@@ -30,7 +33,7 @@ export async function signInThroughCode(
   const a = await adapter.authorize({ ...request, redirectUri, codeChallenge: createHash('sha256').update(verifier).digest('base64url') });
   if (!a.ok) return a;
   const app = tenant?.applications.find((x) => x.clientId === request.clientId);
-  const exchange: CodeExchangeRequest = { clientId: request.clientId, code: a.code, redirectUri: a.redirectUri ?? redirectUri, codeVerifier: verifier };
+  const exchange: CodeExchangeRequest = { clientId: request.clientId, code: a.code, redirectUri: a.redirectUri, codeVerifier: verifier };
   if (app && app.kind !== 'frontend') exchange.clientSecret = app.clientSecret;
   return adapter.exchangeCode(exchange);
 }

@@ -185,9 +185,9 @@ export interface AuthorizeRequest extends SignInRequest {
   codeChallenge?: string;
 }
 
-/** A code, with the redirect URI it is bound to; or the issuer's OAuth refusal. */
+/** A code, with the redirect URI it is bound to (always one: the authorization request requires it); or the issuer's OAuth refusal. */
 export type AuthorizeResult =
-  | { ok: true; code: string; redirectUri?: string }
+  | { ok: true; code: string; redirectUri: string }
   | { ok: false; status: number; error: string; errorDescription?: string };
 
 /** `grant_type=authorization_code` at the token endpoint, with exactly the fields given (none is added). */

@@ -3,6 +3,7 @@
  * Refusals by the issuer become `{ ok: false }` token results, exactly as an
  * HTTP target's 4xx answers would.
  */
+import { DEFAULT_REDIRECT_URI } from '../adapters/oauth-forms.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { IssuerError } from './errors.js';
 import { WorkflowError } from './workflows/index.js';
@@ -91,10 +92,10 @@ export class ReferenceAdapter implements Adapter {
   }
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
-    const { redirectUri, codeChallenge, ...signIn } = request;
+    const { redirectUri = DEFAULT_REDIRECT_URI, codeChallenge, ...signIn } = request;
     try {
-      const code = this.issuer.authorize(signIn, { ...(codeChallenge !== undefined ? { challenge: codeChallenge } : {}), ...(redirectUri !== undefined ? { redirectUri } : {}) });
-      return { ok: true, code, ...(redirectUri !== undefined ? { redirectUri } : {}) };
+      const code = this.issuer.authorize(signIn, { ...(codeChallenge !== undefined ? { challenge: codeChallenge } : {}), redirectUri });
+      return { ok: true, code, redirectUri };
     } catch (e) {
       return refusal(e) as AuthorizeResult;
     }
