@@ -107,8 +107,9 @@ async function runCodes(input: BindingInput, judge: Judge, env: CheckEnv): Promi
 
 function judgeExchange(judge: Judge, a: Attempt, wrong: string[], missingOnly: boolean, state: CodeState, result: TokenResult): CodeState {
   if (result.ok) {
-    for (const w of wrong) judge.check(false, w, 'ERR_REQUEST_ACCEPTED', `the target exchanged a code presented with ${describeAttempt(a)} (HTTP ${result.status})`);
-    judge.check(state !== 'used', REQ.singleUse, 'ERR_REQUEST_ACCEPTED', `the target exchanged a code that it had already exchanged (HTTP ${result.status})`);
+    // A used code accepted again breaks single use first, whatever else the presentation got wrong.
+    judge.check(state !== 'used', REQ.singleUse, 'ERR_REQUEST_ACCEPTED', `the target exchanged a code that it had already exchanged, presented with ${describeAttempt(a)} (HTTP ${result.status})`);
+    if (state !== 'used') for (const w of wrong) judge.check(false, w, 'ERR_REQUEST_ACCEPTED', `the target exchanged a code presented with ${describeAttempt(a)} (HTTP ${result.status})`);
     return 'used';
   }
   judge.check(
