@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import type { Application, AuthorizeResult, TokenResult } from '../adapters/types.js';
+import { AdapterError, type Adapter, type Application, type AuthorizeResult, type TokenResult } from '../adapters/types.js';
 import { userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import {
@@ -51,13 +51,22 @@ function withOtherClient(s: UserScenario): UserScenario {
 
 const scenarioArb = fc.noShrink(userScenarioArb({ maxUsers: 1, maxOrganizations: 1, maxExtraApplications: 0 }).map(withOtherClient));
 
+/** The adapter's code-exchange methods: declaring `codeExchange` without them is a broken adapter, said so. */
+function codeApi(env: CheckEnv): Required<Pick<Adapter, 'authorize' | 'exchangeCode' | 'tokenRequest'>> {
+  const { authorize, exchangeCode, tokenRequest } = env.adapter;
+  if (!authorize || !exchangeCode || !tokenRequest) {
+    throw new AdapterError('ERR_TARGET_PROTOCOL', `${env.adapter.name} declares capability codeExchange without authorize(), exchangeCode() and tokenRequest() (docs/writing-an-adapter.md)`);
+  }
+  return { authorize: authorize.bind(env.adapter), exchangeCode: exchangeCode.bind(env.adapter), tokenRequest: tokenRequest.bind(env.adapter) };
+}
+
 function log(judge: Judge, line: string): void {
   (judge.trace.commands ??= []).push(line);
 }
 
 /** A sign-in stopped at its code, bound to a fresh challenge and the adapter's redirect URI; null (judged) when refused. */
 async function authorize(env: CheckEnv, judge: Judge, s: UserScenario, verifier: string, label: string, blame: readonly string[]): Promise<BoundCode | null> {
-  const a: AuthorizeResult = await env.adapter.authorize!({ ...s.request, codeChallenge: challengeOf(verifier) });
+  const a: AuthorizeResult = await codeApi(env).authorize({ ...s.request, codeChallenge: challengeOf(verifier) });
   log(judge, `${label}: sign-in (PKCE S256, redirect_uri bound) → ${a.ok ? 'code' : `HTTP ${a.status} ${a.error}`}`);
   if (!a.ok) {
     const req = blame.find((r) => judge.focused(r));
@@ -97,7 +106,7 @@ async function runCodes(input: BindingInput, judge: Judge, env: CheckEnv): Promi
     let state: CodeState = 'fresh';
     for (const a of input.codes[i]!) {
       const { request, wrong, missingOnly } = exchangeFor(a, b, own, other);
-      const result = await env.adapter.exchangeCode!(request);
+      const result = await codeApi(env).exchangeCode(request);
       log(judge, `code#${i + 1} (${state}): exchange(${describeAttempt(a)}) → ${answer(result)}`);
       judge.trace.request = { grantType: 'authorization_code', clientId: request.clientId, code: `code#${i + 1}`, ...(request.redirectUri !== undefined ? { redirectUri: request.redirectUri } : {}), ...(request.codeVerifier !== undefined ? { codeVerifier: a.verifier } : {}) };
       state = judgeExchange(judge, a, wrong, missingOnly, state, result);
@@ -158,20 +167,20 @@ async function runErrorCases(input: ErrorInput, judge: Judge, env: CheckEnv): Pr
   };
   for (const c of input.cases) {
     if (c === 'unknown-code') {
-      const r = await env.adapter.exchangeCode!({ ...auth(own), code: randomBytes(24).toString('base64url'), codeVerifier: input.verifier });
+      const r = await codeApi(env).exchangeCode({ ...auth(own), code: randomBytes(24).toString('base64url'), codeVerifier: input.verifier });
       expect(r, ['invalid_grant'], [400], 'an authorization code the target never issued');
     } else if (c === 'unknown-refresh') {
       if (!env.info.capabilities.refresh) continue;
       const r = await env.adapter.refresh({ ...auth(own), refreshToken: randomBytes(32).toString('base64url') });
       expect(r, ['invalid_grant'], [400], 'a refresh token the target never issued');
     } else if (c === 'unknown-grant') {
-      const r = await env.adapter.tokenRequest!({ grant_type: input.grantType, client_id: own.clientId, ...(own.kind !== 'frontend' ? { client_secret: own.clientSecret } : {}) });
+      const r = await codeApi(env).tokenRequest({ grant_type: input.grantType, client_id: own.clientId, ...(own.kind !== 'frontend' ? { client_secret: own.clientSecret } : {}) });
       expect(r, ['unsupported_grant_type'], [400], `grant_type ${JSON.stringify(input.grantType)}`);
     } else {
       // A code the backend application may exchange, presented with a wrong secret: only the authentication is wrong.
       const b = await authorize(env, judge, { ...scenario, request: { ...scenario.request, clientId: backend.clientId } }, input.verifier, 'backend code', [REQ.errors]);
       if (!b) continue;
-      const r = await env.adapter.exchangeCode!({ clientId: backend.clientId, clientSecret: `${backend.clientSecret}-wrong`, code: b.code, codeVerifier: b.verifier, redirectUri: b.redirectUri });
+      const r = await codeApi(env).exchangeCode({ clientId: backend.clientId, clientSecret: `${backend.clientSecret}-wrong`, code: b.code, codeVerifier: b.verifier, redirectUri: b.redirectUri });
       // 401 MAY be used (MUST only with HTTP Basic, which the suite does not send): RFC 6749 §5.2.
       expect(r, ['invalid_client'], [400, 401], 'a code exchange whose client secret is wrong');
     }
@@ -217,7 +226,7 @@ export const checks: Check<any>[] = [
       if (!b) return;
       const own = { clientId: s.application.clientId, ...(s.application.kind !== 'frontend' ? { clientSecret: s.application.clientSecret } : {}) };
       const exchange = { ...own, code: b.code, codeVerifier: b.verifier, redirectUri: b.redirectUri };
-      const first = await env.adapter.exchangeCode!(exchange);
+      const first = await codeApi(env).exchangeCode(exchange);
       log(judge, `exchange(code) → ${answer(first)}`);
       if (!first.ok) return judge.check(false, REVOKES, 'ERR_REQUEST_REFUSED', `cannot judge: the first exchange of a code was refused (${answer(first)})`, { because: REQ.singleUse });
       let rt = first.body.refresh_token;
@@ -228,7 +237,7 @@ export const checks: Check<any>[] = [
         if (!r.ok) return judge.check(false, REVOKES, 'ERR_REQUEST_REFUSED', `cannot judge: a live refresh token was refused (${answer(r)})`, { because: 'RT-ROTATE' });
         if (typeof r.body.refresh_token === 'string') rt = r.body.refresh_token;
       }
-      const replay = await env.adapter.exchangeCode!(exchange);
+      const replay = await codeApi(env).exchangeCode(exchange);
       log(judge, `exchange(code) again → ${answer(replay)}`);
       const after = await env.adapter.refresh({ ...own, refreshToken: rt });
       log(judge, `refresh(latest) after the replay → ${answer(after)}`);

@@ -35,6 +35,9 @@ export function servedMutant(name: string, defect: DefectName, timeoutMs?: numbe
     advanceClock: (s) => need().advanceClock(s),
     clockNow: () => need().clockNow(),
     rotateKeys: () => need().rotateKeys(),
+    authorize: (r) => need().authorize(r),
+    exchangeCode: (r) => need().exchangeCode(r),
+    tokenRequest: (f) => need().tokenRequest(f),
     async stop() {
       const [h, s] = [http, server];
       http = undefined;

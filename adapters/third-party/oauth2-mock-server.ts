@@ -116,6 +116,9 @@ export class OAuth2MockServerAdapter implements Adapter {
         keyRotation: false,
         // Served over loopback HTTP: the suite sees token response headers, discovery and the JWKS paths.
         httpSurface: true,
+        // Codes are looked up, bound to their client and dropped by this adapter (the tenant it plays),
+        // not by the mock: judging replays and bindings here would judge this adapter, not the mock.
+        codeExchange: false,
       },
     };
   }
