@@ -13,7 +13,6 @@
  * - Error codes of the other causes: an unknown code or refresh token, an unknown
  *   grant type, a failed client authentication, in a generated order.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { AdapterError, type Adapter, type Application, type AuthorizeResult, type TokenResult } from '../adapters/types.js';
 import { userScenarioArb, type UserScenario } from '../generators/tenant.js';
@@ -148,6 +147,9 @@ interface ErrorInput {
   cases: ErrorCase[];
   grantType: string;
   verifier: string;
+  /** A code and a refresh token the target never issued (generated, so a run repeats exactly). */
+  unknownCode: string;
+  unknownRefreshToken: string;
 }
 
 async function runErrorCases(input: ErrorInput, judge: Judge, env: CheckEnv): Promise<void> {
@@ -167,11 +169,11 @@ async function runErrorCases(input: ErrorInput, judge: Judge, env: CheckEnv): Pr
   };
   for (const c of input.cases) {
     if (c === 'unknown-code') {
-      const r = await codeApi(env).exchangeCode({ ...auth(own), code: randomBytes(24).toString('base64url'), codeVerifier: input.verifier });
+      const r = await codeApi(env).exchangeCode({ ...auth(own), code: input.unknownCode, codeVerifier: input.verifier });
       expect(r, ['invalid_grant'], [400], 'an authorization code the target never issued');
     } else if (c === 'unknown-refresh') {
       if (!env.info.capabilities.refresh) continue;
-      const r = await env.adapter.refresh({ ...auth(own), refreshToken: randomBytes(32).toString('base64url') });
+      const r = await env.adapter.refresh({ ...auth(own), refreshToken: input.unknownRefreshToken });
       expect(r, ['invalid_grant'], [400], 'a refresh token the target never issued');
     } else if (c === 'unknown-grant') {
       const r = await codeApi(env).tokenRequest({ grant_type: input.grantType, client_id: own.clientId, ...(own.kind !== 'frontend' ? { client_secret: own.clientSecret } : {}) });
@@ -255,6 +257,8 @@ export const checks: Check<any>[] = [
         cases: fc.shuffledSubarray(ERROR_CASES, { minLength: ERROR_CASES.length, maxLength: ERROR_CASES.length }),
         grantType: grantTypeArb,
         verifier: verifierArb,
+        unknownCode: verifierArb.map((v) => v.slice(0, 32)),
+        unknownRefreshToken: verifierArb,
       }),
     predicate: runErrorCases,
   }),
