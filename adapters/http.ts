@@ -10,16 +10,19 @@
  * ERR_TARGET_UNREACHABLE, ERR_TARGET_TIMEOUT or ERR_TARGET_PROTOCOL, each
  * naming the endpoint.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { protocolErrors, SUPPORTED_PROTOCOLS, type ProtocolMessage } from '../schemas/protocol/validate.js';
 import { revocationEndpoint, revokeAnswer, revokeForm } from './http/revoke.js';
+import { capabilitiesOf, type Handshake } from './http/handshake.js';
 import { resolveSurface, surfaceAnswer } from './http/surface.js';
 import { exchange, mediaType, parseJson, type Answer, type Outgoing } from './http/transport.js';
 import {
   AdapterError,
   type Adapter,
+  type AuthorizeRequest,
+  type AuthorizeResult,
   type Capabilities,
   type ClientCredentialsRequest,
+  type CodeExchangeRequest,
   type DeployedWorkflow,
   type HttpGetAnswer,
   issuerOf,
@@ -34,12 +37,12 @@ import {
   type TokenSet,
   type WorkflowFixtureSet,
 } from './types.js';
-import { clientCredentialsForm, codeExchangeForm, refreshForm } from './oauth-forms.js';
+import { clientCredentialsForm, codeExchangeForm, DEFAULT_REDIRECT_URI, refreshForm, signInThroughCode } from './oauth-forms.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
 /** Where completed sign-ins "return to"; bound to the code like a browser flow would. */
-export const SIGN_IN_REDIRECT_URI = 'http://127.0.0.1/kinde-token-conformance/callback';
+export const SIGN_IN_REDIRECT_URI = DEFAULT_REDIRECT_URI;
 
 export interface HttpAdapterOptions {
   /** Base URL of the target, e.g. `http://127.0.0.1:8787`. */
@@ -50,20 +53,6 @@ export interface HttpAdapterOptions {
   validateProtocol?: boolean;
   /** Response bodies beyond this are a protocol error. Default 2 MiB. */
   maxResponseBytes?: number;
-}
-
-const CAPABILITIES: readonly (keyof Capabilities)[] = ['userTokens', 'refresh', 'm2m', 'orgScopedM2m', 'workflows', 'properties', 'featureFlags', 'clock', 'keyRotation', 'workflowFixtures'];
-// Token revocation (RFC 7009): declared by the target, reached at its revocation endpoint (adapters/http/revoke.ts).
-const OPTIONAL_CAPABILITIES: readonly (keyof Capabilities)[] = ['revocation'];
-
-interface Handshake {
-  protocol: number;
-  /** Absent = 0. 1.1 adds workflow fixtures. */
-  protocolMinor?: number;
-  implementation: { name: string; version: string };
-  capabilities: Capabilities;
-  refreshOverlapSeconds?: number;
-  sessions?: boolean;
 }
 
 interface Endpoints {
@@ -154,11 +143,7 @@ export class HttpAdapter implements Adapter {
       throw new AdapterError('ERR_TARGET_PROTOCOL', `${hs.what}: 404; ${this.#root} is not a conformance target (protocol v1 has its handshake here)`);
     }
     const handshake = this.#json(hs, [200], 'handshake', { always: true, versionFirst: true }) as Handshake;
-    this.#capabilities = Object.fromEntries([...CAPABILITIES, ...OPTIONAL_CAPABILITIES].map((c) => [c, handshake.capabilities[c] === true])) as unknown as Capabilities;
-    // A capability of protocol 1.1 counts only from a target that speaks 1.1.
-    if ((handshake.protocolMinor ?? 0) < 1) this.#capabilities.workflowFixtures = false;
-    // Over HTTP the suite sees headers, discovery and both JWKS paths itself: not the target's to declare.
-    this.#capabilities.httpSurface = true;
+    this.#capabilities = capabilitiesOf(handshake);
     const info: TargetInfo = {
       name: handshake.implementation.name,
       version: handshake.implementation.version,
@@ -190,24 +175,30 @@ export class HttpAdapter implements Adapter {
     this.#expectEmpty(a, 204);
   }
 
-  async signIn(request: SignInRequest): Promise<TokenResult> {
-    const verifier = randomBytes(32).toString('base64url');
-    const body: Record<string, unknown> = {
-      clientId: request.clientId,
-      userId: request.userId,
-      scopes: request.scopes,
-      audience: request.audience,
-      redirectUri: SIGN_IN_REDIRECT_URI,
-      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-      codeChallengeMethod: 'S256',
-    };
-    if (request.orgCode !== undefined) body.orgCode = request.orgCode;
-    const a = await this.#control('POST', 'sign-in', body, 'sign-in-request');
-    if (a.status >= 400 && a.status < 500) return this.#refusal(a);
-    const { code } = this.#json(a, [200], 'sign-in-response') as { code: string };
+  /** Through the code, bound like a browser flow: PKCE S256 and the suite's redirect URI. */
+  signIn(request: SignInRequest): Promise<TokenResult> {
+    return signInThroughCode(this, request, this.#tenant, SIGN_IN_REDIRECT_URI);
+  }
 
-    const app = this.#tenant?.applications.find((x) => x.clientId === request.clientId);
-    return this.#token(codeExchangeForm(code, request.clientId, app, { redirectUri: SIGN_IN_REDIRECT_URI, verifier }));
+  /** `POST /_conformance/v1/sign-in` with the bindings asked (protocol §6.4); the code is not exchanged. */
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const body: Record<string, unknown> = { clientId: request.clientId, userId: request.userId, scopes: request.scopes, audience: request.audience };
+    if (request.orgCode !== undefined) body.orgCode = request.orgCode;
+    const redirectUri = request.redirectUri ?? SIGN_IN_REDIRECT_URI;
+    body.redirectUri = redirectUri;
+    if (request.codeChallenge !== undefined) Object.assign(body, { codeChallenge: request.codeChallenge, codeChallengeMethod: 'S256' });
+    const a = await this.#control('POST', 'sign-in', body, 'sign-in-request');
+    if (a.status >= 400 && a.status < 500) return this.#refusal(a) as AuthorizeResult;
+    const { code } = this.#json(a, [200], 'sign-in-response') as { code: string };
+    return { ok: true, code, redirectUri };
+  }
+
+  exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {
+    return this.#token(codeExchangeForm(request));
+  }
+
+  tokenRequest(fields: Record<string, string>): Promise<TokenResult> {
+    return this.#token(new URLSearchParams(fields));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {

@@ -146,6 +146,8 @@ export class KindeAdapter implements Adapter {
         keyRotation: false,
         // Revocation is judged on user sessions (refresh tokens), which a live environment cannot sign in here.
         revocation: false,
+        // A real sign-in needs a browser: no code can be had without one, so none is exchanged, replayed or mis-bound.
+        codeExchange: false,
       },
       fixedTenant: this.#fixed,
       notApplicable: { ...FIXED_TENANT_NOT_APPLICABLE },

@@ -172,6 +172,33 @@ export interface SignInRequest {
   audience: string[];
 }
 
+/**
+ * A completed sign-in that stops at the authorization code (capability
+ * `codeExchange`): the code is bound to `codeChallenge` (PKCE S256, RFC 7636)
+ * and to a redirect URI (RFC 6749 §4.1.3). Without `redirectUri` the adapter
+ * binds one of its own (a target may accept only registered ones) and says
+ * which in {@link AuthorizeResult}.
+ */
+export interface AuthorizeRequest extends SignInRequest {
+  redirectUri?: string;
+  /** base64url(SHA-256(code_verifier)), 43 characters. */
+  codeChallenge?: string;
+}
+
+/** A code, with the redirect URI it is bound to (always one: the authorization request requires it); or the issuer's OAuth refusal. */
+export type AuthorizeResult =
+  | { ok: true; code: string; redirectUri: string }
+  | { ok: false; status: number; error: string; errorDescription?: string };
+
+/** `grant_type=authorization_code` at the token endpoint, with exactly the fields given (none is added). */
+export interface CodeExchangeRequest {
+  clientId: string;
+  clientSecret?: string;
+  code: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+}
+
 export interface RefreshRequest {
   clientId: string;
   clientSecret?: string;
@@ -302,6 +329,16 @@ export interface Adapter {
    * Only with capability `httpSurface`. Bodies are read within bounds.
    */
   httpGet?(ref: string): Promise<HttpGetAnswer | null>;
+  /** Stop a sign-in at its authorization code, bound as asked. Only with capability `codeExchange`. */
+  authorize?(request: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** Exchange a code at the token endpoint with exactly these fields. Only with capability `codeExchange`. */
+  exchangeCode?(request: CodeExchangeRequest): Promise<TokenResult>;
+  /**
+   * A raw token request (the form fields, client authentication among them as
+   * `client_id`/`client_secret`): for the error codes of requests no grant
+   * method can send, e.g. an unknown `grant_type`. Only with capability `codeExchange`.
+   */
+  tokenRequest?(fields: Record<string, string>): Promise<TokenResult>;
   /** Move the target's clock forward. Only with capability `clock`. */
   advanceClock?(seconds: number): Promise<void>;
   /** The target's clock now, in Unix seconds (what it puts in `iat`). Only with capability `clock`. */

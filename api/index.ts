@@ -21,9 +21,12 @@ import type { VerifierAdapter } from '../adapters/verifier-types.js';
 
 export type {
   Adapter,
+  AuthorizeRequest,
+  AuthorizeResult,
   Capabilities,
   Capability,
   ClientCredentialsRequest,
+  CodeExchangeRequest,
   DeployedWorkflow,
   HttpGetAnswer,
   Jwks,

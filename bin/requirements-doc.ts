@@ -38,6 +38,7 @@ export function renderRequirementsDoc(): string {
         out.push(`- contradiction: ${esc(r.contradiction.note)}`);
         for (const reading of r.contradiction.readings) out.push(`  - <${reading.url}>: “${esc(reading.quote)}”`);
       }
+      if (r.recommendation) out.push(`- warning only: ${esc(r.recommendation.clause)} recommends it: “${esc(r.recommendation.quote)}”`);
       if (r.note) out.push(`- note: ${esc(r.note)}`);
       out.push(`- decided by: ${checksOf(r.id).map((n) => `\`${n}\``).join('; ')}`, '');
     }

@@ -25,7 +25,7 @@ export class RewritingAdapter implements Adapter {
     this.#resigner ??= await Resigner.create();
     const info = await this.#inner.start();
     // The substitute key does not rotate; the target cannot revoke the rewritten tokens the suite holds.
-    return { ...info, name: this.name, capabilities: { ...info.capabilities, keyRotation: false, httpSurface: false, revocation: false } };
+    return { ...info, name: this.name, capabilities: { ...info.capabilities, keyRotation: false, httpSurface: false, revocation: false, codeExchange: false } };
   }
 
   provision: Adapter['provision'] = (t) => this.#inner.provision(t);

@@ -11,7 +11,10 @@ import { createHash } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type {
   Adapter,
+  AuthorizeRequest,
+  AuthorizeResult,
   ClientCredentialsRequest,
+  CodeExchangeRequest,
   DeployedWorkflow,
   HttpGetAnswer,
   JsonObject,
@@ -67,6 +70,13 @@ export class MutantAdapter implements Adapter {
       signIn: async (r) => this.#rewrite(await this.#inner.signIn(r), 'authorization_code'),
       refresh: async (r) => this.#rewrite(await this.#inner.refresh(r), 'refresh_token'),
       clientCredentials: async (r) => this.#rewrite(await this.#inner.clientCredentials(r), 'client_credentials'),
+      authorize: (r) => this.#codeApi('authorize').authorize!(r),
+      exchangeCode: async (r) => this.#rewrite(await this.#codeApi('exchangeCode').exchangeCode!(r), 'authorization_code'),
+      tokenRequest: async (f) => {
+        const result = await this.#codeApi('tokenRequest').tokenRequest!(f);
+        const grant = f.grant_type as Grant;
+        return ['authorization_code', 'refresh_token', 'client_credentials'].includes(grant) ? this.#rewrite(result, grant) : result;
+      },
       tenant: () => this.#tenant,
     };
   }
@@ -113,6 +123,32 @@ export class MutantAdapter implements Adapter {
     const hook = this.#op.interceptor?.clientCredentials;
     if (!hook) return this.#calls.clientCredentials(request);
     return this.#count(await hook(request, this.#calls, this.#memory));
+  }
+
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const hook = this.#op.interceptor?.authorize;
+    if (!hook) return this.#calls.authorize(request);
+    const answer = await hook(request, this.#calls, this.#memory);
+    if (answer.applied) this.applied += 1;
+    return answer.result;
+  }
+
+  async exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {
+    const hook = this.#op.interceptor?.exchangeCode;
+    if (!hook) return this.#calls.exchangeCode(request);
+    return this.#count(await hook(request, this.#calls, this.#memory));
+  }
+
+  async tokenRequest(fields: Record<string, string>): Promise<TokenResult> {
+    const hook = this.#op.interceptor?.tokenRequest;
+    if (!hook) return this.#calls.tokenRequest(fields);
+    return this.#count(await hook(fields, this.#calls, this.#memory));
+  }
+
+  /** The wrapped target's code-exchange calls (capability codeExchange). */
+  #codeApi(method: 'authorize' | 'exchangeCode' | 'tokenRequest'): Adapter {
+    if (!this.#inner[method]) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.#inner.name} has no ${method}() (capability codeExchange)`);
+    return this.#inner;
   }
 
   async jwks(): Promise<Jwks> {

@@ -4,6 +4,7 @@
  * over the families, so a small sample still touches each kind of defect).
  */
 import { claimOperatorsAll } from './claim-operators.js';
+import { codeOperatorsAll, errorOperatorsAll } from './code-operators.js';
 import { joseOperatorsAll } from './jose-operators.js';
 import { refreshOperatorsAll } from './refresh-operators.js';
 import { responseOperatorsAll } from './response-operators.js';
@@ -26,7 +27,7 @@ let all: readonly Operator[] | undefined;
 
 export function allOperators(): readonly Operator[] {
   if (!all) {
-    const ops = [...claimOperatorsAll(), ...timeOperatorsAll(), ...joseOperatorsAll(), ...responseOperatorsAll(), ...refreshOperatorsAll(), ...surfaceOperatorsAll()];
+    const ops = [...claimOperatorsAll(), ...timeOperatorsAll(), ...joseOperatorsAll(), ...responseOperatorsAll(), ...refreshOperatorsAll(), ...surfaceOperatorsAll(), ...codeOperatorsAll(), ...errorOperatorsAll()];
     const seen = new Set<string>();
     for (const op of ops) {
       if (seen.has(op.id)) throw new Error(`mutation: duplicate operator id ${op.id}`);

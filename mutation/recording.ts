@@ -23,7 +23,10 @@ import { createHash } from 'node:crypto';
 import type {
   HttpGetAnswer,
   Adapter,
+  AuthorizeRequest,
+  AuthorizeResult,
   ClientCredentialsRequest,
+  CodeExchangeRequest,
   DeployedWorkflow,
   Jwks,
   RefreshRequest,
@@ -167,6 +170,19 @@ abstract class Sequenced implements Adapter {
   }
   jwks(): Promise<Jwks> {
     return this.call('jwks', [], () => this.inner!.jwks());
+  }
+  authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
+    return this.call('authorize', [request], () => this.#codeApi('authorize').authorize!(request));
+  }
+  exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {
+    return this.call('exchangeCode', [request], () => this.#codeApi('exchangeCode').exchangeCode!(request));
+  }
+  tokenRequest(fields: Record<string, string>): Promise<TokenResult> {
+    return this.call('tokenRequest', [fields], () => this.#codeApi('tokenRequest').tokenRequest!(fields));
+  }
+  #codeApi(method: 'authorize' | 'exchangeCode' | 'tokenRequest'): Adapter {
+    if (!this.inner![method]) throw new AdapterError('ERR_TARGET_PROTOCOL', `${this.inner!.name} has no ${method}() (capability codeExchange)`);
+    return this.inner!;
   }
   advanceClock(seconds: number): Promise<void> {
     return this.call('advanceClock', [seconds], () => {

@@ -13,7 +13,10 @@
  * does after mutation.
  */
 import type {
+  AuthorizeRequest,
+  AuthorizeResult,
   ClientCredentialsRequest,
+  CodeExchangeRequest,
   HttpGetAnswer,
   ResponseHeaders,
   JsonObject,
@@ -42,6 +45,8 @@ export type Family =
   | 'consistency'
   | 'refresh-state'
   | 'surface'
+  | 'code-state'
+  | 'error-code'
   | 'identity';
 
 /** What a token operator may change: the decoded JWS before it is signed again. */
@@ -79,6 +84,10 @@ export interface InnerCalls {
   signIn(request: SignInRequest): Promise<TokenResult>;
   refresh(request: RefreshRequest): Promise<TokenResult>;
   clientCredentials(request: ClientCredentialsRequest): Promise<TokenResult>;
+  /** Capability codeExchange: the code grant taken apart (exchangeCode's tokens rewritten like signIn's). */
+  authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
+  exchangeCode(request: CodeExchangeRequest): Promise<TokenResult>;
+  tokenRequest(fields: Record<string, string>): Promise<TokenResult>;
   /** The tenant last provisioned (for client secrets). */
   tenant(): Tenant | undefined;
 }
@@ -96,6 +105,9 @@ export interface Interceptor {
     inner: InnerCalls,
     memory: Map<string, unknown>,
   ): Promise<{ result: TokenResult; applied: boolean }>;
+  authorize?(request: AuthorizeRequest, inner: InnerCalls, memory: Map<string, unknown>): Promise<{ result: AuthorizeResult; applied: boolean }>;
+  exchangeCode?(request: CodeExchangeRequest, inner: InnerCalls, memory: Map<string, unknown>): Promise<{ result: TokenResult; applied: boolean }>;
+  tokenRequest?(fields: Record<string, string>, inner: InnerCalls, memory: Map<string, unknown>): Promise<{ result: TokenResult; applied: boolean }>;
 }
 
 export interface Operator {

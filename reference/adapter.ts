@@ -3,6 +3,7 @@
  * Refusals by the issuer become `{ ok: false }` token results, exactly as an
  * HTTP target's 4xx answers would.
  */
+import { DEFAULT_REDIRECT_URI } from '../adapters/oauth-forms.js';
 import { SUITE_VERSION as version } from '../schemas/version.js';
 import { IssuerError } from './errors.js';
 import { WorkflowError } from './workflows/index.js';
@@ -10,7 +11,10 @@ import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type Issuer
 import {
   AdapterError,
   type Adapter,
+  type AuthorizeRequest,
+  type AuthorizeResult,
   type ClientCredentialsRequest,
+  type CodeExchangeRequest,
   type DeployedWorkflow,
   type Jwks,
   type RefreshRequest,
@@ -45,7 +49,7 @@ export class ReferenceAdapter implements Adapter {
       version,
       refreshOverlapSeconds: this.#issuer.refreshOverlapSeconds,
       // In-process there is no HTTP: no headers, discovery or JWKS paths to show (`serve` shows them over HTTP).
-      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true, httpSurface: false },
+      capabilities: { ...REFERENCE_CAPABILITIES, workflowFixtures: true, httpSurface: false, codeExchange: true },
     };
   }
 
@@ -87,6 +91,37 @@ export class ReferenceAdapter implements Adapter {
     const grant: GrantRequest = { grant_type: 'authorization_code', code, client_id: request.clientId };
     if (app && app.kind !== 'frontend') grant.client_secret = app.clientSecret;
     return this.#token(grant);
+  }
+
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const { redirectUri = DEFAULT_REDIRECT_URI, codeChallenge, ...signIn } = request;
+    try {
+      const code = this.issuer.authorize(signIn, { ...(codeChallenge !== undefined ? { challenge: codeChallenge } : {}), redirectUri });
+      return { ok: true, code, redirectUri };
+    } catch (e) {
+      return refusal(e) as AuthorizeResult;
+    }
+  }
+
+  exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {
+    const grant: GrantRequest = { grant_type: 'authorization_code', code: request.code, client_id: request.clientId };
+    if (request.clientSecret !== undefined) grant.client_secret = request.clientSecret;
+    if (request.redirectUri !== undefined) grant.redirect_uri = request.redirectUri;
+    if (request.codeVerifier !== undefined) grant.code_verifier = request.codeVerifier;
+    return this.#token(grant);
+  }
+
+  /** The form fields as the token endpoint reads them (empty = omitted); what is missing is refused as `serve` refuses it. */
+  tokenRequest(fields: Record<string, string>): Promise<TokenResult> {
+    const f = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
+    if (f.grant_type === undefined) return Promise.resolve({ ok: false, status: 400, error: 'invalid_request', errorDescription: 'grant_type is required' });
+    if (f.client_id === undefined) return Promise.resolve({ ok: false, status: 401, error: 'invalid_client', errorDescription: 'client authentication is required' });
+    const missing = ({ authorization_code: 'code', refresh_token: 'refresh_token' } as Record<string, string>)[f.grant_type];
+    if (missing !== undefined && f[missing] === undefined) return Promise.resolve({ ok: false, status: 400, error: 'invalid_request', errorDescription: `${missing} is required` });
+    const grant: Record<string, unknown> = { ...f };
+    if (f.grant_type === 'client_credentials') Object.assign(grant, { audience: f.audience ? [f.audience] : [], client_secret: f.client_secret ?? '' });
+    if (f.scope !== undefined) grant.scope = f.scope.split(' ').filter(Boolean);
+    return this.#token(grant as unknown as GrantRequest);
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {

@@ -78,6 +78,12 @@ export const DEFECTS = {
   'discovery-pkce-plain-only': { description: 'discovery code_challenge_methods_supported offers only plain, not S256', caughtBy: 'DISC-METADATA', over: 'http' },
   'jwks-json-path-missing': { description: 'only /.well-known/jwks is served; /.well-known/jwks.json answers 404', caughtBy: 'JWKS-BOTH-PATHS', over: 'http' },
   'token-response-text-plain': { description: 'successful token responses are labelled Content-Type: text/plain (the body is still JSON)', caughtBy: 'RESP-JSON', over: 'http' },
+  'code-reuse-accepted': { description: 'an authorization code can be exchanged again after its first exchange (new tokens each time)', caughtBy: 'CODE-SINGLE-USE' },
+  'code-reuse-keeps-tokens': { description: 'a replayed authorization code is refused but the refresh tokens issued from it stay valid', caughtBy: 'CODE-REUSE-REVOKES' },
+  'pkce-unbound': { description: 'the code_challenge of the sign-in is dropped: any code_verifier, or none, is accepted', caughtBy: 'CODE-PKCE-BOUND' },
+  'redirect-uri-unbound': { description: 'the redirect_uri of the sign-in is not compared at the token endpoint: any one, or none, is accepted', caughtBy: 'CODE-REDIRECT-BOUND' },
+  'code-client-unbound': { description: 'an authorization code issued to one application is exchanged by another (with its own credentials)', caughtBy: 'CODE-CLIENT-BOUND' },
+  'error-code-generic': { description: 'the token endpoint answers invalid_request where invalid_grant or unsupported_grant_type is due', caughtBy: 'TOKEN-ERROR-CODES' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
   'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
   // Token revocation (RFC 7009; reference/revocation.ts).

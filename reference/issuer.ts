@@ -10,23 +10,21 @@
  * issuance with the documented bindings; prohibited claims never change.
  */
 import { randomBytes } from 'node:crypto';
-import { emptyTenant, issuerOf, managementApiAudience, type Application, type Capabilities, type DeployedWorkflow, type JsonObject, type Jwks, type SignInRequest, type Tenant, type TokenSet, type WorkflowFixtureSet } from '../adapters/types.js';
+import { emptyTenant, issuerOf, managementApiAudience, type Application, type DeployedWorkflow, type JsonObject, type Jwks, type SignInRequest, type Tenant, type TokenSet, type WorkflowFixtureSet } from '../adapters/types.js';
 import { accessTokenClaims, atHash, idTokenClaims, m2mTokenClaims, newJti, type ClaimContext, type UserGrant } from './claims.js';
 import { Clock } from './clock.js';
+import { AuthorizationCodes, remember, type CodeBinding } from './code-grant.js';
 import type { DefectName } from './defects.js';
 import { IssuerError } from './errors.js';
 import { accessWritesFor, applyWrites, DeployedWorkflows, type ClaimWrites } from './issuer-workflows.js';
 import { freshKey, KeyStore, type SigningKey } from './keys.js';
+import { REFERENCE_CAPABILITIES, type GrantRequest } from './grant-types.js';
 import { ISSUER_LIMITS } from './limits.js';
 import { revokeToken, RevokedTokens, type RevocationRequest } from './revocation.js';
 import { TenantIndex, validateTenant } from './tenant.js';
 import type { TokenBinding } from './workflows/index.js';
 
-/** Everything the reference can do. */
-export const REFERENCE_CAPABILITIES: Readonly<Capabilities> = Object.freeze({
-  ...{ userTokens: true, refresh: true, m2m: true, orgScopedM2m: true, workflows: true, properties: true, featureFlags: true, clock: true, keyRotation: true },
-  revocation: true,
-});
+export { REFERENCE_CAPABILITIES, type GrantRequest };
 
 export const USER_TRIGGER = 'user:tokens_generation';
 export const M2M_TRIGGER = 'm2m:token_generation';
@@ -62,18 +60,6 @@ interface RefreshRecord {
   rotatedAt?: number;
 }
 
-export type GrantRequest =
-  | { grant_type: 'authorization_code'; code: string; client_id: string; client_secret?: string }
-  | { grant_type: 'refresh_token'; refresh_token: string; client_id: string; client_secret?: string }
-  | {
-      grant_type: 'client_credentials';
-      client_id: string;
-      client_secret: string;
-      audience: string[];
-      scope?: string[];
-      org_code?: string;
-    };
-
 export class ReferenceIssuer {
   readonly clock: Clock;
   readonly refreshOverlapSeconds: number;
@@ -83,7 +69,7 @@ export class ReferenceIssuer {
   #rogueKey?: SigningKey;
   #index: TenantIndex;
   readonly #workflows: DeployedWorkflows;
-  #codes = new Map<string, Session>();
+  readonly #codes: AuthorizationCodes<Session>;
   #refresh = new Map<string, RefreshRecord>();
   #fixedJti?: string;
 
@@ -95,6 +81,10 @@ export class ReferenceIssuer {
     this.clock = options.clock ?? new Clock();
     this.#index = new TenantIndex(emptyTenant());
     this.#workflows = new DeployedWorkflows(this, this.#has, this.#timeoutMs);
+    // A replayed code revokes the refresh tokens issued from it (RFC 6749 §4.1.2).
+    this.#codes = new AuthorizationCodes<Session>(this.#has, ISSUER_LIMITS.maxAuthorizationCodes, (session) => {
+      for (const [token, r] of this.#refresh) if (r.session === session) this.#refresh.delete(token);
+    });
   }
 
   static async create(options: IssuerOptions = {}): Promise<ReferenceIssuer> {
@@ -135,8 +125,8 @@ export class ReferenceIssuer {
   }
 
   /** What this issuer keeps in memory (all bounded by ISSUER_LIMITS). */
-  stats(): { workflows: number; authorizationCodes: number; refreshTokens: number } {
-    return { workflows: this.#workflows.size, authorizationCodes: this.#codes.size, refreshTokens: this.#refresh.size };
+  stats(): { workflows: number; authorizationCodes: number; refreshTokens: number; boundCodes: number } {
+    return { workflows: this.#workflows.size, authorizationCodes: this.#codes.size, refreshTokens: this.#refresh.size, boundCodes: this.#codes.bound };
   }
 
   jwks(): Jwks {
@@ -164,8 +154,8 @@ export class ReferenceIssuer {
     return this.#keys.rotate();
   }
 
-  /** Complete a sign-in: checks the request and returns an authorization code. */
-  authorize(req: SignInRequest): string {
+  /** Complete a sign-in: checks the request and returns an authorization code, bound to `binding` (PKCE, redirect URI). */
+  authorize(req: SignInRequest, binding: CodeBinding = {}): string {
     const app = this.#index.app(req.clientId);
     if (!app) throw new IssuerError('invalid_client', `unknown client_id "${req.clientId}"`, 401);
     if (app.kind === 'm2m') throw new IssuerError('unauthorized_client', 'M2M applications cannot sign users in');
@@ -188,20 +178,29 @@ export class ReferenceIssuer {
       authTime: this.clock.now(),
     };
     if (req.orgCode !== undefined) session.orgCode = req.orgCode;
-    remember(this.#codes, code, session, ISSUER_LIMITS.maxAuthorizationCodes);
+    this.#codes.issue(code, session, binding);
     return code;
   }
 
   /** The token endpoint. Throws IssuerError for every refusal. */
   async token(req: GrantRequest): Promise<TokenSet> {
+    try {
+      return await this.#grant(req);
+    } catch (e) {
+      // The seeded defect: one generic code for every refusal of a grant or its type.
+      if (e instanceof IssuerError && this.#has('error-code-generic') && (e.code === 'invalid_grant' || e.code === 'unsupported_grant_type')) {
+        throw new IssuerError('invalid_request', e.message);
+      }
+      throw e;
+    }
+  }
+
+  async #grant(req: GrantRequest): Promise<TokenSet> {
     switch (req.grant_type) {
       case 'authorization_code': {
-        const session = this.#codes.get(req.code);
-        this.#codes.delete(req.code);
-        if (!session) throw new IssuerError('invalid_grant', 'unknown or already used authorization code');
-        const app = this.#client(req.client_id, req.client_secret);
-        if (app.clientId !== session.clientId) throw new IssuerError('invalid_grant', 'code was issued to another client');
-        return this.#issueUserTokens(app, session, 'authorization_request');
+        let app: Application | undefined;
+        const session = this.#codes.redeem(req, () => (app = this.#client(req.client_id, req.client_secret)).clientId);
+        return this.#issueUserTokens(app!, session, 'authorization_request');
       }
       case 'refresh_token':
         return this.#refreshGrant(req.refresh_token, req.client_id, req.client_secret);
@@ -388,10 +387,4 @@ export class ReferenceIssuer {
       token_type: 'Bearer',
     };
   }
-}
-
-/** Map insertion with a bound: beyond `max` entries the oldest goes. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value as K);
 }

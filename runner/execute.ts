@@ -73,7 +73,7 @@ export async function startEnvironment(options: ConformanceOptions, given: { ada
   }
 }
 
-const CAPABILITY_NAMES: readonly Capability[] = ['userTokens', 'refresh', 'm2m', 'orgScopedM2m', 'workflows', 'properties', 'featureFlags', 'clock', 'keyRotation', 'workflowFixtures', 'httpSurface', 'revocation'];
+const CAPABILITY_NAMES: readonly Capability[] = ['userTokens', 'refresh', 'm2m', 'orgScopedM2m', 'workflows', 'properties', 'featureFlags', 'clock', 'keyRotation', 'workflowFixtures', 'httpSurface', 'revocation', 'codeExchange'];
 
 /** What start() answered must be a TargetInfo: a wrong or missing field is named, never a TypeError later. */
 export function checkTargetInfo(info: unknown, target: string): TargetInfo {

@@ -37,6 +37,14 @@ export interface Capabilities {
    * the target's revocation endpoint. Absent: false (the revocation requirements are NOT_APPLICABLE).
    */
   revocation?: boolean;
+  /**
+   * The suite drives the authorization-code grant itself (Adapter `authorize`,
+   * `exchangeCode`, `tokenRequest`): it binds a code to a PKCE challenge and a
+   * redirect URI, then presents it with right or wrong bindings, again, or from
+   * another client, and reads the token endpoint's error codes. Targets whose
+   * code exchange is hidden (a live tenant needs a browser) declare false. Absent: false.
+   */
+  codeExchange?: boolean;
   /** Properties in tokens. */
   properties: boolean;
   /** Feature flags in tokens. */
@@ -81,4 +89,6 @@ export interface RequirementInfo {
    * TargetInfo field with which a target declares the reading it implements.
    */
   contradiction?: { readings: DocSource[]; note: string; resolvedBy?: 'refreshOverlapSeconds' };
+  /** Present when the docs are silent and the RFC only recommends (SHOULD): at most a warning. */
+  recommendation?: { clause: string; quote: string };
 }

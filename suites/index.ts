@@ -5,6 +5,7 @@
 import type { Area } from '../reports/results.js';
 import { checks as accessToken } from './access-token.js';
 import { checks as claims } from './claims.js';
+import { checks as codeExchange } from './code-exchange.js';
 import { checks as discovery } from './discovery.js';
 import { checks as idToken } from './id-token.js';
 import type { Check } from './lib/check.js';
@@ -30,6 +31,7 @@ export const SUITES: ReadonlyArray<{ area: Area; file: string; checks: Check<any
   { area: 'properties', file: 'properties', checks: properties },
   { area: 'token-response', file: 'token-response', checks: tokenResponse },
   { area: 'token-response', file: 'token-request', checks: tokenRequest },
+  { area: 'token-response', file: 'code-exchange', checks: codeExchange },
   { area: 'signature', file: 'discovery', checks: discovery },
   { area: 'refresh', file: 'refresh', checks: [...refresh, ...refreshClient] },
   { area: 'workflows', file: 'workflows', checks: [...workflows, ...workflowOps] },

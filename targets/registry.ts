@@ -44,7 +44,7 @@ export interface TargetOptions {
 }
 
 /** Every method of the Adapter contract (optional ones included). */
-export const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'httpGet', 'advanceClock', 'rotateKeys', 'revoke', 'stop'] as const;
+export const ADAPTER_METHODS = ['start', 'provision', 'deployWorkflow', 'removeWorkflow', 'signIn', 'refresh', 'clientCredentials', 'jwks', 'httpGet', 'advanceClock', 'rotateKeys', 'revoke', 'authorize', 'exchangeCode', 'tokenRequest', 'stop'] as const;
 
 export function createAdapter(target: string, options: TargetOptions = {}): Adapter {
   if (target === 'reference') return new ReferenceAdapter();

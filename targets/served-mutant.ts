@@ -36,6 +36,9 @@ export function servedMutant(name: string, defect: DefectName, timeoutMs?: numbe
     clockNow: () => need().clockNow(),
     rotateKeys: () => need().rotateKeys(),
     revoke: (r) => need().revoke(r),
+    authorize: (r) => need().authorize(r),
+    exchangeCode: (r) => need().exchangeCode(r),
+    tokenRequest: (f) => need().tokenRequest(f),
     async stop() {
       const [h, s] = [http, server];
       http = undefined;

@@ -57,6 +57,7 @@ const CAPABILITIES = {
   workflowFixtures: true,
   httpSurface: true,
   revocation: true,
+  codeExchange: true,
 } satisfies Record<Capability, true>;
 
 const DOC_URL = /^https:\/\/docs\.kinde\.com\/[a-z0-9-]+(\/[a-z0-9-]+)*\/$/;
@@ -123,10 +124,14 @@ describe('requirement catalog', () => {
     }
   });
 
-  it('every warning carries a contradiction with two readings citing a numbered fact-sheet contradiction', () => {
+  it('every warning carries a contradiction with two readings citing a numbered fact-sheet contradiction, or an RFC recommendation where the docs are silent', () => {
     const sheet = facts();
     const warnings = requirements.filter((r) => r.severity === 'warning');
-    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'M2M-GTY', 'RT-OLD-REFUSED', 'VERIFY-BEARER-CASE', 'VERIFY-ORG-MISMATCH-403']);
+    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'CODE-REUSE-REVOKES', 'M2M-GTY', 'RT-OLD-REFUSED', 'VERIFY-BEARER-CASE', 'VERIFY-ORG-MISMATCH-403']);
+    for (const r of warnings.filter((x) => !x.contradiction)) {
+      expect(r.level, r.id).toBe('inferred');
+      expect(r.recommendation?.quote, r.id).toMatch(/\b(SHOULD|RECOMMENDED)\b/);
+    }
     for (const r of requirements.filter((x) => x.contradiction)) {
       expect(r.contradiction!.readings, r.id).toHaveLength(2);
       const [a, b] = r.contradiction!.readings;

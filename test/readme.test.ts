@@ -24,7 +24,7 @@ const ROWS: Array<[string, (r: Requirement) => boolean]> = [
   ['Feature flags', (r) => r.area === 'feature-flags'],
   ['Refresh tokens (model-based sequences)', (r) => r.area === 'refresh'],
   ['Workflows', (r) => r.area === 'workflows'],
-  ['Token endpoint response (body and cache headers)', (r) => r.area === 'token-response'],
+  ['Token endpoint: response body, content type and cache headers, client authentication, what a request cannot obtain, authorization-code grant, error codes', (r) => r.area === 'token-response'],
 ];
 
 function row(label: string, of: (r: Requirement) => boolean): string {

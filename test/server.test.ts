@@ -94,12 +94,14 @@ describe('the reference server: endpoints per schemas/protocol', () => {
     expect(decodeJwt(ok.body.access_token).org_code).toBe('org_one');
     expect(typeof ok.body.id_token).toBe('string');
     expect(typeof ok.body.refresh_token).toBe('string');
-    const again = await token({ grant_type: 'authorization_code', code: s2.body.code, client_id: 'spa', redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier });
-    expectError(again, 400, 'invalid_grant');
-
     const refreshed = await token({ grant_type: 'refresh_token', refresh_token: ok.body.refresh_token, client_id: 'spa' });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(ok.body.refresh_token);
+
+    const again = await token({ grant_type: 'authorization_code', code: s2.body.code, client_id: 'spa', redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier });
+    expectError(again, 400, 'invalid_grant');
+    // The replay revokes what the code yielded, rotated refresh tokens included (RFC 6749 §4.1.2).
+    expectError(await token({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, client_id: 'spa' }), 400, 'invalid_grant');
   });
 
   it('a refused sign-in is an OAuth error body with its 4xx status', async () => {

@@ -120,6 +120,9 @@ export class OAuth2MockServerAdapter implements Adapter {
         httpSurface: true,
         // The mock serves POST /oauth2/revoke (200, empty body) but keeps no token state: revoking is a no-op.
         revocation: true,
+        // Codes are looked up, bound to their client and dropped by this adapter (the tenant it plays),
+        // not by the mock: judging replays and bindings here would judge this adapter, not the mock.
+        codeExchange: false,
       },
     };
   }
@@ -167,7 +170,8 @@ export class OAuth2MockServerAdapter implements Adapter {
       const d = back.get('error_description');
       return { ok: false, status: 400, error: back.get('error') ?? 'server_error', ...(d === null ? {} : { errorDescription: d }) };
     }
-    return this.#token(codeExchangeForm(code, request.clientId, this.#view.app(request.clientId), { redirectUri: REDIRECT_URI, verifier }));
+    const app = this.#view.app(request.clientId);
+    return this.#token(codeExchangeForm({ code, clientId: request.clientId, redirectUri: REDIRECT_URI, codeVerifier: verifier, ...(app && app.kind !== 'frontend' ? { clientSecret: app.clientSecret } : {}) }));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {

@@ -27,7 +27,10 @@ import {
   AdapterError,
   issuerOf,
   type Adapter,
+  type AuthorizeRequest,
+  type AuthorizeResult,
   type ClientCredentialsRequest,
+  type CodeExchangeRequest,
   type DeployedWorkflow,
   type HttpGetAnswer,
   type Jwks,
@@ -39,12 +42,12 @@ import {
   type RevokeRequest,
   type RevokeResult,
 } from '../types.js';
-import { CookieJar, DEFAULT_TIMEOUT_MS, getSurface, json, pkcePair, revokeAt, send, tokenResult } from './http.js';
+import { CookieJar, DEFAULT_TIMEOUT_MS, getSurface, json, revokeAt, send, tokenResult } from './http.js';
 import { MemoryStore } from './oidc-store.js';
 import { TenantView } from './tenant-view.js';
 import { answerInteraction } from './oidc-interaction.js';
 import { REDIRECT_URI, newKey, providerConfiguration, type SignInSession } from './oidc-config.js';
-import { codeExchangeForm, refreshForm } from '../oauth-forms.js';
+import { codeExchangeForm, refreshForm, signInThroughCode } from '../oauth-forms.js';
 
 const NAME = 'oidc-provider';
 
@@ -93,6 +96,8 @@ export class OidcProviderAdapter implements Adapter {
         httpSurface: true,
         // features.revocation is enabled (oidc-config.ts): POST /oauth2/revoke, RFC 7009.
         revocation: true,
+        // Its own authorization endpoint binds the code (PKCE, redirect_uri); the token endpoint is real.
+        codeExchange: true,
       },
     };
   }
@@ -113,20 +118,26 @@ export class OidcProviderAdapter implements Adapter {
     throw new AdapterError('ERR_TARGET_REJECTED', `${NAME} does not run Kinde workflows`);
   }
 
-  async signIn(request: SignInRequest): Promise<TokenResult> {
+  signIn(request: SignInRequest): Promise<TokenResult> {
+    return signInThroughCode(this, request, this.#view.tenant, REDIRECT_URI);
+  }
+
+  /** The provider's own authorization endpoint, followed like a browser until it sends the code back. */
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const base = this.#requireBase();
-    const app = this.#view.app(request.clientId);
-    const { verifier, challenge } = await pkcePair();
+    const redirectUri = request.redirectUri ?? REDIRECT_URI;
     const params = new URLSearchParams({
       client_id: request.clientId,
       response_type: 'code',
-      redirect_uri: REDIRECT_URI,
+      redirect_uri: redirectUri,
       scope: request.scopes.join(' '),
       state: randomBytes(8).toString('hex'),
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
       login_hint: request.userId,
     });
+    if (request.codeChallenge !== undefined) {
+      params.set('code_challenge', request.codeChallenge);
+      params.set('code_challenge_method', 'S256');
+    }
     for (const a of request.audience) params.append('resource', a);
     if (request.orgCode !== undefined) params.set('org_code', request.orgCode);
 
@@ -138,20 +149,28 @@ export class OidcProviderAdapter implements Adapter {
       const location = res.headers.get('location');
       if (res.status < 300 || res.status >= 400 || location === null) {
         const body = await json(NAME, url, res);
-        return tokenResult(NAME, res.status === 200 ? 400 : res.status, body) as TokenResult;
+        return tokenResult(NAME, res.status === 200 ? 400 : res.status, body) as AuthorizeResult;
       }
       await res.body?.cancel();
-      if (location.startsWith(REDIRECT_URI)) {
+      if (location.startsWith(redirectUri)) {
         const back = new URL(location).searchParams;
         const code = back.get('code');
         if (code === null) {
           return { ok: false, status: 400, error: back.get('error') ?? 'server_error', ...optional(back.get('error_description')) };
         }
-        return this.#token(codeExchangeForm(code, request.clientId, app, { redirectUri: REDIRECT_URI, verifier }));
+        return { ok: true, code, redirectUri };
       }
       url = new URL(location, base).pathname.startsWith('/') ? `${base}${new URL(location, base).pathname}${new URL(location, base).search}` : location;
     }
     throw new AdapterError('ERR_TARGET_PROTOCOL', `${NAME}: the authorization endpoint kept redirecting without a code`);
+  }
+
+  exchangeCode(request: CodeExchangeRequest): Promise<TokenResult> {
+    return this.#token(codeExchangeForm(request));
+  }
+
+  tokenRequest(fields: Record<string, string>): Promise<TokenResult> {
+    return this.#token(new URLSearchParams(fields));
   }
 
   refresh(request: RefreshRequest): Promise<TokenResult> {

@@ -4,14 +4,12 @@
  * JWKS, token, authorize and the `/_conformance/v1` control surface). The
  * server owns routing; this module owns what each endpoint means.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SignInRequest, WorkflowFixtureSet } from '../../adapters/types.js';
 import { protocolErrors, PROTOCOL_MINOR, PROTOCOL_VERSION } from '../../schemas/protocol/validate.js';
 import type { DefectName } from '../defects.js';
 import { IssuerError } from '../errors.js';
 import { REFERENCE_CAPABILITIES, ReferenceIssuer, type GrantRequest, type IssuerOptions } from '../issuer.js';
-import { SERVER_LIMITS } from '../limits.js';
 import { WorkflowError } from '../workflows/index.js';
 import { AccountEndpoints } from './account.js';
 import { HttpError, parseForm, readForm, sendEmpty, sendJson } from './http-io.js';
@@ -24,14 +22,6 @@ export interface Implementation {
   version: string;
   homepage?: string;
 }
-
-/** Pending codes are bound to their PKCE challenge and redirect URI until exchanged. */
-interface CodeBinding {
-  challenge?: string;
-  redirectUri?: string;
-  burned?: boolean;
-}
-const MAX_PENDING_CODES = SERVER_LIMITS.maxPendingCodes;
 
 /** What one environment holds in memory (each bounded: reference/limits.ts). */
 export interface EnvironmentStats {
@@ -50,7 +40,6 @@ export class Environment {
   lastUsed = 0;
   readonly #implementation: Implementation;
   readonly #sessions: boolean;
-  readonly #pending = new Map<string, CodeBinding>();
   /** Seeded defects of the HTTP surface (discovery, JWKS paths, headers); the issuer has its own. */
   readonly #defects: ReadonlySet<DefectName>;
   /** User profile, logout, revocation and introspection (account.ts). */
@@ -70,7 +59,8 @@ export class Environment {
   }
 
   stats(): EnvironmentStats {
-    return { ...this.issuer.stats(), pendingCodes: this.#pending.size };
+    const { boundCodes, ...stats } = this.issuer.stats();
+    return { ...stats, pendingCodes: boundCodes };
   }
 
   // -------------------------------------------------------------------------
@@ -136,10 +126,11 @@ export class Environment {
     let grant: GrantRequest;
     switch (form.grant_type) {
       case 'authorization_code': {
-        const code = form.code!;
-        this.#checkBinding(code, form.redirect_uri, form.code_verifier);
-        grant = { grant_type: 'authorization_code', code, client_id: clientId };
+        // The issuer checks the code's bindings (client, PKCE, redirect_uri).
+        grant = { grant_type: 'authorization_code', code: form.code!, client_id: clientId };
         if (secret !== undefined) grant.client_secret = secret;
+        if (form.redirect_uri !== undefined) grant.redirect_uri = form.redirect_uri;
+        if (form.code_verifier !== undefined) grant.code_verifier = form.code_verifier;
         break;
       }
       case 'refresh_token':
@@ -153,7 +144,8 @@ export class Environment {
         if (form.org_code !== undefined) grant.org_code = form.org_code;
         break;
       default:
-        throw new HttpError(400, 'unsupported_grant_type', `unsupported grant_type ${JSON.stringify(form.grant_type)}`);
+        // The issuer refuses it (unsupported_grant_type), as in-process.
+        grant = { grant_type: form.grant_type, client_id: clientId } as unknown as GrantRequest;
     }
     try {
       const cacheable: Record<string, string> = this.#defects.has('token-response-cacheable') ? { 'Cache-Control': 'no-cache', Pragma: '' } : {};
@@ -223,9 +215,7 @@ export class Environment {
     const org = one('org_code');
     if (org !== undefined) request.orgCode = org;
     try {
-      const code = this.issuer.authorize(request);
-      this.#bind(code, { ...(challenge !== undefined ? { challenge } : {}), redirectUri });
-      back({ code });
+      back({ code: this.issuer.authorize(request, { ...(challenge !== undefined ? { challenge } : {}), redirectUri }) });
     } catch (e) {
       if (!(e instanceof IssuerError)) throw e;
       back({ error: e.code, error_description: e.message });
@@ -257,7 +247,6 @@ export class Environment {
   /** Replace the tenant (also used for `serve --tenant`). Throws IssuerError invalid_tenant naming the field. */
   provision(tenant: unknown): void {
     this.issuer.provision(tenant);
-    this.#pending.clear();
   }
 
   async postWorkflow(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -287,8 +276,7 @@ export class Environment {
     };
     const request: SignInRequest = { clientId: body.clientId, userId: body.userId, scopes: body.scopes, audience: body.audience };
     if (body.orgCode !== undefined) request.orgCode = body.orgCode;
-    const code = this.issuer.authorize(request);
-    this.#bind(code, {
+    const code = this.issuer.authorize(request, {
       ...(body.codeChallenge !== undefined ? { challenge: body.codeChallenge } : {}),
       ...(body.redirectUri !== undefined ? { redirectUri: body.redirectUri } : {}),
     });
@@ -305,34 +293,6 @@ export class Environment {
     await drain(req);
     await this.issuer.rotateKeys();
     sendEmpty(res, 204);
-  }
-
-  // -------------------------------------------------------------------------
-
-  #bind(code: string, binding: CodeBinding): void {
-    if (binding.challenge === undefined && binding.redirectUri === undefined) return;
-    if (this.#pending.size >= MAX_PENDING_CODES) this.#pending.delete(this.#pending.keys().next().value!);
-    this.#pending.set(code, binding);
-  }
-
-  /** PKCE (RFC 7636 4.6) and redirect_uri (RFC 6749 4.1.3) checks. A failed check burns the code. */
-  #checkBinding(code: string, redirectUri: string | undefined, verifier: string | undefined): void {
-    const b = this.#pending.get(code);
-    if (!b) return;
-    if (b.burned) throw new HttpError(400, 'invalid_grant', 'authorization code was already presented with a wrong code_verifier or redirect_uri');
-    let why: string | undefined;
-    if (b.challenge !== undefined) {
-      if (verifier === undefined) why = 'code_verifier is required: the code was issued with a code_challenge';
-      else if (createHash('sha256').update(verifier).digest('base64url') !== b.challenge) why = 'code_verifier does not match the code_challenge';
-    }
-    if (why === undefined && b.redirectUri !== undefined && redirectUri !== b.redirectUri) {
-      why = 'redirect_uri does not match the one of the authorization request';
-    }
-    if (why !== undefined) {
-      b.burned = true;
-      throw new HttpError(400, 'invalid_grant', why);
-    }
-    this.#pending.delete(code);
   }
 }
 
