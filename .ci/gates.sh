@@ -1,5 +1,7 @@
 # Gates sourced by .ci/run, each counted as one test. A gate runs a whole
 # conformance run in a process of its own and compares it with what is expected.
+# gate_bg: these run beside each other (CI_JOBS at once; own report dirs, port 0),
+# printed in this order when they end (see .ci/run).
 
 # shellcheck source=/dev/null
 . .ci/lib.sh
@@ -17,7 +19,7 @@ verifier_gate() { # name [extra args…]
 }
 mkdir -p reports/verifiers
 for v in reference jose kinde-jwt-validator jsonwebtoken-express fast-jwt; do
-  gate "verifier $v matches expected/verifiers/$v.json" verifier_gate "$v"
+  gate_bg "verifier $v matches expected/verifiers/$v.json" verifier_gate "$v"
 done
 
 # Every mutant verifier must be caught (exit 1 = some requirement FAILED).
@@ -29,7 +31,7 @@ mutant_verifier_gate() {
   [ "$rc" -eq 1 ]
 }
 for v in decode-only any-alg aud-ignored exp-ignored iss-prefix org-check-missing org-case-insensitive alg-family; do
-  gate "mutant verifier $v is caught" mutant_verifier_gate "mutant:$v"
+  gate_bg "mutant verifier $v is caught" mutant_verifier_gate "mutant:$v"
 done
 
 # The example API (any language would do) through the http-api verifier, as shipped:
@@ -45,7 +47,7 @@ api_gate() {
   stop_server
   return $rc
 }
-gate "example org API through http-api matches expected/verifiers/http-api.json" api_gate
+gate_bg "example org API through http-api matches expected/verifiers/http-api.json" api_gate
 
 # The reference served over HTTP (target protocol v1) must reach the same
 # verdicts as in-process, with every exchange validated against schemas/protocol.
@@ -72,7 +74,7 @@ http_gate() {
     if (diff.length) { console.error("verdicts differ:", diff.map((k) => `${k}: reference ${va[k]}, http ${vb[k]}${httpOnly.has(k) ? " (HTTP surface: expected NOT_APPLICABLE in-process, PASSED over HTTP)" : ""}`).join("; ")); process.exit(1); }
     console.log(`http and in-process reference agree on ${Object.keys(va).length} requirements (${httpOnly.size} of the HTTP surface judged over HTTP only)`);'
 }
-gate "reference over HTTP (serve + http adapter, --validate-protocol) equals in-process" http_gate
+gate_bg "reference over HTTP (serve + http adapter, --validate-protocol) equals in-process" http_gate
 
 # Real third-party issuers: their differences from the documented contract are
 # recorded in expected/targets/<name>.json (seed pinned: oidc-provider's verdicts
@@ -87,14 +89,14 @@ target_gate() { # name
   npx tsx reports/check-expected.ts "$dir/results.json" "expected/targets/$t.json"
 }
 for t in oidc-provider oauth2-mock-server; do
-  gate "third-party issuer $t matches expected/targets/$t.json" target_gate "$t"
+  gate_bg "third-party issuer $t matches expected/targets/$t.json" target_gate "$t"
 done
 
 # The installed package, from a scratch project outside the repository.
-gate "installed tarball works from a scratch project (run, serve, own adapter, library, http-api, no false green)" bash .ci/consumer.sh
+gate_bg "installed tarball works from a scratch project (run, serve, own adapter, library, http-api, no false green)" bash .ci/consumer.sh
 
 # Hostile targets (loopback only, bounded): the fast subset of `npm run hardening`.
-gate "hardening (fast subset): hostile targets end with the right exit code, no stack trace, bounded time and memory" node --import tsx hardening/run.ts --fast
+gate_bg "hardening (fast subset): hostile targets end with the right exit code, no stack trace, bounded time and memory" node --import tsx hardening/run.ts --fast
 
 # More gates, one file per topic (sourced in name order; each uses `gate` and .ci/lib.sh like the ones above).
 for extra in .ci/gates.d/*.sh; do

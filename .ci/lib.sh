@@ -35,3 +35,35 @@ stop_server() {
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
   SERVER_PID=
 }
+
+# ci_prepare_package DIR: pack the package into DIR (npm pack builds dist/ through prepack) and install the
+# tarball into the scratch project DIR/installed, the way a user installs it. .ci/run does this once; the gates
+# that install the package get the tarball as KTC_TARBALL and copy this install (ci_install_tarball).
+ci_prepare_package() {
+  local dir=$1 tarball
+  (npm pack --silent --pack-destination "$dir" > "$dir/pack.log" 2>&1) || { cat "$dir/pack.log"; echo "npm pack failed"; return 1; }
+  tarball=$(ls "$dir"/kinde-token-conformance-*.tgz) || { echo "npm pack wrote no tarball"; return 1; }
+  echo "packed $tarball ($(du -k "$tarball" | cut -f1) kB)"
+  mkdir -p "$dir/installed" || return 1
+  echo '{ "name": "ktc-ci-installed", "version": "1.0.0", "private": true, "type": "module" }' > "$dir/installed/package.json"
+  (cd "$dir/installed" && npm install --no-audit --no-fund --silent -D "$tarball" > install.log 2>&1) || { cat "$dir/installed/install.log"; echo "npm install of the tarball failed"; return 1; }
+  echo "installed it in $dir/installed"
+}
+
+# ci_install_tarball TARBALL: install TARBALL as a devDependency of the scratch project in the current directory
+# (its package.json written). When TARBALL is the one .ci/run packed, its install is copied (cp -a: nothing is
+# shared between gates) and the dependency added to package.json, as `npm install -D TARBALL` would; otherwise
+# (a gate run on its own) npm installs it. Output goes to install.log.
+ci_install_tarball() {
+  local tarball=$1
+  if [ -n "${KTC_CI_INSTALLED:-}" ] && [ "$tarball" = "${KTC_TARBALL:-}" ] && [ -d "$KTC_CI_INSTALLED/node_modules/kinde-token-conformance" ]; then
+    echo "copy of the install of $tarball in $KTC_CI_INSTALLED" > install.log
+    cp -a "$KTC_CI_INSTALLED/node_modules" . >> install.log 2>&1 || return 1
+    node -e '
+      const fs = require("fs"), [own, installed] = ["package.json", process.argv[1] + "/package.json"].map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+      own.devDependencies = { ...own.devDependencies, ...installed.devDependencies };
+      fs.writeFileSync("package.json", JSON.stringify(own, null, 2) + "\n");' "$KTC_CI_INSTALLED" >> install.log 2>&1
+    return
+  fi
+  npm install --no-audit --no-fund --silent -D "$tarball" > install.log 2>&1
+}

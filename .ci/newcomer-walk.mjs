@@ -18,14 +18,15 @@
 // Usage: node .ci/newcomer-walk.mjs [--tarball=FILE] [--printed-only] [FILE.md …]
 // Exit 0 when every block that ran passed and every printed command did what it should.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const tarballArg = args.find((a) => a.startsWith('--tarball='))?.slice('--tarball='.length);
+// Without --tarball: KTC_TARBALL, the tarball .ci/run packed once for every gate (else the walk packs one).
+const tarballArg = args.find((a) => a.startsWith('--tarball='))?.slice('--tarball='.length) ?? (process.env.KTC_TARBALL || undefined);
 const named = args.filter((a) => !a.startsWith('--'));
 const docs = named.length > 0 ? named : ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 const BLOCK_TIMEOUT_MS = Number(process.env.WALK_BLOCK_TIMEOUT_MS ?? 1_200_000);
@@ -78,7 +79,16 @@ function installed() {
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), '{ "name": "newcomer", "version": "1.0.0", "private": true, "type": "module" }\n');
   say(`walk: scratch project ${app}, installing ${tarball}`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '-D', tarball], { cwd: app, stdio: 'inherit' });
+  const ciInstalled = process.env.KTC_CI_INSTALLED;
+  if (ciInstalled && tarball === process.env.KTC_TARBALL && existsSync(join(ciInstalled, 'node_modules', 'kinde-token-conformance'))) {
+    // CI installed this tarball once in a scratch project of its own: a copy of that install (nothing shared),
+    // and the dependency in package.json, as `npm install -D TARBALL` leaves them.
+    say(`walk: a copy of CI's install of it (${ciInstalled})`);
+    cpSync(join(ciInstalled, 'node_modules'), join(app, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    const own = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    own.devDependencies = JSON.parse(readFileSync(join(ciInstalled, 'package.json'), 'utf8')).devDependencies;
+    writeFileSync(join(app, 'package.json'), `${JSON.stringify(own, null, 2)}\n`);
+  } else execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '-D', tarball], { cwd: app, stdio: 'inherit' });
   writeFiles(app);
   return app;
 }

@@ -20,7 +20,8 @@ if [ -z "$tarball" ]; then
 fi
 mkdir -p "$work/app" && cd "$work/app" || exit 1
 echo '{ "name": "scratch-vitest-consumer", "version": "1.0.0", "private": true, "type": "module" }' > package.json
-npm install --no-audit --no-fund --silent -D "$tarball" vitest@4.1 > install.log 2>&1 || { cat install.log; fail "npm install failed"; }
+# The package (a copy of CI's one install of the tarball when there is one), then vitest beside it.
+ci_install_tarball "$tarball" && cp install.log install-package.log && npm install --no-audit --no-fund --silent -D "$tarball" vitest@4.1 > install.log 2>&1 || { cat install-package.log install.log 2>/dev/null; fail "npm install failed"; }
 # The README's snippet, as printed.
 cat > conformance.test.js <<'JS'
 import { conformance } from 'kinde-token-conformance/vitest';

@@ -2,7 +2,7 @@
 # matches expected/verifiers/<name>.json, whose comments give the source reason of every finding.
 # verifier_gate comes from .ci/gates.sh.
 for v in kinde-node-express-jwtverify kinde-node-express-protectroute kinde-node-auth-utils kinde-auth-nextjs; do
-  gate "verifier $v matches expected/verifiers/$v.json" verifier_gate "$v"
+  gate_bg "verifier $v matches expected/verifiers/$v.json" verifier_gate "$v"
 done
 
 # An API without organizations (GET /api/me) through http-api: a route without :org_code makes the org
@@ -27,7 +27,7 @@ me_api_gate() {
     console.log(`${org.length} org requirements not applicable`);'
 }
 mkdir -p reports/verifiers
-gate "org-less example API (GET /api/me) through http-api matches expected/verifiers/http-api-me.json" me_api_gate
+gate_bg "org-less example API (GET /api/me) through http-api matches expected/verifiers/http-api-me.json" me_api_gate
 
 # The README's verifier table is report --matrix over the runs above (and .ci/gates.sh's): regenerate it with
 # npx tsx bin/readme-matrix.ts --write when a verdict changes (the expected files change with it).
