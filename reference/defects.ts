@@ -61,6 +61,7 @@ export const DEFECTS = {
   'only-first-workflow-runs': { description: 'only the first deployed workflow of a trigger runs', caughtBy: 'WF-ALL-WORKFLOWS-RUN' },
   'event-org-code-missing': { description: "the user token workflow's event has `context.organization.code` null even when the user signs in to an organization", caughtBy: 'WF-EVENT-FIELDS' },
   'undefined-written-as-null': { description: "the low-level `setCustomClaim(name, undefined)` stores the claim as null", caughtBy: 'WF-UNDEFINED-CLAIM' },
+  'refresh-auth-time-now': { description: 'an ID token minted by the refresh grant carries the time of the refresh as auth_time, not the time the user authenticated', caughtBy: 'ID-REFRESH-CLAIMS' },
   'refresh-drops-org-code': { description: 'an access token minted by the refresh grant (after the first expired) lacks the session’s `org_code`', caughtBy: 'ACCESS-ORG-CODE' },
   'refresh-keeps-first-workflow-claims': {
     description: 'an access token minted by the refresh grant carries the claims the workflows wrote at sign-in, not those they write on refresh',

@@ -257,7 +257,7 @@ export class ReferenceIssuer {
     if (!user) throw new IssuerError('invalid_grant', 'the user no longer exists');
     const org = session.orgCode === undefined ? undefined : this.#index.org(session.orgCode);
     const ctx = this.#ctx(app);
-    const grant: UserGrant = { user, scopes: session.scopes, audience: session.audience, authTime: session.authTime };
+    const grant: UserGrant = { user, scopes: session.scopes, audience: session.audience, authTime: origin === 'refresh_token_request' && this.#has('refresh-auth-time-now') ? ctx.now : session.authTime };
     if (org) grant.org = org;
 
     const reuseAccess =

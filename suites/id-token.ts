@@ -2,6 +2,7 @@
  * ID tokens ("ID tokens" page): subject, audience, times, at_hash, and the
  * claims that depend on the requested scopes and the app's settings.
  */
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
@@ -37,8 +38,11 @@ export const checks: Check<any>[] = [
     name: 'ID token claims follow the sign-in, its scopes and the app settings',
     requirements: REQS,
     needs: ['userTokens'],
-    arbitrary: () => userScenarioArb().map(withOpenId),
-    async predicate({ tenant, request, application, user }, judge, env) {
+    // `delay`: seconds the target's clock moves between the second sign-in and its refresh (capability clock), so a
+    // refresh that restamps auth_time (or anything else) with its own time differs from the sign-in's; below the
+    // shortest generated lifetime (60 s), so nothing expires in between.
+    arbitrary: () => fc.record({ s: userScenarioArb().map(withOpenId), delay: fc.integer({ min: 1, max: 59 }) }),
+    async predicate({ s: { tenant, request, application, user }, delay }, judge, env) {
       await provision(env, judge, tenant);
       const t = await signInExpectingTokens(env, judge, request, REQS);
       if (!t) return;
@@ -50,6 +54,10 @@ export const checks: Check<any>[] = [
       if (!env.info.capabilities.refresh) return;
       const offline = { ...request, scopes: [...new Set([...request.scopes, 'offline'])] };
       const again = await signInExpectingTokens(env, judge, offline, REQS);
+      if (again && env.info.capabilities.clock && env.adapter.advanceClock) {
+        await env.adapter.advanceClock(delay);
+        (judge.trace.commands ??= []).push(`advanceClock(${delay}) between the sign-in and its refresh`);
+      }
       const refreshed = again && (await refreshOnce(env, judge, application, again, REQS));
       if (!refreshed) return;
       judgeIdToken(judge, refreshed, { request: offline, application, user });
