@@ -117,8 +117,13 @@ function attackCheck(
   });
 }
 
-/** Requirements whose attacks change the algorithm: a JWK's alg member can mask a verifier that does not pin RS256. */
-const ALG_REQUIREMENTS = new Set(['VERIFY-ALG-NONE', 'VERIFY-ALG-HMAC', 'VERIFY-ALG-RS256']);
+/**
+ * Requirements whose attacks change the algorithm: a JWK's alg member can mask a verifier that does not pin RS256.
+ * Not VERIFY-ALG-HMAC: HMAC confusion needs the verifier to use an RSA key's bytes as the secret, whichever key it
+ * picks (by kid, or the set's first); the stable key is both the first and named by kid, while the key without alg
+ * is neither first nor chosen by a library that refuses an RSA JWK for HS* (a first-key verifier lost it: any-alg).
+ */
+const ALG_REQUIREMENTS = new Set(['VERIFY-ALG-NONE', 'VERIFY-ALG-RS256']);
 
 /**
  * The key the attacks start from. Algorithm attacks are signed with the published key that has no
