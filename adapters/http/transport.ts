@@ -110,7 +110,12 @@ function classify(e: unknown, what: string, timeoutMs: number): AdapterError {
 
 /** The media type without parameters, lower-cased. */
 export function mediaType(answer: Answer): string {
-  return answer.contentType.split(';')[0]!.trim().toLowerCase();
+  return mediaTypeOf(answer.contentType);
+}
+
+/** The media type of a Content-Type value (absent: ''), without parameters, lower-cased. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** Parse a JSON body or throw ERR_TARGET_PROTOCOL quoting the start of what came instead. */

@@ -5,18 +5,14 @@
  * where the suite sees HTTP headers (capability httpSurface); in-process
  * answers carry none and are not judged.
  */
+import { mediaTypeOf } from '../../adapters/http/transport.js';
 import type { TokenResult } from '../../adapters/types.js';
 import type { Judge } from './violation.js';
 
 export const RESP_JSON = 'RESP-JSON';
 
-/** The media type of a Content-Type value, without parameters, lower-cased. */
-function mediaType(v: string | undefined): string {
-  return (v ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
 export function judgeJsonType(judge: Judge, result: TokenResult, what: string): void {
   if (!judge.focused(RESP_JSON) || result.headers === undefined) return;
   const ct = result.headers['content-type'];
-  judge.check(mediaType(ct) === 'application/json', RESP_JSON, 'ERR_RESPONSE_INVALID', () => `the ${what} answer (HTTP ${result.status}) has Content-Type ${JSON.stringify(ct) ?? '(absent)'}, not application/json`, { claim: 'content-type', expected: 'application/json', actual: ct ?? null });
+  judge.check(mediaTypeOf(ct) === 'application/json', RESP_JSON, 'ERR_RESPONSE_INVALID', () => `the ${what} answer (HTTP ${result.status}) has Content-Type ${JSON.stringify(ct) ?? '(absent)'}, not application/json`, { claim: 'content-type', expected: 'application/json', actual: ct ?? null });
 }
