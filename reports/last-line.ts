@@ -6,6 +6,7 @@
  *
  *   60 passed, 0 failed, 23 not applicable — 83 requirements (exit 0, 41 s)
  *   572 passed, 0 failed, 23 not applicable — 489 self-tests and 83 requirements (exit 0, 4 min 12 s)
+ *   0 passed, 1 failed (the run), 1 not applicable — 1 requirement — nothing was checked (exit 2, 2 s)
  */
 import type { RunResults } from './results.js';
 
@@ -38,8 +39,10 @@ export function lastLine(input: LastLineInput): string {
   let failed = (s ? s.FAILED + s.ERRORED + (strict ? s.WARNING : 0) : 0) + (self?.failed ?? 0);
   const expected = input.expectedFailures ?? 0;
   failed = Math.max(0, failed - expected);
-  // A run that did not end in a verdict (unreachable, a usage error, nothing checked) is never "0 failed".
-  if (input.exitCode !== 0 && failed === 0) failed = 1;
+  // A run that did not end in a verdict (unreachable, a usage error, nothing checked) is never "0 failed":
+  // the run itself is the one failure, and the line says so (no requirement failed).
+  const runFailed = input.exitCode !== 0 && failed === 0;
+  if (runFailed) failed = 1;
   if (input.exitCode === 0 && failed > 0) throw new Error(`internal: exit 0 with ${failed} failed`);
   const extras: string[] = [];
   if (s && !strict && s.WARNING > 0) extras.push(plural(s.WARNING, 'warning', 'warnings'));
@@ -52,7 +55,7 @@ export function lastLine(input: LastLineInput): string {
   const tail = [`exit ${input.exitCode}`, ...(input.durationMs !== undefined ? [formatDuration(input.durationMs)] : [])].join(', ');
   passed = Math.max(0, passed);
   return (
-    `${passed} passed, ${failed} failed${extras.length > 0 ? `, ${extras.join(', ')}` : ''}` +
+    `${passed} passed, ${failed} failed${runFailed ? ' (the run)' : ''}${extras.length > 0 ? `, ${extras.join(', ')}` : ''}` +
     `${what.length > 0 ? ` — ${what.join(' and ')}` : ''}${input.why ? ` — ${input.why}` : ''} (${tail})`
   );
 }

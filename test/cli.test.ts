@@ -37,7 +37,7 @@ describe('kinde-token-conformance command line', () => {
     expect(r.code).toBe(3);
     expect(r.out).toContain('cannot reach the target');
     expect(r.out).not.toMatch(/no complete answer within/); // refused, not a timeout waited for
-    expect(r.out).toMatch(/^0 passed, 1 failed — the target could not be reached \(exit 3/m);
+    expect(r.out).toMatch(/^0 passed, 1 failed \(the run\) — the target could not be reached \(exit 3/m);
   });
 
   it('exit 0 and every report written for a conforming target; exit 1 naming the requirement and a replay command for a mutant', async () => {

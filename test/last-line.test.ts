@@ -36,7 +36,13 @@ describe('the last line', () => {
   });
 
   it('a run without a verdict (unreachable, nothing checked) is never "0 failed"', () => {
-    expect(lastLine({ exitCode: 3, why: 'the target could not be reached' })).toMatch(/^0 passed, 1 failed — the target could not be reached \(exit 3\)$/);
+    expect(lastLine({ exitCode: 3, why: 'the target could not be reached' })).toMatch(/^0 passed, 1 failed \(the run\) — the target could not be reached \(exit 3\)$/);
+    // Every selected requirement not applicable: the one failure is the run's, not a requirement's.
+    const na = FIXTURES.pass.requirements.slice(0, 1).map((r) => ({ ...r, verdict: 'NOT_APPLICABLE' as const }));
+    const results = { ...FIXTURES.pass, requirements: na, summary: summarize(na) };
+    expect(lastLine({ results, exitCode: 2, why: 'nothing was checked' })).toMatch(/^0 passed, 1 failed \(the run\), 1 not applicable — 1 requirement — nothing was checked \(exit 2\)$/);
+    // A real failure is never labelled as the run's.
+    expect(lastLine({ results: FIXTURES.fail, exitCode: exitCodeFor(FIXTURES.fail) })).not.toContain('(the run)');
   });
 
   it('--expected: failures the file expects are counted apart when the run matches it', () => {
