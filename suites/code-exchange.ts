@@ -34,7 +34,7 @@ import {
   type BoundCode,
   type CodeState,
 } from './lib/code-model.js';
-import { provision, refused } from './lib/flows.js';
+import { provision, refusalExcused, refused } from './lib/flows.js';
 import type { Judge } from './lib/violation.js';
 import { otherApplication } from './refresh-client.js';
 
@@ -68,6 +68,7 @@ async function authorize(env: CheckEnv, judge: Judge, s: UserScenario, verifier:
   const a: AuthorizeResult = await codeApi(env).authorize({ ...s.request, codeChallenge: challengeOf(verifier) });
   log(judge, `${label}: sign-in (PKCE S256, redirect_uri bound) → ${a.ok ? 'code' : `HTTP ${a.status} ${a.error}`}`);
   if (!a.ok) {
+    if (refusalExcused(judge, s.request)) return null;
     const req = blame.find((r) => judge.focused(r));
     if (req) refused(judge, req, a, 'sign-in (authorization)');
     return null;

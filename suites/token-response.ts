@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import type { TokenResult } from '../adapters/types.js';
 import { schemaErrors } from '../schemas/catalog.js';
-import { m2mScenarioArb, userScenarioArb } from '../generators/tenant.js';
+import { m2mScenarioArb, userScenarioArb, type UserScenario } from '../generators/tenant.js';
 import { defineCheck, type Check, type CheckEnv } from './lib/check.js';
 import { claimEquals, issuedBetween, validWhenIssued } from './lib/conditions.js';
-import { clientCredentialsExpectingToken, provision, redactRequest, refreshOnce, signInExpectingTokens, tokensOf } from './lib/flows.js';
+import { clientCredentialsExpectingToken, provision, redactRequest, refreshOnce, refusalExcused, signInExpectingTokens, tokensOf } from './lib/flows.js';
 import { withOffline, withOpenId } from './lib/issuance.js';
 import { own } from './lib/json.js';
 import type { Decoded } from './lib/tokens.js';
@@ -109,26 +109,7 @@ export const checks: Check<any>[] = [
     arbitrary: () => fc.record({ user: userScenarioArb().map(withOffline), m2m: m2mScenarioArb() }),
     async predicate({ user, m2m }, judge, env) {
       const reqs = ['RESP-SHAPE', 'RESP-CONSISTENT'];
-      if (env.info.capabilities.userTokens) {
-        await provision(env, judge, user.tenant);
-        judge.trace.request = redactRequest(user.request);
-        const first = await timed(env, () => env.adapter.signIn(user.request));
-        const t = tokensOf(judge, first.result, reqs, 'sign-in');
-        judgeResponse(judge, first.result, 'authorization_code');
-        judgeConsistency(judge, first, t?.access, 'authorization_code', true, user.request.scopes);
-        const rt = first.result.ok ? first.result.body.refresh_token : undefined;
-        if (t && typeof rt === 'string' && env.info.capabilities.refresh) {
-          const app = user.application;
-          const request = { clientId: app.clientId, refreshToken: rt, ...(app.kind !== 'frontend' ? { clientSecret: app.clientSecret } : {}) };
-          judge.trace.request = redactRequest(request);
-          const again = await timed(env, () => env.adapter.refresh(request));
-          const u = tokensOf(judge, again.result, reqs, 'refresh');
-          judgeResponse(judge, again.result, 'refresh_token');
-          // RFC 6749 §6: a refresh asks, by default, for the scope originally granted.
-          const original = own(t.access.payload, 'scp');
-          judgeConsistency(judge, again, u?.access, 'refresh_token', u !== null && u.access.raw !== t.access.raw, Array.isArray(original) ? (original as string[]) : []);
-        }
-      }
+      if (env.info.capabilities.userTokens) await judgeUserResponses(env, judge, user, reqs);
       if (env.info.capabilities.m2m) {
         await provision(env, judge, m2m.tenant);
         judge.trace.request = redactRequest(m2m.request);
@@ -224,3 +205,26 @@ export const checks: Check<any>[] = [
     },
   }),
 ];
+
+/** RESP-SHAPE and RESP-CONSISTENT over a sign-in and, when it brought a refresh token, a refresh. */
+async function judgeUserResponses(env: CheckEnv, judge: Judge, user: UserScenario, reqs: string[]): Promise<void> {
+  await provision(env, judge, user.tenant);
+  judge.trace.request = redactRequest(user.request);
+  const first = await timed(env, () => env.adapter.signIn(user.request));
+  if (!first.result.ok && refusalExcused(judge, user.request)) return;
+  const t = tokensOf(judge, first.result, reqs, 'sign-in');
+  judgeResponse(judge, first.result, 'authorization_code');
+  judgeConsistency(judge, first, t?.access, 'authorization_code', true, user.request.scopes);
+  const rt = first.result.ok ? first.result.body.refresh_token : undefined;
+  if (t && typeof rt === 'string' && env.info.capabilities.refresh) {
+    const app = user.application;
+    const request = { clientId: app.clientId, refreshToken: rt, ...(app.kind !== 'frontend' ? { clientSecret: app.clientSecret } : {}) };
+    judge.trace.request = redactRequest(request);
+    const again = await timed(env, () => env.adapter.refresh(request));
+    const u = tokensOf(judge, again.result, reqs, 'refresh');
+    judgeResponse(judge, again.result, 'refresh_token');
+    // RFC 6749 §6: a refresh asks, by default, for the scope originally granted.
+    const original = own(t.access.payload, 'scp');
+    judgeConsistency(judge, again, u?.access, 'refresh_token', u !== null && u.access.raw !== t.access.raw, Array.isArray(original) ? (original as string[]) : []);
+  }
+}

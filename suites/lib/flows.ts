@@ -61,7 +61,21 @@ export async function signInExpectingTokens(
 ): Promise<UserTokens | null> {
   judge.trace.request = redactRequest(request);
   const result = await env.adapter.signIn(request);
+  if (!result.ok && refusalExcused(judge, request)) return null;
   return tokensOf(judge, result, requirements, 'sign-in');
+}
+
+/**
+ * Whether a refused sign-in asked for something the docs do not promise to grant, so that its refusal is no
+ * evidence against the requirement being judged (the run is left unjudged, and the trace says why). Today one
+ * case: no `openid` scope. Kinde lists openid as the scope that "requests an ID token", but OIDC Core §3.1.2.1
+ * leaves the behaviour of a request without it unspecified, and a correct OpenID provider may refuse it
+ * (oidc-provider answers access_denied): blaming that on, say, ACCESS-FLAGS was a false red.
+ */
+export function refusalExcused(judge: Judge, request: Pick<SignInRequest, 'scopes'>): boolean {
+  if (request.scopes.includes('openid')) return false;
+  (judge.trace.commands ??= []).push('sign-in without openid refused: not judged (OIDC Core §3.1.2.1 leaves such a request unspecified)');
+  return true;
 }
 
 export async function clientCredentialsExpectingToken(

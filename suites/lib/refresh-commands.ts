@@ -4,7 +4,7 @@
  * and judges what the target answers against the requirement it belongs to.
  */
 import type { RefreshRequest, SignInRequest, TokenResult } from '../../adapters/types.js';
-import { redactRequest, refused } from './flows.js';
+import { redactRequest, refusalExcused, refused } from './flows.js';
 import {
   accessRemaining,
   accessState,
@@ -54,6 +54,7 @@ export class SignInCommand implements RefreshCommand {
     judge.trace.request = redactRequest(request);
     const result = await r.env.adapter.signIn(request);
     if (!result.ok) {
+      if (refusalExcused(judge, request)) return;
       const req = this.variant === 'offline_access' ? 'RT-OFFLINE-ACCESS' : judge.focused('RT-OFFLINE-ONLY') ? 'RT-OFFLINE-ONLY' : blame(r);
       if (req) refused(judge, req, result, `sign-in (scope ${scopes.join(' ')})`);
       traceOutcome(r, 'refused');
