@@ -35,7 +35,7 @@ export const USER_SCOPES: readonly string[] = ['profile', 'email', 'offline', 'o
 const MASK = 16;
 const maskArb = fc.array(fc.boolean(), { minLength: MASK, maxLength: MASK });
 
-function scopesOf(tenant: Tenant, audiences: readonly string[]): string[] {
+export function scopesOf(tenant: Tenant, audiences: readonly string[]): string[] {
   const out: string[] = [];
   for (const api of tenant.apis) {
     if (!audiences.includes(api.audience)) continue;

@@ -22,4 +22,5 @@ export {
 export type { TenantArbOptions } from './tenant-limits.js';
 export { tenantArb } from './tenant-arb.js';
 export { USER_SCOPES, m2mScenarioArb, userScenarioArb } from './scenario.js';
+export { severalApisM2mScenarioArb, severalApisUserScenarioArb } from './several-apis.js';
 export type { M2mScenario, M2mScenarioOptions, UserScenario } from './scenario.js';

@@ -97,7 +97,7 @@ export function accessTokenClaims(ctx: ClaimContext, g: UserGrant): JsonObject {
     flags[f.key] = flagClaim(ctx, f, override !== undefined && typeof override === typeof f.value ? override : f.value);
   }
   const claims: JsonObject = {
-    aud: [...g.audience],
+    aud: ctx.has('aud-first-only') ? g.audience.slice(0, 1) : [...g.audience],
     azp: ctx.app.clientId,
     exp: ctx.now + lifetime,
     feature_flags: flags,
@@ -163,7 +163,7 @@ export interface M2MGrant {
 export function m2mTokenClaims(ctx: ClaimContext, g: M2MGrant): JsonObject {
   const scopeList = ctx.has('scope-scp-disagree') ? g.scopes.slice(0, -1) : g.scopes;
   const claims: JsonObject = {
-    aud: [...g.audience],
+    aud: ctx.has('aud-first-only') ? g.audience.slice(0, 1) : [...g.audience],
     azp: ctx.app.clientId,
     exp: ctx.now + (ctx.has('access-lifetime-ignores-config') ? 86_400 : ctx.app.lifetimes.accessToken),
     gty: ['client_credentials'],

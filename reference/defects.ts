@@ -25,6 +25,7 @@ export const DEFECTS = {
   'id-aud-string': { description: 'the ID token `aud` is a string, not an array', caughtBy: 'ID-AUD-ARRAY' },
   'profile-claims-without-scope': { description: 'profile claims are present without the `profile` scope', caughtBy: 'ID-PROFILE-SCOPE' },
   'at-hash-wrong': { description: '`at_hash` hashes the whole access token instead of taking the left half', caughtBy: 'ID-AT-HASH' },
+  'aud-first-only': { description: 'access tokens (user and M2M) carry only the first requested audience', caughtBy: 'ACCESS-AUD' },
   'scope-scp-disagree': { description: 'M2M `scope` string drops the last granted scope', caughtBy: 'M2M-SCOPE-SCP' },
   'm2m-user-claims': { description: 'M2M tokens carry a user claim (`email`)', caughtBy: 'M2M-NO-USER-CLAIMS' },
   'm2m-untoggled-flags': { description: 'M2M tokens carry every environment flag, not only those toggled on', caughtBy: 'FLAGS-M2M-TOGGLED' },

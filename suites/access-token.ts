@@ -3,7 +3,7 @@
  * audiences, organization, permissions, roles, and how long.
  */
 import fc from 'fast-check';
-import { userScenarioArb } from '../generators/tenant.js';
+import { severalApisUserScenarioArb, userScenarioArb } from '../generators/tenant.js';
 import { checks as optionalClaims } from './access-optional.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
@@ -35,6 +35,19 @@ export const checks: Check<any>[] = [
       const again = await signInExpectingTokens(env, judge, offline, REQS);
       const refreshed = again && (await refreshAfterExpiry(env, judge, s.application, again, REQS));
       if (refreshed && refreshed.access.raw !== again.access.raw) judgeAccessToken(judge, refreshed.access, { ...s, request: offline });
+    },
+  }),
+  defineCheck({
+    name: 'a sign-in naming several APIs gets each in aud, with the scopes of each in scp',
+    requirements: ['ACCESS-AUD', 'ACCESS-SCP'],
+    needs: ['userTokens'],
+    arbitrary: () => severalApisUserScenarioArb(),
+    async predicate(s, judge, env) {
+      await provision(env, judge, s.tenant);
+      const t = await signInExpectingTokens(env, judge, s.request, ['ACCESS-AUD', 'ACCESS-SCP']);
+      if (!t) return;
+      claimSetEquals(judge, 'ACCESS-AUD', 'access', t.access, 'aud', s.request.audience);
+      claimSetEquals(judge, 'ACCESS-SCP', 'access', t.access, 'scp', grantedScopes(s));
     },
   }),
   defineCheck({
@@ -132,9 +145,7 @@ export const checks: Check<any>[] = [
 function judgeAccessToken(judge: Judge, a: Decoded, { tenant, request, application, user }: Pick<UserScenario, 'tenant' | 'request' | 'application' | 'user'>): void {
   claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'sub', user.id);
   claimEquals(judge, 'ACCESS-SUB-AZP', 'access', a, 'azp', application.clientId);
-  const apiScopes = new Set(tenant.apis.filter((x) => request.audience.includes(x.audience)).flatMap((x) => x.scopes));
-  const granted = [...new Set(request.scopes.filter((s) => OIDC_SCOPES.has(s) || apiScopes.has(s)))];
-  claimSetEquals(judge, 'ACCESS-SCP', 'access', a, 'scp', granted);
+  claimSetEquals(judge, 'ACCESS-SCP', 'access', a, 'scp', grantedScopes({ tenant, request }));
   claimSetEquals(judge, 'ACCESS-AUD', 'access', a, 'aud', request.audience);
   if (request.orgCode !== undefined) {
     claimEquals(judge, 'ACCESS-ORG-CODE', 'access', a, 'org_code', request.orgCode);
@@ -142,4 +153,10 @@ function judgeAccessToken(judge: Judge, a: Decoded, { tenant, request, applicati
     claimSetEquals(judge, 'ACCESS-PERMISSIONS', 'access', a, 'permissions', [...new Set(membership.permissions)]);
   }
   lifetimeIs(judge, 'ACCESS-LIFETIME', 'access', a, application.lifetimes.accessToken);
+}
+
+/** The scopes a sign-in is granted: the OIDC ones Kinde grants and the requested scopes of the requested APIs. */
+function grantedScopes({ tenant, request }: Pick<UserScenario, 'tenant' | 'request'>): string[] {
+  const apiScopes = new Set(tenant.apis.filter((x) => request.audience.includes(x.audience)).flatMap((x) => x.scopes));
+  return [...new Set(request.scopes.filter((s) => OIDC_SCOPES.has(s) || apiScopes.has(s)))];
 }

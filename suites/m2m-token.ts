@@ -2,7 +2,7 @@
  * M2M tokens ("Token structure and claims for M2M applications"), feature
  * flags toggled for M2M apps, and org-scoped M2M applications.
  */
-import { m2mScenarioArb, type M2mScenario } from '../generators/tenant.js';
+import { m2mScenarioArb, severalApisM2mScenarioArb, type M2mScenario } from '../generators/tenant.js';
 import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
 import { clientCredentialsExpectingToken, provision } from './lib/flows.js';
@@ -48,6 +48,19 @@ export const checks: Check<any>[] = [
         { tokenType: 'm2m', claim: present[0] ?? 'sub', token },
       );
       lifetimeIs(judge, 'M2M-LIFETIME', 'm2m', m, application.lifetimes.accessToken);
+    },
+  }),
+  defineCheck({
+    name: 'client credentials naming several APIs get each in aud, with the scopes of each in scope and scp',
+    requirements: ['M2M-AZP-AUD', 'M2M-SCOPE-SCP'],
+    needs: ['m2m'],
+    arbitrary: () => severalApisM2mScenarioArb(),
+    async predicate({ tenant, request }, judge, env) {
+      await provision(env, judge, tenant);
+      const t = await clientCredentialsExpectingToken(env, judge, request, ['M2M-AZP-AUD', 'M2M-SCOPE-SCP']);
+      if (!t) return;
+      claimSetEquals(judge, 'M2M-AZP-AUD', 'm2m', t.token, 'aud', request.audience);
+      if (request.scopes && request.scopes.length > 0) claimSetEquals(judge, 'M2M-SCOPE-SCP', 'm2m', t.token, 'scp', [...new Set(request.scopes)]);
     },
   }),
   defineCheck({
