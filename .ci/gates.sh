@@ -79,8 +79,8 @@ http_gate() {
 gate_bg "reference over HTTP (serve + http adapter, --validate-protocol) equals in-process" http_gate
 
 # Real third-party issuers: their differences from the documented contract are
-# recorded in expected/targets/<name>.json (seed pinned: oidc-provider's verdicts
-# depend on which audience combinations get generated).
+# recorded in expected/targets/<name>.json (seed pinned, as every gate with an
+# expected file: the same inputs from run to run).
 target_gate() { # name
   local t=$1 dir=reports/targets/$1 rc
   mkdir -p reports/targets
