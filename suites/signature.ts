@@ -18,8 +18,12 @@ import type { Judge } from './lib/violation.js';
 /** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
 const PRIVATE_RSA_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
+/** The modulus size in bits, leading zero octets not counted (zeros in front of a short modulus do not make it longer: SIG-JWK-ENCODING judges them). */
 function modulusBits(jwk: Jwk): number {
-  return typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
+  if (typeof jwk.n !== 'string') return 0;
+  const octets = Buffer.from(jwk.n, 'base64url');
+  const first = octets.findIndex((b) => b !== 0);
+  return first < 0 ? 0 : (octets.length - first) * 8 - Math.clz32(octets[first]!) + 24;
 }
 
 /** Requirements judged on every issued token (the token-form ones first: nothing else can be judged without them). */
