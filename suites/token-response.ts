@@ -125,7 +125,8 @@ export const checks: Check<any>[] = [
         await provision(env, judge, m2m.tenant);
         judge.trace.request = redactRequest(m2m.request);
         const r = await timed(env, () => env.adapter.clientCredentials(m2m.request));
-        const t = tokensOf(judge, r.result, reqs, 'client credentials');
+        // A refused request is blamed on the first requirement judged: with --only=M2M-NO-REFRESH-TOKEN, on it (never a silent pass).
+        const t = tokensOf(judge, r.result, [...reqs, 'M2M-NO-REFRESH-TOKEN'], 'client credentials');
         judgeResponse(judge, r.result, 'client_credentials');
         judgeConsistency(judge, r, t?.access, 'client_credentials', true, m2m.request.scopes ?? []);
         judgeNoRefreshToken(judge, r.result);

@@ -117,3 +117,16 @@ describe('M2M-NO-REFRESH-TOKEN', () => {
     expect((await verdict(variant, 'M2M-NO-REFRESH-TOKEN'))?.verdict).toBe('PASSED');
   });
 });
+
+describe('M2M-NO-REFRESH-TOKEN never passes on nothing', () => {
+  it('a target refusing every client-credentials request does not pass it when it is judged alone', async () => {
+    class Refusing extends ReferenceAdapter {
+      override async clientCredentials(): Promise<TokenResult> {
+        return { ok: false, status: 401, error: 'invalid_client' };
+      }
+    }
+    const o = (await verdict(new Refusing(), 'M2M-NO-REFRESH-TOKEN'))!;
+    expect(o.verdict).not.toBe('PASSED');
+    expect(o.failure?.message).toMatch(/refused|client credentials/i);
+  });
+});
