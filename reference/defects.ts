@@ -88,6 +88,9 @@ export const DEFECTS = {
   'error-code-generic': { description: 'the token endpoint answers invalid_request where invalid_grant or unsupported_grant_type is due', caughtBy: 'TOKEN-ERROR-CODES' },
   'token-response-cacheable': { description: 'token responses say Cache-Control: no-cache with an empty Pragma (cacheable by intermediaries)', caughtBy: 'RESP-NO-STORE', over: 'http' },
   'header-jku': { description: 'token headers carry `jku` naming the issuer’s own JWKS', caughtBy: 'TOKEN-HEADER-MEMBERS' },
+  'header-cty-jwt': { description: 'token headers carry `cty: "JWT"` (declaring a nested JWT) although the payload is the claims set', caughtBy: 'TOKEN-HEADER-MEMBERS' },
+  'jwks-n-leading-zero': { description: 'the JWKS publishes the modulus `n` with a leading zero octet (257 octets for a 2048-bit key)', caughtBy: 'SIG-JWK-ENCODING' },
+  'm2m-refresh-token': { description: 'client-credentials responses carry a `refresh_token`', caughtBy: 'M2M-NO-REFRESH-TOKEN' },
   // Token revocation (RFC 7009; reference/revocation.ts).
   'revoke-noop': { description: 'the revocation endpoint answers 200 and revokes nothing', caughtBy: 'REVOKE-REFRESH-REFUSED' },
   'revoked-access-returned-on-refresh': { description: 'after its access token is revoked, a refresh returns that revoked access token again', caughtBy: 'REVOKE-ACCESS-NEW-ON-REFRESH' },

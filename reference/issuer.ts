@@ -385,6 +385,7 @@ export class ReferenceIssuer {
       expires_in: Math.max(0, (claims.exp as number) - ctx.now),
       scope: claims.scope as string,
       token_type: 'Bearer',
+      ...(this.#has('m2m-refresh-token') ? { refresh_token: randomBytes(32).toString('base64url') } : {}),
     };
   }
 }

@@ -27,8 +27,9 @@ export async function encodeToken(payload: JsonObject, key: SigningKey, defects:
 }
 
 async function encode(payload: JsonObject, key: SigningKey, defects: ReadonlySet<DefectName>): Promise<string> {
-  const header: { alg: string; kid: string; typ: string; jku?: string } = { alg: 'RS256', kid: key.kid, typ: 'JWT' };
+  const header: { alg: string; kid: string; typ: string; jku?: string; cty?: string } = { alg: 'RS256', kid: key.kid, typ: 'JWT' };
   if (defects.has('header-jku') && typeof payload.iss === 'string') header.jku = `${payload.iss}/.well-known/jwks`;
+  if (defects.has('header-cty-jwt')) header.cty = 'JWT';
   const body = defects.has('oversized-token') ? { ...payload, _debug: 'x'.repeat(DEBUG_CLAIM_CHARS) } : payload;
   if (defects.has('duplicate-claim-names')) {
     // Built by string concatenation: a stale default `iss` first, the real one after it (JSON.parse reads the last).
@@ -49,6 +50,10 @@ export async function publishedKeys(keys: SigningKey[], defects: ReadonlySet<Def
   if (defects.has('jwks-publishes-private-key')) {
     // The private JWK exported where the public one belongs.
     out[0] = { ...((await exportJWK(keys[0]!.privateKey)) as Jwk), kid: keys[0]!.kid, alg: 'RS256', use: 'sig' };
+  }
+  if (defects.has('jwks-n-leading-zero')) {
+    // The modulus with a 0x00 octet in front (a signed-integer encoder): the same value, not the minimal octets.
+    out[0] = { ...out[0]!, n: Buffer.concat([Buffer.of(0), Buffer.from(out[0]!.n as string, 'base64url')]).toString('base64url') };
   }
   if (defects.has('jwks-publishes-hmac-secret')) {
     out.push({ kty: 'oct', kid: `hs256-${keys[0]!.kid}`, alg: 'HS256', use: 'sig', k: randomBytes(32).toString('base64url') });

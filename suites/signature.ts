@@ -3,7 +3,7 @@
  * well-formed, bounded compact JWS with unique member names, RS256, names a
  * key of the published JWKS and verifies against it, with no header member
  * that names another key or changes processing; the JWKS itself holds public
- * RSA keys only.
+ * RSA keys only, with n and e encoded as Base64urlUInt.
  */
 import fc from 'fast-check';
 import type { JsonObject, JsonValue, Jwk, Jwks, TokenType } from '../adapters/types.js';
@@ -18,8 +18,12 @@ import type { Judge } from './lib/violation.js';
 /** Members that only private or symmetric keys have (RFC 7518 §6.3.2, §6.4). */
 const PRIVATE_RSA_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
+/** The modulus size in bits, leading zero octets not counted (zeros in front of a short modulus do not make it longer: SIG-JWK-ENCODING judges them). */
 function modulusBits(jwk: Jwk): number {
-  return typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').length * 8 : 0;
+  if (typeof jwk.n !== 'string') return 0;
+  const octets = Buffer.from(jwk.n, 'base64url');
+  const first = octets.findIndex((b) => b !== 0);
+  return first < 0 ? 0 : (octets.length - first) * 8 - Math.clz32(octets[first]!) + 24;
 }
 
 /** Requirements judged on every issued token (the token-form ones first: nothing else can be judged without them). */
@@ -96,6 +100,32 @@ function redactKey(key: Jwk): JsonObject {
   return out;
 }
 
+/**
+ * Why a JWK member is not a Base64urlUInt (RFC 7518 §2: the minimum number of
+ * octets, zero as the single octet AA; RFC 7515 §2: base64url without padding),
+ * or null when it is one.
+ */
+export function base64urlUIntProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return `is ${value === undefined ? 'absent' : typeof value}, not a string`;
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) return 'is not unpadded base64url (only A-Z a-z 0-9 - _)';
+  const octets = Buffer.from(value, 'base64url');
+  if (octets.toString('base64url') !== value) return 'is not the canonical base64url of any octets (a stray character or non-zero trailing bits)';
+  if (octets.length > 1 && octets[0] === 0) return `has a leading zero octet (${octets.length} octets where ${octets.length - 1} hold the value)`;
+  return null;
+}
+
+function judgeKeyEncoding(judge: Judge, jwk: Jwk, name: string): void {
+  if (jwk.kty !== 'RSA') return;
+  const problems = (['n', 'e'] as const).flatMap((m) => {
+    const why = base64urlUIntProblem(jwk[m]);
+    return why === null ? [] : [`${m} ${why}`];
+  });
+  judge.check(problems.length === 0, 'SIG-JWK-ENCODING', 'ERR_RESPONSE_INVALID', () => `${name}: ${problems.join('; ')} (RFC 7518 §2 Base64urlUInt: the minimum number of octets, no padding)`, {
+    expected: 'n and e as Base64urlUInt: unpadded base64url of the minimal big-endian octets',
+    actual: { kid: jwk.kid ?? null, n: typeof jwk.n === 'string' ? `${jwk.n.slice(0, 24)}… (${jwk.n.length} chars)` : ((jwk.n as unknown as JsonValue) ?? null), e: (jwk.e as unknown as JsonValue) ?? null },
+  });
+}
+
 function judgeJwks(judge: Judge, jwks: Jwks): void {
   const keys: unknown[] = Array.isArray((jwks as { keys?: unknown }).keys) ? jwks.keys : [];
   keys.forEach((key, i) => {
@@ -107,6 +137,7 @@ function judgeJwks(judge: Judge, jwks: Jwks): void {
       expected: 'a public key: no d, p, q, dp, dq, qi, oth',
       actual: redactKey(jwk),
     });
+    judgeKeyEncoding(judge, jwk, name);
     const symmetric = jwk.kty === 'oct' || Object.hasOwn(jwk, 'k');
     judge.check(!symmetric, 'SIG-JWKS-PUBLIC-ONLY', 'ERR_RESPONSE_INVALID', `${name} is a symmetric key (kty ${JSON.stringify(jwk.kty)}${Object.hasOwn(jwk, 'k') ? ', secret k published' : ''}): anyone can sign HMAC tokens with it`, {
       expected: 'RSA public keys only',
@@ -156,8 +187,8 @@ export const checks: Check<any>[] = [
     },
   }),
   defineCheck({
-    name: 'the published JWKS holds RSA public keys only',
-    requirements: ['SIG-JWKS-PUBLIC-ONLY'],
+    name: 'the published JWKS holds RSA public keys only, each encoded minimally',
+    requirements: ['SIG-JWKS-PUBLIC-ONLY', 'SIG-JWK-ENCODING'],
     needs: [],
     // The key set does not depend on generated input: a few reads, to see it after other checks provisioned.
     runsFactor: 0.05,

@@ -22,6 +22,17 @@ function judgeResponse(judge: Judge, result: TokenResult, what: string): void {
   });
 }
 
+/** RFC 6749 §4.4.3: "A refresh token SHOULD NOT be included" in a client-credentials response (a WARNING). */
+function judgeNoRefreshToken(judge: Judge, result: TokenResult): void {
+  // An explicit null issues no credential: only a refresh_token value is judged.
+  if (!result.ok) return;
+  const rt = (result.body as Record<string, unknown>).refresh_token;
+  judge.check(rt === undefined || rt === null, 'M2M-NO-REFRESH-TOKEN', 'ERR_RESPONSE_INVALID', 'client_credentials response carries a refresh_token (RFC 6749 §4.4.3: SHOULD NOT; the client authenticates again instead)', {
+    expected: 'no refresh_token',
+    actual: shown(result),
+  });
+}
+
 function shown(result: Extract<TokenResult, { ok: true }>) {
   return { ...result.body, access_token: '…', ...(result.body.refresh_token ? { refresh_token: '[redacted]' } : {}), ...(result.body.id_token ? { id_token: '…' } : {}) };
 }
@@ -104,7 +115,7 @@ function judgeConsistency(judge: Judge, t: Timed, access: Decoded | undefined, w
 export const checks: Check<any>[] = [
   defineCheck({
     name: 'token endpoint responses have the documented shape and agree with their tokens',
-    requirements: ['RESP-SHAPE', 'RESP-CONSISTENT'],
+    requirements: ['RESP-SHAPE', 'RESP-CONSISTENT', 'M2M-NO-REFRESH-TOKEN'],
     needs: [],
     arbitrary: () => fc.record({ user: userScenarioArb().map(withOffline), m2m: m2mScenarioArb() }),
     async predicate({ user, m2m }, judge, env) {
@@ -114,9 +125,11 @@ export const checks: Check<any>[] = [
         await provision(env, judge, m2m.tenant);
         judge.trace.request = redactRequest(m2m.request);
         const r = await timed(env, () => env.adapter.clientCredentials(m2m.request));
-        const t = tokensOf(judge, r.result, reqs, 'client credentials');
+        // A refused request is blamed on the first requirement judged: with --only=M2M-NO-REFRESH-TOKEN, on it (never a silent pass).
+        const t = tokensOf(judge, r.result, [...reqs, 'M2M-NO-REFRESH-TOKEN'], 'client credentials');
         judgeResponse(judge, r.result, 'client_credentials');
         judgeConsistency(judge, r, t?.access, 'client_credentials', true, m2m.request.scopes ?? []);
+        judgeNoRefreshToken(judge, r.result);
       }
     },
   }),

@@ -127,7 +127,7 @@ describe('requirement catalog', () => {
   it('every warning carries a contradiction with two readings citing a numbered fact-sheet contradiction, or an RFC recommendation where the docs are silent', () => {
     const sheet = facts();
     const warnings = requirements.filter((r) => r.severity === 'warning');
-    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'CODE-REUSE-REVOKES', 'M2M-GTY', 'RT-OLD-REFUSED', 'VERIFY-BEARER-CASE', 'VERIFY-ORG-MISMATCH-403']);
+    expect(warnings.map((r) => r.id).sort()).toEqual(['ACCESS-ROLES', 'CODE-REUSE-REVOKES', 'M2M-GTY', 'M2M-NO-REFRESH-TOKEN', 'RT-OLD-REFUSED', 'VERIFY-BEARER-CASE', 'VERIFY-ORG-MISMATCH-403']);
     for (const r of warnings.filter((x) => !x.contradiction)) {
       expect(r.level, r.id).toBe('inferred');
       expect(r.recommendation?.quote, r.id).toMatch(/\b(SHOULD|RECOMMENDED)\b/);
