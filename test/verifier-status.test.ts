@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import type { TargetInfo } from '../adapters/types.js';
+import type { Verdict, VerificationContext, VerifierAdapter } from '../adapters/verifier-types.js';
 import { createVerifier } from '../adapters/verifiers/registry.js';
 import { requirementById } from '../schemas/catalog.js';
 import type { CheckEnv } from '../suites/lib/check.js';
@@ -20,11 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => adapter.stop());
 
-async function verdictOf(name: string): Promise<{ verdict: string; message: string }> {
-  const v = createVerifier(name);
+async function verdictOf(name: string | VerifierAdapter, runs = 12): Promise<{ verdict: string; message: string }> {
+  const v = typeof name === 'string' ? createVerifier(name) : name;
   const env: CheckEnv = { adapter, info, verifier: { adapter: v, info: await v.start() } };
   try {
-    const r = await runCheck(checks[0]!, env, { seed: 7, runs: 12, severity: (id) => requirementById(id).severity });
+    const r = await runCheck(checks[0]!, env, { seed: 7, runs, severity: (id) => requirementById(id).severity });
     const o = r.outcomes['VERIFY-INVALID-401']!;
     return { verdict: o.verdict, message: JSON.stringify(o) };
   } finally {
@@ -54,6 +55,27 @@ describe('VERIFY-INVALID-401: invalid tokens are refused with 401', () => {
     const r = await verdictOf('weak:status:expired-403');
     expect(r.verdict).toBe('FAILED');
     expect(r.message).toMatch(/expired|exp-invalid|nbf-future/);
+  });
+
+  it('400 (invalid_request) is allowed for a token outside RFC 6750 b64token syntax, and only there', async () => {
+    let malformed = 0;
+    const inner = createVerifier('reference');
+    const syntaxFirst = (status: number): VerifierAdapter => ({
+      name: 'syntax-first',
+      start: () => inner.start(),
+      stop: () => inner.stop(),
+      async verify(token: string | undefined, ctx: VerificationContext): Promise<Verdict> {
+        if (token !== undefined && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+          malformed++;
+          return { accepted: false, status, reason: 'invalid_request' };
+        }
+        return inner.verify(token, ctx);
+      },
+    });
+    const ok = await verdictOf(syntaxFirst(400), 40);
+    expect(malformed, 'no attack token outside b64token syntax was presented').toBeGreaterThan(0);
+    expect(ok.verdict, ok.message).toBe('PASSED');
+    expect((await verdictOf(syntaxFirst(403), 40)).verdict).toBe('FAILED');
   });
 
   it('a verifier without HTTP statuses (jose) is not applicable', async () => {
