@@ -23,6 +23,7 @@ import { checks as orgChecks } from './verifier-org.js';
 import { checks as modelChecks } from './verifier-model.js';
 import { checks as requestChecks } from './verifier-request.js';
 import { checks as keyChecks } from './verifier-keys.js';
+import { checks as statusChecks } from './verifier-status.js';
 import { compact } from './lib/attack-keys.js';
 import {
   contextFor,
@@ -308,4 +309,5 @@ export const checks: Check<any>[] = [
   ...orgChecks,
   ...requestChecks,
   ...keyChecks,
+  ...statusChecks,
 ];

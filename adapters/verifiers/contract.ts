@@ -46,6 +46,8 @@ class Reject extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The token is refused for its times (exp, nbf): the status weakness expired-403 answers these 403. */
+    readonly time = false,
   ) {
     super(message);
   }
@@ -106,10 +108,16 @@ export class ContractVerifier implements VerifierAdapter {
       verdict = { accepted: true, status: 200 };
     } catch (e) {
       if (!(e instanceof Reject)) throw e;
-      verdict = { accepted: false, status: e.status, reason: e.message };
+      verdict = { accepted: false, status: this.#refusalStatus(e, first), reason: e.message };
     }
     if (verdict.accepted && first !== undefined && this.#p.state === 'verdict-cache') this.#verdicts.set(cacheKey, verdict);
     return verdict;
+  }
+
+  /** The refusal's status: 401 for a missing or invalid token, 403 for a valid one of another org; weakened as the status weakness says. */
+  #refusalStatus(e: Reject, token: string | undefined): number {
+    if (token === undefined || e.status !== 401) return e.status;
+    return this.#p.status === 'invalid-403' || (this.#p.status === 'expired-403' && e.time) ? 403 : e.status;
   }
 
   /** The token of an Authorization line: scheme Bearer in any letter case (RFC 9110 §11.1), one or more spaces, the token. */
@@ -262,15 +270,15 @@ export class ContractVerifier implements VerifierAdapter {
     const exp: unknown = payload.exp;
     if (p.exp !== 'ignored' && !(p.exp === 'missing-ok' && exp === undefined)) {
       const value = p.exp === 'string-coerced' ? Number(exp) : exp;
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Reject(401, 'exp missing or not a number');
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Reject(401, 'exp missing or not a number', true);
       const clock = p.exp === 'milliseconds' ? Date.now() : p.exp === 'tolerance' ? now - UNDECLARED_LEEWAY_SECONDS : now;
       // off-by-one: `exp < now` instead of `exp <= now`, so a token is still good during its exp second.
-      if (p.exp === 'off-by-one' ? value < clock : value <= clock) throw new Reject(401, 'token expired');
+      if (p.exp === 'off-by-one' ? value < clock : value <= clock) throw new Reject(401, 'token expired', true);
     }
     const nbf: unknown = payload.nbf;
     if (p.nbf !== 'ignored' && nbf !== undefined) {
       const leeway = p.nbf === 'tolerance' ? UNDECLARED_LEEWAY_SECONDS : 0;
-      if (typeof nbf !== 'number' || nbf > now + leeway) throw new Reject(401, 'token not yet valid');
+      if (typeof nbf !== 'number' || nbf > now + leeway) throw new Reject(401, 'token not yet valid', true);
     }
   }
 

@@ -2,7 +2,9 @@
  * Any API in any language, judged by its answers: the suite calls the user's
  * real org route (`GET /orgs/:org_code/users` by default) at `--verifier-url`
  * with `Authorization: Bearer <token>`; 2xx is accepted, anything else is a
- * rejection (401/403, or 404 per the M2M tutorial, are the documented ones).
+ * rejection (401/403, or 404 per the M2M tutorial, are the documented ones). The status is
+ * judged too: 401 without a token and for every invalid one (VERIFY-ORG-401, VERIFY-INVALID-401),
+ * 403 for a valid token without access to the route's org.
  *
  * A deployed API is configured once, so the suite must issue tokens for its
  * issuer and audience and serve the keys where the API looks for them:

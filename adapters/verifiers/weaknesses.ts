@@ -10,7 +10,7 @@
  * `--verifier=weak:<value>:<weakness>` runs one of them (e.g. `weak:iss:case-insensitive`).
  */
 
-export type Compared = 'iss' | 'aud' | 'org' | 'kid' | 'alg' | 'exp' | 'nbf' | 'state' | 'input' | 'auth';
+export type Compared = 'iss' | 'aud' | 'org' | 'kid' | 'alg' | 'exp' | 'nbf' | 'state' | 'input' | 'auth' | 'status';
 
 const STRING_WEAKNESSES = ['prefix', 'suffix', 'substring', 'contained', 'case-insensitive', 'trim', 'nfkc', 'missing-ok'] as const;
 
@@ -41,6 +41,11 @@ export const WEAKNESSES = {
   input: ['query-token-org', 'header-token-org', 'query-route-org'],
   /** The Authorization header: only the exact scheme "Bearer"; or the signature checked on the first header's token and the claims read from the last one's. */
   auth: ['scheme-case', 'split-tokens'],
+  /**
+   * The HTTP status of a refusal: every invalid token (bad signature, key, alg, iss, aud, times, encoding) answered
+   * 403 instead of 401 (only the missing token still 401), or only expired and not-yet-valid tokens answered 403.
+   */
+  status: ['invalid-403', 'expired-403'],
 } as const satisfies Record<Compared, readonly string[]>;
 
 /**
@@ -84,7 +89,7 @@ export function weakVerifierNames(): string[] {
 
 /** `weak:iss:prefix` → `{ iss: 'prefix' }`, or undefined if it names no generated defect. */
 export function parseWeakName(name: string): Policy | undefined {
-  const m = /^weak:([a-z]+):([a-z-]+)$/.exec(name);
+  const m = /^weak:([a-z]+):([a-z0-9-]+)$/.exec(name);
   if (!m) return undefined;
   const [, value, weakness] = m as unknown as [string, Compared, string];
   const list = (WEAKNESSES as Record<string, readonly string[]>)[value];

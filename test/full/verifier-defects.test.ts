@@ -37,6 +37,7 @@ const FIRST: Record<Compared, string[]> = {
   state: ['VERIFY-TAMPER', 'VERIFY-KEY-ROTATION', 'VERIFY-EXP'],
   input: ['VERIFY-ORG-USER-INPUT'],
   auth: ['VERIFY-BEARER-CASE', 'VERIFY-AUTH-ONE-TOKEN'],
+  status: ['VERIFY-INVALID-401'],
 };
 
 function ordered(value: Compared): Check<unknown>[] {
