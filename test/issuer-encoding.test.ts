@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import type { Adapter, Jwk, Jwks, ClientCredentialsRequest, TokenResult } from '../adapters/types.js';
-import type { DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import { base64urlUIntProblem } from '../suites/signature.js';
 import { declaresNestedJwt } from '../suites/lib/token-header.js';
 import { runCheck } from '../runner/run-check.js';
+import { mutant, WithJwks } from './lib/reference-variants.js';
 
 const options = { seed: 5, runs: 5, severity: (id: string) => requirementById(id).severity };
 const checkOf = (id: string) => ALL_CHECKS.find((c) => c.requirements.includes(id))!;
@@ -24,16 +24,6 @@ async function verdict(adapter: Adapter, id: string) {
   return result.outcomes[id];
 }
 
-const mutant = (d: DefectName) => new ReferenceAdapter(`mutant:${d}`, { defects: new Set([d]) });
-
-class WithJwks extends ReferenceAdapter {
-  constructor(private readonly change: (real: Jwks) => Jwks) {
-    super();
-  }
-  override async jwks(): Promise<Jwks> {
-    return this.change(await super.jwks());
-  }
-}
 
 class WithClientCredentials extends ReferenceAdapter {
   constructor(private readonly change: (body: Record<string, unknown>) => Record<string, unknown>) {

@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { ReferenceAdapter } from '../reference/adapter.js';
 import type { Adapter, Jwks } from '../adapters/types.js';
-import type { DefectName } from '../reference/defects.js';
 import { requirementById } from '../schemas/catalog.js';
 import { ALL_CHECKS } from '../suites/index.js';
 import { runCheck } from '../runner/run-check.js';
+import { mutant, WithJwks } from './lib/reference-variants.js';
 
 const JWKS_CHECK = ALL_CHECKS.find((c) => c.requirements.includes('SIG-JWKS-PUBLIC-ONLY'))!;
 const TOKENS_CHECK = ALL_CHECKS.find((c) => c.requirements.includes('SIG-RS256'))!;
@@ -23,17 +23,6 @@ async function judge(adapter: Adapter, check = JWKS_CHECK) {
   return result.outcomes;
 }
 
-const mutant = (d: DefectName) => new ReferenceAdapter(`mutant:${d}`, { defects: new Set([d]) });
-
-/** The reference with its JWKS replaced. */
-class WithJwks extends ReferenceAdapter {
-  constructor(private readonly change: (real: Jwks) => Jwks) {
-    super();
-  }
-  override async jwks(): Promise<Jwks> {
-    return this.change(await super.jwks());
-  }
-}
 const withJwks = (change: (real: Jwks) => Jwks): Adapter => new WithJwks(change);
 
 describe('SIG-JWKS-PUBLIC-ONLY', () => {
