@@ -7,7 +7,9 @@ import { defineCheck, type Check } from './lib/check.js';
 import { claimEquals, claimSetEquals, lifetimeIs } from './lib/conditions.js';
 import { clientCredentialsExpectingToken, provision } from './lib/flows.js';
 import { jsonEqual, own } from './lib/json.js';
-import type { Application, JsonObject } from '../adapters/types.js';
+import type { Application, ClientCredentialsRequest, JsonObject } from '../adapters/types.js';
+import type { Decoded } from './lib/tokens.js';
+import type { Judge } from './lib/violation.js';
 
 const REQS = ['M2M-GTY', 'M2M-SCOPE-SCP', 'M2M-VERSION', 'M2M-AZP-AUD', 'M2M-NO-USER-CLAIMS', 'M2M-LIFETIME'];
 const USER_CLAIMS = ['email', 'name', 'given_name', 'family_name', 'picture', 'org_codes', 'user_properties', 'auth_time', 'at_hash', 'updated_at'];
@@ -34,10 +36,9 @@ export const checks: Check<any>[] = [
         `M2M token scope ${JSON.stringify(scope) ?? '(absent)'} and scp ${JSON.stringify(scp) ?? '(absent)'} disagree`,
         { tokenType: 'm2m', claim: 'scope', expected: Array.isArray(scp) ? scp.join(' ') : null, actual: scope, token },
       );
-      if (request.scopes && request.scopes.length > 0) claimSetEquals(judge, 'M2M-SCOPE-SCP', 'm2m', m, 'scp', [...new Set(request.scopes)]);
       claimEquals(judge, 'M2M-VERSION', 'm2m', m, 'v', '2');
       claimEquals(judge, 'M2M-AZP-AUD', 'm2m', m, 'azp', application.clientId);
-      claimSetEquals(judge, 'M2M-AZP-AUD', 'm2m', m, 'aud', request.audience);
+      judgeAudienceAndScopes(judge, m, request);
       const sub = own(m.payload, 'sub');
       const present = USER_CLAIMS.filter((c) => own(m.payload, c) !== undefined);
       judge.check(
@@ -58,9 +59,7 @@ export const checks: Check<any>[] = [
     async predicate({ tenant, request }, judge, env) {
       await provision(env, judge, tenant);
       const t = await clientCredentialsExpectingToken(env, judge, request, ['M2M-AZP-AUD', 'M2M-SCOPE-SCP']);
-      if (!t) return;
-      claimSetEquals(judge, 'M2M-AZP-AUD', 'm2m', t.token, 'aud', request.audience);
-      if (request.scopes && request.scopes.length > 0) claimSetEquals(judge, 'M2M-SCOPE-SCP', 'm2m', t.token, 'scp', [...new Set(request.scopes)]);
+      if (t) judgeAudienceAndScopes(judge, t.token, request);
     },
   }),
   defineCheck({
@@ -151,4 +150,10 @@ function withOrgScope(s: M2mScenario, scoped: boolean): M2mScenario {
   else delete application.orgCode;
   const tenant = { ...s.tenant, applications: s.tenant.applications.map((a) => (a.clientId === application.clientId ? application : a)) };
   return { tenant, request, application };
+}
+
+/** aud is every requested API (M2M-AZP-AUD); scp is every explicitly requested scope, when some were asked (M2M-SCOPE-SCP). */
+function judgeAudienceAndScopes(judge: Judge, m: Decoded, request: ClientCredentialsRequest): void {
+  if (request.scopes && request.scopes.length > 0) claimSetEquals(judge, 'M2M-SCOPE-SCP', 'm2m', m, 'scp', [...new Set(request.scopes)]);
+  claimSetEquals(judge, 'M2M-AZP-AUD', 'm2m', m, 'aud', request.audience);
 }
